@@ -1,0 +1,114 @@
+"""What the matcher returns: an answer, an ambiguous question, or no match.
+
+These objects are the one thing every chat adapter renders (Block Kit, Adaptive Cards, the terminal, JSON), so
+the answer logic lives here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.model import Artifact, Entry, Link, Override, Owner, Service
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entry and how well it matched (0..1)."""
+
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A confident answer: the entry, its effective owner for the service asked about, and the evidence."""
+
+    question: str
+    entry: Entry
+    owner: Owner
+    service: Service | None
+    override: Override | None
+    confidence: float
+    alternatives: tuple[Candidate, ...]
+    artifacts: tuple[Artifact, ...]
+    differences: tuple[tuple[Service, Override], ...]
+    """How the answer changes on other services (every override except the one applied)."""
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """The entry's documentation links, then the service's security page when a service was named."""
+        links = self.entry.links
+        if self.service and all(link.url != self.service.security_url for link in links):
+            links = (*links, Link(f"Security in {self.service.name}", self.service.security_url))
+        return links
+
+
+@dataclass(frozen=True)
+class Ambiguous:
+    """Several entries fit about equally well: the user should pick one."""
+
+    question: str
+    candidates: tuple[Candidate, ...]
+    service: Service | None
+
+
+@dataclass(frozen=True)
+class NoMatch:
+    """Nothing fits. `reason` is one of: empty, off-topic, pricing, how-to."""
+
+    question: str
+    suggestions: tuple[Candidate, ...]
+    reason: str
+
+
+Result = Answer | Ambiguous | NoMatch
+
+
+def _candidates(candidates: tuple[Candidate, ...]) -> list[dict[str, Any]]:
+    return [{"id": c.entry.id, "title": c.entry.title, "score": round(c.score, 3)} for c in candidates]
+
+
+def result_to_dict(result: Result) -> dict[str, Any]:
+    """The JSON contract of `srm ask --json` (documented in the README)."""
+    if isinstance(result, Answer):
+        entry = result.entry
+        return {
+            "question": result.question,
+            "matched": True,
+            "id": entry.id,
+            "title": entry.title,
+            "owner": result.owner,
+            "default_owner": entry.owner,
+            "service": result.service.id if result.service else None,
+            "service_note": result.override.note if result.override else None,
+            "summary": entry.summary,
+            "explanation": entry.explanation,
+            "customer_actions": list(entry.customer_actions),
+            "aws_features": list(entry.aws_features),
+            "control": entry.control,
+            "confidence": round(result.confidence, 3),
+            "alternatives": _candidates(result.alternatives),
+            "links": [{"title": link.title, "url": link.url} for link in result.links],
+            "artifacts": [{"id": a.id, "name": a.name, "url": a.url} for a in result.artifacts],
+            "differences": [
+                {"service": s.id, "owner": o.owner, "note": o.note} for s, o in result.differences
+            ],
+            "see_also": list(entry.see_also),
+        }
+    if isinstance(result, Ambiguous):
+        return {
+            "question": result.question,
+            "matched": False,
+            "ambiguous": True,
+            "service": result.service.id if result.service else None,
+            "candidates": _candidates(result.candidates),
+            "suggestions": _candidates(result.candidates),
+        }
+    return {
+        "question": result.question,
+        "matched": False,
+        "ambiguous": False,
+        "reason": result.reason,
+        "suggestions": _candidates(result.suggestions),
+    }

@@ -1,0 +1,380 @@
+"""Load the YAML knowledge base and validate all of it at once.
+
+`load_knowledge(path)` returns a `KnowledgeBase` or raises `KnowledgeError` carrying every problem found, each
+naming file, line and field. Nothing is checked again after load: the matcher and the adapters trust the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from bot.core.model import (
+    ARTIFACT_ACCESS,
+    CONTROL_TYPES,
+    OWNERS,
+    SERVICE_CATEGORIES,
+    Artifact,
+    Entry,
+    KnowledgeBase,
+    Link,
+    Override,
+    Service,
+    Tip,
+)
+from bot.core.normalize import alias_key
+from bot.core.yaml_lines import LineDict, LineList, load_with_lines
+
+AWS_DOMAINS = ("aws.amazon.com", "awsstatic.com", "repost.aws")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_TIP_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the knowledge base, located to a file and line."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge base is invalid; `problems` lists everything wrong with it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def default_knowledge_dir() -> Path:
+    """`SRM_KNOWLEDGE_DIR`, else the base shipped inside the package, else the checkout's `knowledge/`."""
+    configured = os.environ.get("SRM_KNOWLEDGE_DIR")
+    if configured:
+        return Path(configured)
+    package_dir = Path(__file__).resolve().parent.parent
+    shipped = package_dir / "_knowledge"
+    return shipped if shipped.is_dir() else package_dir.parent / "knowledge"
+
+
+# --- field checks: each returns an error message or None -------------------------------------------------------
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "must be non-empty text"
+
+
+def _identifier(value: Any) -> str | None:
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        return "must be a lowercase kebab-case id (letters, digits and '-')"
+    return None
+
+
+def _text_list(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        return "must be a list of non-empty text items"
+    return None
+
+
+def _one_of(choices: Iterable[str]) -> Callable[[Any], str | None]:
+    allowed = tuple(choices)
+    return lambda value: None if value in allowed else f"must be one of {', '.join(allowed)} (got {value!r})"
+
+
+def _date(value: Any) -> str | None:
+    return None if isinstance(value, dt.date) else "must be a date written YYYY-MM-DD"
+
+
+def check_url(value: Any) -> str | None:
+    """Why `value` is not an https link on one of AWS's own domains, or None when it is."""
+    if not isinstance(value, str):
+        return "must be an https URL"
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname:
+        return f"must be an https URL (got {value!r})"
+    host = parts.hostname.lower()
+    if not any(host == d or host.endswith("." + d) for d in AWS_DOMAINS):
+        return f"must link to an AWS domain ({', '.join(AWS_DOMAINS)}), not {host}"
+    return None
+
+
+def _links(value: Any) -> str | None:
+    if not isinstance(value, list) or not value:
+        return "must be a non-empty list of {title, url}"
+    return None
+
+
+def _mapping(value: Any) -> str | None:
+    return None if isinstance(value, dict) else "must be a mapping of service id to {owner, note}"
+
+
+Schema = dict[str, tuple[bool, Callable[[Any], str | None]]]
+
+ENTRY_SCHEMA: Schema = {
+    "id": (True, _identifier),
+    "title": (True, _text),
+    "owner": (True, _one_of(OWNERS)),
+    "summary": (True, _text),
+    "explanation": (True, _text),
+    "aliases": (True, _text_list),
+    "links": (True, _links),
+    "reviewed": (True, _date),
+    "keywords": (False, _text_list),
+    "customer_actions": (False, _text_list),
+    "aws_features": (False, _text_list),
+    "control": (False, _one_of(CONTROL_TYPES)),
+    "artifacts": (False, _text_list),
+    "see_also": (False, _text_list),
+    "services": (False, _mapping),
+}
+SERVICE_SCHEMA: Schema = {
+    "id": (True, _identifier),
+    "name": (True, _text),
+    "aliases": (True, _text_list),
+    "category": (True, _one_of(SERVICE_CATEGORIES)),
+    "summary": (True, _text),
+    "security_url": (True, check_url),
+}
+ARTIFACT_SCHEMA: Schema = {
+    "id": (True, _identifier),
+    "name": (True, _text),
+    "attests": (True, _text),
+    "access": (True, _one_of(ARTIFACT_ACCESS)),
+    "how": (True, _text),
+    "url": (True, check_url),
+}
+TIP_SCHEMA: Schema = {
+    "id": (True, _identifier),
+    "entry": (True, _identifier),
+    "text": (True, _text),
+}
+LINK_SCHEMA: Schema = {"title": (True, _text), "url": (True, check_url)}
+OVERRIDE_SCHEMA: Schema = {"owner": (True, _one_of(OWNERS)), "note": (True, _text)}
+
+
+class _Validator:
+    """Collects problems while turning located YAML records into model objects."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def report(self, file: Path, line: int, message: str) -> None:
+        name = str(file.relative_to(self.root)) if file.is_relative_to(self.root) else str(file)
+        self.problems.append(Problem(name, line, message))
+
+    def read_list(self, file: Path, kind: str) -> list[tuple[int, LineDict]]:
+        """The records of one YAML file that must hold a list of mappings, with their lines."""
+        try:
+            data, duplicates = load_with_lines(file.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            line = mark.line + 1 if mark else 1
+            problem = getattr(exc, "problem", None) or str(exc)
+            self.report(file, line, f"YAML syntax error: {problem}")
+            return []
+        except (OSError, UnicodeDecodeError) as exc:
+            self.report(file, 1, f"cannot read file: {exc}")
+            return []
+        for line, message in duplicates:
+            self.report(file, line, message)
+        if data is None:
+            return []
+        if not isinstance(data, LineList):
+            self.report(file, getattr(data, "line", 1), f"must be a YAML list of {kind}")
+            return []
+        records = []
+        for line, item in zip(data.item_lines, data, strict=True):
+            if isinstance(item, LineDict):
+                records.append((line, item))
+            else:
+                self.report(file, line, f"each item must be a mapping describing one {kind}")
+        return records
+
+    def check_fields(self, file: Path, record: LineDict, schema: Schema, what: str) -> bool:
+        """Report missing, unknown and malformed fields; True when the record is usable."""
+        ok = True
+        for key in record:
+            if key not in schema:
+                known = ", ".join(schema)
+                self.report(file, record.line_of(key), f"{what}: unknown field '{key}' (known fields: {known})")
+        for name, (required, check) in schema.items():
+            if name not in record:
+                if required:
+                    self.report(file, record.line, f"{what}: missing required field '{name}'")
+                    ok = False
+                continue
+            error = check(record[name])
+            if error:
+                self.report(file, record.line_of(name), f"{what}: field '{name}' {error}")
+                ok = False
+        return ok
+
+    def links(self, file: Path, record: LineDict, what: str) -> tuple[Link, ...]:
+        result = []
+        items: LineList = record["links"]
+        for line, item in zip(items.item_lines, items, strict=True):
+            if not isinstance(item, LineDict):
+                self.report(file, line, f"{what}: each item of field 'links' must be a mapping {{title, url}}")
+            elif self.check_fields(file, item, LINK_SCHEMA, f"{what} link"):
+                result.append(Link(item["title"].strip(), item["url"]))
+        return tuple(result)
+
+    def overrides(self, file: Path, record: LineDict, what: str) -> tuple[Override, ...]:
+        result = []
+        services: LineDict = record.get("services") or LineDict()
+        for service_id, value in services.items():
+            where = f"{what} service '{service_id}'"
+            if not isinstance(value, LineDict):
+                self.report(file, services.line_of(service_id), f"{where}: must be a mapping {{owner, note}}")
+            elif self.check_fields(file, value, OVERRIDE_SCHEMA, where):
+                result.append(Override(str(service_id), value["owner"], value["note"].strip()))
+        return tuple(result)
+
+
+def _texts(record: LineDict, name: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in record.get(name) or ())
+
+
+def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
+    """Load and validate the knowledge base at `path` (default: `default_knowledge_dir()`).
+
+    Raises `KnowledgeError` listing every problem when anything is wrong.
+    """
+    root = Path(path) if path is not None else default_knowledge_dir()
+    v = _Validator(root)
+    if not root.is_dir():
+        raise KnowledgeError([Problem(str(root), 0, "knowledge directory not found")])
+
+    located: dict[str, dict[str, tuple[Path, int]]] = {"entry": {}, "service": {}, "artifact": {}, "tip": {}}
+
+    def first_seen(kind: str, file: Path, line: int, item_id: str) -> bool:
+        seen = located[kind]
+        if item_id in seen:
+            other_file, other_line = seen[item_id]
+            other = other_file.relative_to(root) if other_file.is_relative_to(root) else other_file
+            v.report(file, line, f"{kind} '{item_id}': duplicate id (also at {other}:{other_line})")
+            return False
+        seen[item_id] = (file, line)
+        return True
+
+    def records(file: Path, kind: str, schema: Schema) -> Iterable[tuple[int, LineDict, str]]:
+        if not file.exists():
+            v.report(file, 0, f"missing file (the knowledge base needs its {kind}s)")
+            return
+        for line, record in v.read_list(file, kind):
+            what = f"{kind} '{record.get('id', '?')}'"
+            fields_ok = v.check_fields(file, record, schema, what)
+            # A record with a usable id is registered even when other fields are wrong, so one mistake does not
+            # cascade into "unknown entry" problems everywhere it is referenced.
+            unique = _identifier(record.get("id")) is None and first_seen(kind, file, line, record["id"])
+            if fields_ok and unique:
+                yield line, record, what
+
+    services = [
+        Service(r["id"], r["name"].strip(), _texts(r, "aliases"), r["category"], r["summary"].strip(),
+                r["security_url"])
+        for _, r, _ in records(root / "services.yaml", "service", SERVICE_SCHEMA)
+    ]
+    artifacts = [
+        Artifact(r["id"], r["name"].strip(), r["attests"].strip(), r["access"], r["how"].strip(), r["url"])
+        for _, r, _ in records(root / "artifacts.yaml", "artifact", ARTIFACT_SCHEMA)
+    ]
+    entry_files = sorted((root / "entries").glob("*.yaml"))
+    if not entry_files:
+        v.report(root / "entries", 0, "no entry files (*.yaml) found")
+    entries: list[tuple[Entry, Path, LineDict]] = []
+    for file in entry_files:
+        for _, r, what in records(file, "entry", ENTRY_SCHEMA):
+            entry = Entry(
+                id=r["id"], title=r["title"].strip(), owner=r["owner"], summary=r["summary"].strip(),
+                explanation=r["explanation"].strip(), aliases=_texts(r, "aliases"),
+                links=v.links(file, r, what), reviewed=r["reviewed"], keywords=_texts(r, "keywords"),
+                customer_actions=_texts(r, "customer_actions"), aws_features=_texts(r, "aws_features"),
+                control=r.get("control"), artifacts=_texts(r, "artifacts"), see_also=_texts(r, "see_also"),
+                overrides=v.overrides(file, r, what), source=str(file.relative_to(root)),
+            )
+            entries.append((entry, file, r))
+    tips = [
+        (Tip(r["id"], r["entry"], " ".join(r["text"].split())), r)
+        for _, r, _ in records(root / "tips.yaml", "tip", TIP_SCHEMA)
+    ]
+
+    _check_references(v, root, entries, tips, located)
+    _check_aliases(v, entries, services, located["service"])
+    if v.problems:
+        raise KnowledgeError(v.problems)
+    return KnowledgeBase(
+        entries=tuple(e for e, _, _ in entries), services=tuple(services), artifacts=tuple(artifacts),
+        tips=tuple(t for t, _ in tips), root=str(root),
+    )
+
+
+def _check_references(
+    v: _Validator,
+    root: Path,
+    entries: list[tuple[Entry, Path, LineDict]],
+    tips: list[tuple[Tip, LineDict]],
+    located: dict[str, dict[str, tuple[Path, int]]],
+) -> None:
+    """Every id an entry or tip names must exist."""
+    for entry, file, record in entries:
+        what = f"entry '{entry.id}'"
+        for field_name, kind in (("artifacts", "artifact"), ("see_also", "entry")):
+            for item_id in getattr(entry, field_name):
+                if item_id not in located[kind]:
+                    v.report(file, record.line_of(field_name), f"{what}: field '{field_name}' names unknown "
+                             f"{kind} '{item_id}'")
+        services: LineDict = record.get("services") or LineDict()
+        for service_id in services:
+            if service_id not in located["service"]:
+                v.report(file, services.line_of(service_id),
+                         f"{what}: field 'services' names unknown service '{service_id}'")
+    tips_file = root / "tips.yaml"
+    for tip, record in tips:
+        if tip.entry not in located["entry"]:
+            v.report(tips_file, record.line_of("entry"), f"tip '{tip.id}': field 'entry' names unknown entry "
+                     f"'{tip.entry}'")
+        if len(tip.text) > MAX_TIP_LENGTH:
+            v.report(tips_file, record.line_of("text"), f"tip '{tip.id}': field 'text' is {len(tip.text)} "
+                     f"characters; at most {MAX_TIP_LENGTH}")
+
+
+def _check_aliases(
+    v: _Validator,
+    entries: list[tuple[Entry, Path, LineDict]],
+    services: list[Service],
+    service_lines: dict[str, tuple[Path, int]],
+) -> None:
+    """An alias (after normalization) may be claimed by one entry only."""
+    owners: dict[str, str] = {}
+    for entry, file, record in entries:
+        for alias in (entry.title, *entry.aliases):
+            key = alias_key(alias)
+            if not key:
+                v.report(file, record.line_of("aliases"),
+                         f"entry '{entry.id}': alias {alias!r} has no words left after normalization")
+                continue
+            previous = owners.setdefault(key, entry.id)
+            if previous != entry.id:
+                v.report(file, record.line_of("aliases"),
+                         f"entry '{entry.id}': alias {alias!r} is already claimed by entry '{previous}'")
+    service_owners: dict[str, str] = {}
+    for service in services:
+        for alias in (service.id, service.name, *service.aliases):
+            previous = service_owners.setdefault(alias_key(alias), service.id)
+            if previous != service.id:
+                file, line = service_lines[service.id]
+                v.report(file, line, f"service '{service.id}': alias {alias!r} is already claimed by service "
+                         f"'{previous}'")

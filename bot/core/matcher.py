@@ -1,0 +1,256 @@
+"""Find the knowledge-base entry a question is about, and the service it names.
+
+The index is built once per knowledge base (`Matcher(kb)`); `Matcher.match(question)` then costs well under a
+millisecond. How a question is scored:
+
+1. The question is normalized (`bot.core.normalize`): markup undone, filler dropped, words stemmed.
+2. Services are found by their names and aliases, tolerating typos ("lamda", "dynamo db", "cloud trail").
+3. Every question word is matched to the index vocabulary with rapidfuzz (exact, or `fuzz.ratio` >= TYPO_SIMILARITY
+   for words of five letters or more), and only phrases (titles, aliases, keywords) sharing a word are scored.
+4. A phrase scores by how much of it the question covers and how much of the question it explains, each word
+   weighted by its rarity, so a word the knowledge base never uses ("weather") counts against a match.
+5. The best entry becomes an Answer, or the question is Ambiguous, or NoMatch, by the THRESHOLDS below.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
+from bot.core.model import Entry, KnowledgeBase, Link, Service
+from bot.core.normalize import FILLER_WORDS, content_words, fold, question_text, stem
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Every tuning constant of the matcher, in one place. Scores run from 0 to 1."""
+
+    answer: float = 0.70
+    """The best entry must score at least this to be answered."""
+    ambiguity_margin: float = 0.06
+    """If the runner-up is within this margin of the best (and above `answer`), the question is ambiguous."""
+    suggest: float = 0.35
+    """Entries scoring at least this are offered as alternatives or suggestions."""
+    typo_similarity: float = 85.0
+    """rapidfuzz `fuzz.ratio` (0..100) at which two words of five letters or more count as the same word."""
+    service_similarity: float = 88.0
+    """rapidfuzz `fuzz.ratio` at which a service alias with a typo still names the service."""
+    phrase_weight: float = 0.65
+    """Share of the score for covering the phrase; the rest is for explaining the question."""
+    keyword_factor: float = 0.85
+    """Keywords are looser than aliases: their scores are scaled by this."""
+    max_candidates: int = 5
+    """At most this many candidates in an ambiguous result, suggestions or alternatives."""
+
+
+THRESHOLDS = Thresholds()
+
+_PRICING = re.compile(r"\b(price|prices|pricing|cost|costs|cheap|cheaper|cheapest|expensive|billing|bill|billed|"
+                      r"invoice|free tier|how much)\b")
+_HOW_TO = re.compile(r"^(?:how (?:do|can|should|would|to) (?:i |we |you )?)?(?:create|launch|make|build|deploy|"
+                     r"set ?up|install|delete|remove|resize|start|stop|connect|list|rename|migrate|move|copy|"
+                     r"download|upload|run)\b")
+_OWNERSHIP = re.compile(r"\b(responsib\w*|who|whose|owns?|owner|aws or|or aws|shared|our job|my job)\b")
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    entry: int
+    tokens: tuple[str, ...]
+    factor: float
+
+
+class Matcher:
+    """A search index over one knowledge base. Build once; `match()` is thread-safe and allocation-light."""
+
+    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds = THRESHOLDS) -> None:
+        self.kb = kb
+        self.thresholds = thresholds
+        self._entries = kb.entries
+        self._phrases: list[_Phrase] = []
+        for index, entry in enumerate(kb.entries):
+            texts = [(entry.title, 1.0)] + [(a, 1.0) for a in entry.aliases]
+            texts += [(k, thresholds.keyword_factor) for k in entry.keywords]
+            for text, factor in texts:
+                tokens = tuple(dict.fromkeys(content_words(text)))
+                if tokens:
+                    self._phrases.append(_Phrase(index, tokens, factor))
+
+        entry_tokens: dict[str, set[int]] = defaultdict(set)
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        for phrase_index, phrase in enumerate(self._phrases):
+            for token in phrase.tokens:
+                entry_tokens[token].add(phrase.entry)
+                self._postings[token].append(phrase_index)
+        total = max(len(kb.entries), 1)
+        self._idf = {t: math.log(1 + total / len(ids)) for t, ids in entry_tokens.items()}
+        self._unknown_idf = math.log(1 + total)
+        self._vocab = list(self._postings)
+        self._long_vocab = [t for t in self._vocab if len(t) >= 5]
+
+        self._service_exact: dict[str, Service] = {}
+        for service in kb.services:
+            for alias in (service.id, service.name, *service.aliases):
+                self._service_exact.setdefault(_joined(alias), service)
+        self._service_fuzzy = [a for a in self._service_exact if len(a) >= 5]
+        self._service_max_words = max((len(fold(a).split()) for s in kb.services for a in s.aliases), default=1)
+        self._similar = lru_cache(maxsize=8192)(self._similar_uncached)
+        self._service_entries = {s.id: _service_entry(s, kb) for s in kb.services}
+
+    # --- words -------------------------------------------------------------------------------------------------
+
+    def _similar_uncached(self, token: str) -> tuple[tuple[str, float], ...]:
+        """Vocabulary words this question word stands for, with a similarity 0..1."""
+        if token in self._postings:
+            return ((token, 1.0),)
+        if len(token) < 5:
+            return ()
+        found = process.extract(token, self._long_vocab, scorer=fuzz.ratio,
+                                score_cutoff=self.thresholds.typo_similarity, limit=3)
+        return tuple((word, score / 100.0) for word, score, _ in found)
+
+    def _weight(self, token: str) -> float:
+        return self._idf.get(token, self._unknown_idf)
+
+    # --- services ----------------------------------------------------------------------------------------------
+
+    def detect_services(self, text: str) -> tuple[list[Service], set[str]]:
+        """Services named in `text` (first mention first) and the stemmed words that named them."""
+        raw = fold(text).split()
+        found: list[tuple[int, Service]] = []
+        used: set[int] = set()
+        for size in range(min(self._service_max_words + 1, len(raw)), 0, -1):
+            for start in range(len(raw) - size + 1):
+                span = range(start, start + size)
+                if used.intersection(span):
+                    continue
+                gram = "".join(raw[start:start + size])
+                service = self._service_exact.get(gram) or self._service_exact.get(gram.rstrip("s"))
+                if service is None and len(gram) >= 5 and not FILLER_WORDS.issuperset(raw[start:start + size]):
+                    hit = process.extractOne(gram, self._service_fuzzy, scorer=fuzz.ratio,
+                                             score_cutoff=self.thresholds.service_similarity)
+                    service = self._service_exact[hit[0]] if hit else None
+                if service is not None:
+                    used.update(span)
+                    found.append((start, service))
+        ordered: list[Service] = []
+        for _, service in sorted(found, key=lambda pair: pair[0]):
+            if service not in ordered:
+                ordered.append(service)
+        return ordered, {stem(raw[i]) for i in used}
+
+    # --- matching ----------------------------------------------------------------------------------------------
+
+    def score_entries(self, text: str, service_words: set[str]) -> list[Candidate]:
+        """Every entry sharing a word with `text`, best first, with its score 0..1."""
+        tokens = list(dict.fromkeys(content_words(text)))
+        similar = {t: dict(self._similar(t)) for t in tokens}
+        explained = [t for t in tokens if t not in service_words]
+        explained_weight = sum(self._weight(t) for t in explained)
+        phrase_ids = {p for t in tokens for word in similar[t] for p in self._postings[word]}
+
+        best: dict[int, float] = {}
+        weight = self.thresholds.phrase_weight
+        for phrase_id in phrase_ids:
+            phrase = self._phrases[phrase_id]
+            covered = total = 0.0
+            for word in phrase.tokens:
+                w = self._idf[word]
+                total += w
+                covered += w * max((similar[t].get(word, 0.0) for t in tokens), default=0.0)
+            if explained_weight:
+                hits = sum(self._weight(t) * max((similar[t].get(w, 0.0) for w in phrase.tokens), default=0.0)
+                           for t in explained)
+                question_cover = hits / explained_weight
+            else:
+                question_cover = 1.0
+            score = phrase.factor * (weight * covered / total + (1 - weight) * question_cover)
+            if score > best.get(phrase.entry, 0.0):
+                best[phrase.entry] = score
+        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
+        return [Candidate(self._entries[i], score) for i, score in ranked]
+
+    def match(self, raw_question: str) -> Result:
+        """Answer `raw_question`: an Answer, Ambiguous or NoMatch (see the module docstring)."""
+        t = self.thresholds
+        question = question_text(raw_question)
+        folded = fold(question)
+        if not content_words(question):
+            return NoMatch(question, (), "empty")
+        services, service_words = self.detect_services(question)
+        service = services[0] if services else None
+        ranked = self.score_entries(question, service_words)
+        suggestions = tuple(c for c in ranked[: t.max_candidates] if c.score >= t.suggest)
+
+        if not _OWNERSHIP.search(folded):
+            if _PRICING.search(folded):
+                return NoMatch(question, suggestions, "pricing")
+            if _HOW_TO.search(folded):
+                return NoMatch(question, suggestions, "how-to")
+
+        if service is not None and not (set(content_words(question)) - service_words):
+            entry = self._service_entries[service.id]
+            return self._answer(question, entry, service, 1.0, tuple(ranked[: t.max_candidates]))
+
+        if not ranked or ranked[0].score < t.answer:
+            return NoMatch(question, suggestions, "off-topic")
+        best = ranked[0]
+        close = [c for c in ranked[1:] if c.score >= t.answer and best.score - c.score < t.ambiguity_margin]
+        if close and best.score < 0.999:
+            return Ambiguous(question, tuple([best, *close][: t.max_candidates]), service)
+        alternatives = tuple(c for c in ranked[1 : t.max_candidates + 1] if c.score >= t.suggest)
+        return self._answer(question, best.entry, service, best.score, alternatives)
+
+    def answer_entry(self, entry_id: str, service_id: str | None = None, question: str = "") -> Answer | None:
+        """The answer for a known entry (a button click, a tip's "Learn more"), or None if the id is unknown."""
+        service = self.kb.service(service_id) if service_id else None
+        entry = self.kb.entry(entry_id) or (self._service_entries.get(entry_id.removeprefix("service-")))
+        if entry is None:
+            return None
+        return self._answer(question or entry.title, entry, service, 1.0, ())
+
+    def _answer(self, question: str, entry: Entry, service: Service | None, confidence: float,
+                alternatives: tuple[Candidate, ...]) -> Answer:
+        override = entry.override_for(service.id) if service else None
+        differences = tuple(
+            (s, o) for o in entry.overrides if o is not override and (s := self.kb.service(o.service)) is not None
+        )
+        artifacts = tuple(a for a in map(self.kb.artifact, entry.artifacts) if a is not None)
+        return Answer(
+            question=question, entry=entry, owner=override.owner if override else entry.owner, service=service,
+            override=override, confidence=min(confidence, 1.0), alternatives=alternatives, artifacts=artifacts,
+            differences=differences,
+        )
+
+
+_CATEGORY_PHRASES = {
+    "infrastructure": "an infrastructure service: you run and secure what you put on it",
+    "managed": "a managed service: AWS runs its operating system and platform, you configure and use it",
+    "abstracted": "an abstracted service: you use it through its API and own your data and access to it",
+}
+
+
+def _joined(text: str) -> str:
+    return "".join(fold(text).split())
+
+
+def _service_entry(service: Service, kb: KnowledgeBase) -> Entry:
+    """A synthesized entry answering "who is responsible on <service>?" from the services catalog."""
+    related = tuple(e.id for e in kb.entries if e.override_for(service.id) is not None)
+    return Entry(
+        id=f"service-{service.id}",
+        title=f"Security in {service.name}",
+        owner="shared",
+        summary=service.summary,
+        explanation=f"{service.name} is {_CATEGORY_PHRASES[service.category]}. {service.summary}",
+        aliases=(),
+        links=(Link(f"Security in {service.name}", service.security_url),),
+        reviewed=max((e.reviewed for e in kb.entries), default=None),  # type: ignore[arg-type]
+        see_also=related,
+    )

@@ -1,0 +1,103 @@
+"""Turn what a person typed into the tokens the matcher compares.
+
+The same functions normalize knowledge-base phrases at load and questions at ask time, so both sides always agree.
+Steps: unescape chat markup once (Slack's `&amp;`, `<@U123>`, `<#C1|name>`, `<url|label>`), fold case and unicode,
+join a few phrases whose small words carry the meaning ("of the cloud" / "in the cloud"), split into words, drop
+filler words ("who is responsible for", "hey bot"), and reduce plurals and verb endings to a common stem.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+MAX_QUESTION_CHARS = 500
+"""Only the first 500 characters of a question are matched; a longer message is a paste, not a question."""
+
+_SLACK_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+_WORD = re.compile(r"[a-z0-9]+")
+
+# Phrases whose little words decide the meaning; joined into one token before filler words are dropped.
+_JOINED_PHRASES = (
+    (re.compile(r"\bof (?:the )?cloud\b"), " ofcloud "),
+    (re.compile(r"\bin (?:the )?cloud\b"), " incloud "),
+    (re.compile(r"\bdynamo db\b"), " dynamodb "),
+)
+
+FILLER_WORDS = frozenset(
+    """
+    a an the of on in at to for from by with about into onto via vs versus per
+    is are was were be been being am do does did doing has have had having get gets got
+    i we you me us our ours my your yours it its this that these those there here they them their
+    who whose whom what which when where why how whats hows wheres
+    can could should would will shall may might must need needs ought
+    or and but if then than so as also too just really actually any some all each every
+    please tell explain know let lets say says thanks thank thx ty cheers ok okay
+    hey hi hello yo hiya bot srm question questions wondering anyone someone somebody
+    responsible responsibility responsibilities responsibile resposible accountable
+    job task duty duties care take takes handle handles handled handling charge
+    s t d ll re ve m isn aren doesn don didn wasn
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+
+
+def unescape_chat(text: str) -> str:
+    """Undo Slack's message escaping once: drop user/channel/special mentions, keep link labels."""
+
+    def replace(match: re.Match[str]) -> str:
+        target, label = match.group(1), match.group(2)
+        if target.startswith(("@", "!")):
+            return " "
+        if target.startswith("#"):
+            return f" {label or ''} "
+        return f" {label} " if label else " "
+
+    return html.unescape(_SLACK_LINK.sub(replace, text))
+
+
+def stem(word: str) -> str:
+    """A deliberately small stemmer: plural and common verb endings only."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x")):
+        if word.endswith(suffix):
+            return word[: -len(suffix)] + replacement
+    if word.endswith("ing") and len(word) > 5:
+        return word[:-3]
+    if word.endswith("ed") and len(word) > 4:
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def fold(text: str) -> str:
+    """Lowercase, unicode-folded text with the joined phrases applied; no markup, no punctuation rules yet."""
+    folded = unicodedata.normalize("NFKD", text[:MAX_QUESTION_CHARS].casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = folded.replace("'", "").replace("\u2019", "")
+    folded = " ".join(_WORD.findall(folded))
+    for pattern, joined in _JOINED_PHRASES:
+        folded = pattern.sub(joined, folded)
+    return folded
+
+
+def words(text: str) -> list[str]:
+    """All stemmed words of `text`, filler included (used for service names and alias identity)."""
+    return [stem(w) for w in _WORD.findall(fold(text))]
+
+
+def content_words(text: str) -> list[str]:
+    """The stemmed words that carry meaning: filler words dropped."""
+    return [stem(w) for w in _WORD.findall(fold(text)) if w not in FILLER_WORDS]
+
+
+def alias_key(text: str) -> str:
+    """The identity of an alias: two aliases with the same key are the same alias."""
+    return " ".join(words(text))
+
+
+def question_text(raw: str) -> str:
+    """The question as it should be matched: chat markup undone, whitespace collapsed."""
+    return " ".join(unescape_chat(raw).split())

@@ -1,0 +1,55 @@
+"""Wording shared by every renderer (terminal, Slack, Teams), so each platform says the same thing."""
+
+from __future__ import annotations
+
+from bot.core.answers import Answer, NoMatch
+from bot.core.model import OWNER_LABELS
+
+OWNER_EMOJI = {"aws": "\u2601\ufe0f", "customer": "\U0001f9d1\u200d\U0001f4bb", "shared": "\U0001f91d"}
+
+AMBIGUOUS_PROMPT = "Your question fits several topics. Did you mean:"
+
+NO_MATCH_MESSAGES = {
+    "empty": "Ask me who is responsible for something in AWS, for example \"security groups\" or \"who patches "
+             "the OS on RDS?\"",
+    "off-topic": "I don't have an answer for that. I answer who is responsible for what under the AWS Shared "
+                 "Responsibility Model.",
+    "pricing": "That sounds like a pricing question. I only answer who is responsible for what under the AWS "
+               "Shared Responsibility Model; see the AWS pricing pages for costs.",
+    "how-to": "That sounds like a how-to question. I answer who is responsible for what under the AWS Shared "
+              "Responsibility Model; the service's documentation has the steps.",
+}
+
+EXAMPLES = (
+    "security groups",
+    "who patches the guest OS on EC2?",
+    "who patches the OS on RDS?",
+    "is physical security AWS's job?",
+    "KMS key rotation",
+)
+
+
+def owner_label(owner: str) -> str:
+    """"AWS: security OF the cloud" and its siblings."""
+    return OWNER_LABELS[owner]
+
+
+def service_line(answer: Answer) -> str | None:
+    """How the named service changes the answer, or None when no service was named."""
+    if answer.service is None:
+        return None
+    if answer.override is not None:
+        return f"On {answer.service.name}: {answer.override.note}"
+    return f"On {answer.service.name}: the general answer applies."
+
+
+def difference_lines(answer: Answer) -> list[str]:
+    """One line per other service where ownership or duties differ."""
+    return [f"{service.name} ({OWNER_LABELS[o.owner].split(':')[0]}): {o.note}" for service, o in answer.differences]
+
+
+def no_match_message(result: NoMatch) -> str:
+    """Why nothing matched, in a sentence."""
+    return NO_MATCH_MESSAGES.get(result.reason, NO_MATCH_MESSAGES["off-topic"])
+
+

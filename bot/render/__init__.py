@@ -1,0 +1,1 @@
+"""Renderers that turn a core `Result` into a platform's format."""

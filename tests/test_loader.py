@@ -1,0 +1,173 @@
+"""The loader accepts a valid base and names file, line and field for every kind of bad data, all at once."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.core import KnowledgeError, default_knowledge_dir, load_knowledge
+
+ENTRY = """\
+- id: security-groups
+  title: Security groups
+  owner: customer
+  summary: You write the rules.
+  explanation: Security groups are virtual firewalls you configure.
+  aliases: [SG, firewall rules]
+  links:
+    - title: Security groups
+      url: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html
+  artifacts: [soc2]
+  see_also: [host-os]
+  reviewed: 2026-11-27
+  services:
+    ec2: {owner: customer, note: Attached to instances.}
+- id: host-os
+  title: Host operating system
+  owner: aws
+  summary: AWS patches the host.
+  explanation: The host OS under the hypervisor is run by AWS.
+  aliases: [host patching]
+  links:
+    - title: SRM
+      url: https://aws.amazon.com/compliance/shared-responsibility-model/
+  reviewed: 2026-11-27
+"""
+SERVICES = """\
+- id: ec2
+  name: Amazon EC2
+  aliases: [elastic compute cloud]
+  category: infrastructure
+  summary: You run the guest OS.
+  security_url: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-security.html
+"""
+ARTIFACTS = """\
+- id: soc2
+  name: SOC 2 report
+  attests: Controls over security.
+  access: artifact
+  how: Download from AWS Artifact.
+  url: https://aws.amazon.com/compliance/soc-faqs/
+"""
+TIPS = """\
+- id: tip-001
+  entry: security-groups
+  text: Review your security groups.
+"""
+
+
+def write_base(root: Path, entries: str = ENTRY, services: str = SERVICES, artifacts: str = ARTIFACTS,
+               tips: str = TIPS) -> Path:
+    (root / "entries").mkdir(parents=True)
+    (root / "entries" / "network.yaml").write_text(entries)
+    (root / "services.yaml").write_text(services)
+    (root / "artifacts.yaml").write_text(artifacts)
+    (root / "tips.yaml").write_text(tips)
+    return root
+
+
+def problems(root: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(root)
+    return [str(p) for p in info.value.problems]
+
+
+def test_the_shipped_knowledge_base_is_valid() -> None:
+    kb = load_knowledge(default_knowledge_dir())
+    assert len(kb.entries) >= 30
+    assert all(entry.links for entry in kb.entries)
+
+
+def test_a_valid_base_loads_with_overrides_and_references(tmp_path: Path) -> None:
+    kb = load_knowledge(write_base(tmp_path))
+    entry = kb.entry("security-groups")
+    assert entry is not None and entry.owner == "customer"
+    assert entry.override_for("ec2") is not None and entry.override_for("rds") is None
+    assert kb.artifact("soc2") is not None and kb.tips[0].entry == "security-groups"
+
+
+def test_yaml_syntax_error_names_file_and_line(tmp_path: Path) -> None:
+    broken = ENTRY.replace("  owner: customer\n", "  owner: [customer\n", 1)
+    found = problems(write_base(tmp_path, entries=broken))
+    assert any(p.startswith("entries/network.yaml:") and "YAML syntax error" in p for p in found)
+
+
+def test_missing_and_unknown_fields_are_named_with_their_lines(tmp_path: Path) -> None:
+    bad = ENTRY.replace("  summary: You write the rules.\n", "  sumary: You write the rules.\n", 1)
+    found = problems(write_base(tmp_path, entries=bad))
+    assert "entries/network.yaml:4: entry 'security-groups': unknown field 'sumary'" in found[0] + "".join(
+        p[: p.index(" (known")] for p in found if "(known" in p)
+    assert "entries/network.yaml:1: entry 'security-groups': missing required field 'summary'" in found
+
+
+def test_owner_outside_the_three_values(tmp_path: Path) -> None:
+    found = problems(write_base(tmp_path, entries=ENTRY.replace("owner: customer", "owner: amazon", 1)))
+    assert found == ["entries/network.yaml:3: entry 'security-groups': field 'owner' must be one of aws, customer, "
+                     "shared (got 'amazon')"]
+
+
+def test_duplicate_ids_across_files(tmp_path: Path) -> None:
+    root = write_base(tmp_path)
+    (root / "entries" / "more.yaml").write_text(ENTRY.split("- id: host-os")[0].replace("[SG, firewall rules]",
+                                                                                       "[security group rules]"))
+    found = problems(root)
+    assert any(p == "entries/network.yaml:1: entry 'security-groups': duplicate id (also at entries/more.yaml:1)"
+               for p in found)
+
+
+def test_one_alias_claimed_by_two_entries(tmp_path: Path) -> None:
+    found = problems(write_base(tmp_path, entries=ENTRY.replace("[host patching]", "[Firewall Rules]")))
+    assert found == ["entries/network.yaml:20: entry 'host-os': alias 'Firewall Rules' is already claimed by "
+                     "entry 'security-groups'"]
+
+
+def test_unknown_service_artifact_entry_references(tmp_path: Path) -> None:
+    bad = ENTRY.replace("[soc2]", "[soc9]").replace("[host-os]", "[hostos]").replace("    ec2:", "    ec3:")
+    found = problems(write_base(tmp_path, entries=bad, tips=TIPS.replace("security-groups", "nope")))
+    assert "entries/network.yaml:10: entry 'security-groups': field 'artifacts' names unknown artifact 'soc9'" in found
+    assert "entries/network.yaml:11: entry 'security-groups': field 'see_also' names unknown entry 'hostos'" in found
+    assert "entries/network.yaml:14: entry 'security-groups': field 'services' names unknown service 'ec3'" in found
+    assert "tips.yaml:2: tip 'tip-001': field 'entry' names unknown entry 'nope'" in found
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://docs.aws.amazon.com/x.html", "must be an https URL"),
+        ("https://example.com/aws", "must link to an AWS domain"),
+        ("https://aws.amazon.com.evil.io/x", "must link to an AWS domain"),
+    ],
+)
+def test_links_must_be_https_on_aws_domains(tmp_path: Path, url: str, message: str) -> None:
+    bad = ENTRY.replace("https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html", url)
+    found = problems(write_base(tmp_path, entries=bad))
+    assert len(found) == 1 and found[0].startswith("entries/network.yaml:9: entry 'security-groups' link: field "
+                                                   "'url'") and message in found[0]
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    bad = ENTRY.replace("owner: customer", "owner: us", 1).replace("owner: aws", "owner: them", 1)
+    found = problems(write_base(tmp_path, entries=bad, services=SERVICES.replace("infrastructure", "iaas")))
+    assert len(found) == 3
+
+
+def test_duplicate_yaml_keys_are_problems(tmp_path: Path) -> None:
+    bad = ENTRY.replace("  title: Security groups\n", "  title: Security groups\n  title: SGs\n", 1)
+    assert "entries/network.yaml:3: duplicate key 'title' (first at line 2)" in problems(write_base(tmp_path, bad))
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    root = write_base(tmp_path)
+    (root / "tips.yaml").unlink()
+    assert problems(root) == ["tips.yaml:0: missing file (the knowledge base needs its tips)"]
+
+
+def test_the_environment_variable_points_at_another_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_base(tmp_path / "kb")
+    monkeypatch.setenv("SRM_KNOWLEDGE_DIR", str(root))
+    assert load_knowledge().root == str(root)
+    shutil.rmtree(root / "entries")
+    monkeypatch.setenv("SRM_KNOWLEDGE_DIR", str(root))
+    assert any("no entry files" in p for p in problems(root))
