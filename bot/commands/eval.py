@@ -10,21 +10,22 @@ from typing import Any
 from bot.core import Matcher, load_knowledge
 from bot.core.evaluation import evaluate, load_questions
 
-DEFAULT_QUESTIONS = Path(__file__).resolve().parents[2] / "tests" / "questions.yaml"
+DEFAULT_QUESTIONS = Path(__file__).resolve().parents[2] / "tests" / "questions"
 
 
 def register(subparsers: Any) -> None:
     """Add `srm eval` to the command line."""
     parser = subparsers.add_parser("eval", help="accuracy on a question set, by kind of question")
     parser.add_argument("file", nargs="?", default=str(DEFAULT_QUESTIONS),
-                        help="question set (YAML list of {q, expect, owner, kind}); default tests/questions.yaml")
+                        help="question set: a YAML list of {q, expect, owner, kind}, or a directory of them "
+                        "(default tests/questions/)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every question answered wrongly")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print accuracy by kind; exit 0 (figures are information, not a verdict)."""
-    if not Path(args.file).is_file():
+    if not Path(args.file).exists():
         print(f"srm eval: no question set at {args.file}; give one: srm eval FILE", file=sys.stderr)
         return 64
     scores = evaluate(Matcher(load_knowledge()), load_questions(args.file))

@@ -43,13 +43,16 @@ class KindScore:
 
 
 def load_questions(path: str | Path) -> list[Question]:
-    """Read a question set; raises ValueError naming the item that is malformed."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+    """Read a question set file, or every `*.yaml` in a directory; raises ValueError naming a malformed item."""
+    path = Path(path)
+    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
     questions = []
-    for number, item in enumerate(data, start=1):
-        if not isinstance(item, dict) or not isinstance(item.get("q"), str) or "kind" not in item:
-            raise ValueError(f"{path}: item {number} needs at least 'q' and 'kind'")
-        questions.append(Question(item["q"], item.get("expect"), item.get("owner"), str(item["kind"])))
+    for file in files:
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or []
+        for number, item in enumerate(data, start=1):
+            if not isinstance(item, dict) or not isinstance(item.get("q"), str) or "kind" not in item:
+                raise ValueError(f"{file}: item {number} needs at least 'q' and 'kind'")
+            questions.append(Question(item["q"], item.get("expect"), item.get("owner"), str(item["kind"])))
     return questions
 
 
