@@ -307,8 +307,9 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
             )
             entries.append((entry, file, r))
     tips = [
-        (Tip(r["id"], r["entry"], " ".join(r["text"].split())), r)
-        for _, r, _ in records(root / "tips.yaml", "tip", TIP_SCHEMA)
+        (Tip(r["id"], r["entry"], " ".join(r["text"].split())), r, file)
+        for file in sorted(root.glob("tips*.yaml")) or [root / "tips.yaml"]
+        for _, r, _ in records(file, "tip", TIP_SCHEMA)
     ]
 
     _check_references(v, root, entries, tips, located)
@@ -317,7 +318,7 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
         raise KnowledgeError(v.problems)
     return KnowledgeBase(
         entries=tuple(e for e, _, _ in entries), services=tuple(services), artifacts=tuple(artifacts),
-        tips=tuple(t for t, _ in tips), root=str(root),
+        tips=tuple(t for t, _, _ in tips), root=str(root),
     )
 
 
@@ -325,7 +326,7 @@ def _check_references(
     v: _Validator,
     root: Path,
     entries: list[tuple[Entry, Path, LineDict]],
-    tips: list[tuple[Tip, LineDict]],
+    tips: list[tuple[Tip, LineDict, Path]],
     located: dict[str, dict[str, tuple[Path, int]]],
 ) -> None:
     """Every id an entry or tip names must exist."""
@@ -341,8 +342,7 @@ def _check_references(
             if service_id not in located["service"]:
                 v.report(file, services.line_of(service_id),
                          f"{what}: field 'services' names unknown service '{service_id}'")
-    tips_file = root / "tips.yaml"
-    for tip, record in tips:
+    for tip, record, tips_file in tips:
         if tip.entry not in located["entry"]:
             v.report(tips_file, record.line_of("entry"), f"tip '{tip.id}': field 'entry' names unknown entry "
                      f"'{tip.entry}'")
