@@ -30,7 +30,7 @@ from bot.core.model import (
     Service,
     Tip,
 )
-from bot.core.normalize import alias_key
+from bot.core.normalize import alias_key, distinctive_words
 from bot.core.yaml_lines import LineDict, LineList, load_with_lines
 
 AWS_DOMAINS = ("aws.amazon.com", "awsstatic.com", "repost.aws")
@@ -360,12 +360,12 @@ def _check_aliases(
     """An alias (after normalization) may be claimed by one entry only."""
     owners: dict[str, str] = {}
     for entry, file, record in entries:
+        for keyword in entry.keywords:
+            if not distinctive_words(keyword):
+                v.report(file, record.line_of("keywords"), f"entry '{entry.id}': keyword {keyword!r} is a filler or "
+                         "generic word (who, responsible, aws, security ...) that cannot point to a topic")
         for alias in (entry.title, *entry.aliases):
             key = alias_key(alias)
-            if not key:
-                v.report(file, record.line_of("aliases"),
-                         f"entry '{entry.id}': alias {alias!r} has no words left after normalization")
-                continue
             previous = owners.setdefault(key, entry.id)
             if previous != entry.id:
                 v.report(file, record.line_of("aliases"),

@@ -24,7 +24,16 @@ from rapidfuzz import fuzz, process
 
 from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
 from bot.core.model import Entry, KnowledgeBase, Link, Service
-from bot.core.normalize import FILLER_WORDS, content_words, fold, question_text, stem
+from bot.core.normalize import (
+    FILLER_WORDS,
+    GENERIC_WORDS,
+    alias_key,
+    content_terms,
+    distinctive_words,
+    fold,
+    question_text,
+    stem,
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,10 @@ class Thresholds:
     """Share of the score for covering the phrase; the rest is for explaining the question."""
     keyword_factor: float = 0.85
     """Keywords are looser than aliases: their scores are scaled by this."""
+    service_bonus: float = 0.05
+    """Added to entries that have an override for the service the question names."""
+    fuzzy_service_words: int = 2
+    """Service names of at most this many words are recognised with typos; longer ones must be exact."""
     max_candidates: int = 5
     """At most this many candidates in an ambiguous result, suggestions or alternatives."""
 
@@ -56,6 +69,8 @@ _PRICING = re.compile(r"\b(price|prices|pricing|cost|costs|cheap|cheaper|cheapes
 _HOW_TO = re.compile(r"^(?:how (?:do|can|should|would|to) (?:i |we |you )?)?(?:create|launch|make|build|deploy|"
                      r"set ?up|install|delete|remove|resize|start|stop|connect|list|rename|migrate|move|copy|"
                      r"download|upload|run)\b")
+# Words that alone, next to a service name, still make the question about the whole service ("security in S3").
+_SERVICE_GENERIC = frozenset(stem(w) for w in GENERIC_WORDS)
 _OWNERSHIP = re.compile(r"\b(responsib\w*|who|whose|owns?|owner|aws or|or aws|shared|our job|my job)\b")
 
 
@@ -74,13 +89,18 @@ class Matcher:
         self.thresholds = thresholds
         self._entries = kb.entries
         self._phrases: list[_Phrase] = []
+        self._stem_of: dict[str, str] = {}
+        self._exact: dict[str, int] = {}
         for index, entry in enumerate(kb.entries):
             texts = [(entry.title, 1.0)] + [(a, 1.0) for a in entry.aliases]
             texts += [(k, thresholds.keyword_factor) for k in entry.keywords]
             for text, factor in texts:
-                tokens = tuple(dict.fromkeys(content_words(text)))
-                if tokens:
-                    self._phrases.append(_Phrase(index, tokens, factor))
+                self._exact.setdefault(alias_key(text), index)
+                if not distinctive_words(text):
+                    continue  # "what am I responsible for": answered by exact phrasing only, never fuzzily
+                terms = content_terms(text)
+                self._stem_of.update(terms)
+                self._phrases.append(_Phrase(index, tuple(dict.fromkeys(s for _, s in terms)), factor))
 
         entry_tokens: dict[str, set[int]] = defaultdict(set)
         self._postings: dict[str, list[int]] = defaultdict(list)
@@ -91,12 +111,11 @@ class Matcher:
         total = max(len(kb.entries), 1)
         self._idf = {t: math.log(1 + total / len(ids)) for t, ids in entry_tokens.items()}
         self._unknown_idf = math.log(1 + total)
-        self._vocab = list(self._postings)
-        self._long_vocab = [t for t in self._vocab if len(t) >= 5]
+        self._long_words = [w for w in self._stem_of if len(w) >= 5]
 
         self._service_exact: dict[str, Service] = {}
         for service in kb.services:
-            for alias in (service.id, service.name, *service.aliases):
+            for alias in (service.name, *service.aliases):
                 self._service_exact.setdefault(_joined(alias), service)
         self._service_fuzzy = [a for a in self._service_exact if len(a) >= 5]
         self._service_max_words = max((len(fold(a).split()) for s in kb.services for a in s.aliases), default=1)
@@ -105,22 +124,26 @@ class Matcher:
 
     # --- words -------------------------------------------------------------------------------------------------
 
-    def _similar_uncached(self, token: str) -> tuple[tuple[str, float], ...]:
-        """Vocabulary words this question word stands for, with a similarity 0..1."""
+    def _similar_uncached(self, word: str, token: str) -> tuple[tuple[str, float], ...]:
+        """Index stems that the question word (as typed, and its stem) stands for, with a similarity 0..1."""
         if token in self._postings:
             return ((token, 1.0),)
-        if len(token) < 5:
+        if len(word) < 5:
             return ()
-        found = process.extract(token, self._long_vocab, scorer=fuzz.ratio,
+        found = process.extract(word, self._long_words, scorer=fuzz.ratio,
                                 score_cutoff=self.thresholds.typo_similarity, limit=3)
-        return tuple((word, score / 100.0) for word, score, _ in found)
+        best: dict[str, float] = {}
+        for typed, score, _ in found:
+            stem_ = self._stem_of[typed]
+            best[stem_] = max(best.get(stem_, 0.0), score / 100.0)
+        return tuple(best.items())
 
     def _weight(self, token: str) -> float:
         return self._idf.get(token, self._unknown_idf)
 
     # --- services ----------------------------------------------------------------------------------------------
 
-    def detect_services(self, text: str) -> tuple[list[Service], set[str]]:
+    def detect_services(self, text: str) -> tuple[list[Service], frozenset[str]]:
         """Services named in `text` (first mention first) and the stemmed words that named them."""
         raw = fold(text).split()
         found: list[tuple[int, Service]] = []
@@ -132,7 +155,9 @@ class Matcher:
                     continue
                 gram = "".join(raw[start:start + size])
                 service = self._service_exact.get(gram) or self._service_exact.get(gram.rstrip("s"))
-                if service is None and len(gram) >= 5 and not FILLER_WORDS.issuperset(raw[start:start + size]):
+                fuzzy = size <= self.thresholds.fuzzy_service_words and len(gram) >= 5
+                edges_filler = raw[start] in FILLER_WORDS or raw[start + size - 1] in FILLER_WORDS
+                if service is None and fuzzy and not edges_filler:
                     hit = process.extractOne(gram, self._service_fuzzy, scorer=fuzz.ratio,
                                              score_cutoff=self.thresholds.service_similarity)
                     service = self._service_exact[hit[0]] if hit else None
@@ -143,14 +168,16 @@ class Matcher:
         for _, service in sorted(found, key=lambda pair: pair[0]):
             if service not in ordered:
                 ordered.append(service)
-        return ordered, {stem(raw[i]) for i in used}
+        return ordered, frozenset(stem(raw[i]) for i in used)
 
     # --- matching ----------------------------------------------------------------------------------------------
 
-    def score_entries(self, text: str, service_words: set[str]) -> list[Candidate]:
+    def score_entries(self, text: str, service: Service | None = None,
+                      service_words: frozenset[str] = frozenset()) -> list[Candidate]:
         """Every entry sharing a word with `text`, best first, with its score 0..1."""
-        tokens = list(dict.fromkeys(content_words(text)))
-        similar = {t: dict(self._similar(t)) for t in tokens}
+        terms = list({s: (w, s) for w, s in content_terms(text)}.values())
+        tokens = [s for _, s in terms]
+        similar = {s: dict(self._similar(w, s)) for w, s in terms}
         explained = [t for t in tokens if t not in service_words]
         explained_weight = sum(self._weight(t) for t in explained)
         phrase_ids = {p for t in tokens for word in similar[t] for p in self._postings[word]}
@@ -171,6 +198,8 @@ class Matcher:
             else:
                 question_cover = 1.0
             score = phrase.factor * (weight * covered / total + (1 - weight) * question_cover)
+            if service is not None and self._entries[phrase.entry].override_for(service.id) is not None:
+                score = min(score + self.thresholds.service_bonus, 1.0)
             if score > best.get(phrase.entry, 0.0):
                 best[phrase.entry] = score
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
@@ -181,11 +210,15 @@ class Matcher:
         t = self.thresholds
         question = question_text(raw_question)
         folded = fold(question)
-        if not content_words(question):
-            return NoMatch(question, (), "empty")
         services, service_words = self.detect_services(question)
         service = services[0] if services else None
-        ranked = self.score_entries(question, service_words)
+        exact = self._exact.get(alias_key(question))
+        if exact is not None:
+            return self._answer(question, self._entries[exact], service, 1.0, ())
+        stems = {s for _, s in content_terms(question)}
+        if not stems:
+            return NoMatch(question, (), "empty")
+        ranked = self.score_entries(question, service, service_words)
         suggestions = tuple(c for c in ranked[: t.max_candidates] if c.score >= t.suggest)
 
         if not _OWNERSHIP.search(folded):
@@ -194,7 +227,8 @@ class Matcher:
             if _HOW_TO.search(folded):
                 return NoMatch(question, suggestions, "how-to")
 
-        if service is not None and not (set(content_words(question)) - service_words):
+        whole_service = service is not None and not (stems - service_words - _SERVICE_GENERIC)
+        if service is not None and whole_service and not (ranked and ranked[0].score >= 0.999):
             entry = self._service_entries[service.id]
             return self._answer(question, entry, service, 1.0, tuple(ranked[: t.max_candidates]))
 

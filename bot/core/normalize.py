@@ -3,7 +3,8 @@
 The same functions normalize knowledge-base phrases at load and questions at ask time, so both sides always agree.
 Steps: unescape chat markup once (Slack's `&amp;`, `<@U123>`, `<#C1|name>`, `<url|label>`), fold case and unicode,
 join a few phrases whose small words carry the meaning ("of the cloud" / "in the cloud"), split into words, drop
-filler words ("who is responsible for", "hey bot"), and reduce plurals and verb endings to a common stem.
+filler words ("who is responsible for", "hey bot"), and reduce words to their Snowball stem
+(securing, secure, security -> secur).
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
 
 MAX_QUESTION_CHARS = 500
 """Only the first 500 characters of a question are matched; a longer message is a paste, not a question."""
@@ -20,9 +24,11 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 # Phrases whose little words decide the meaning; joined into one token before filler words are dropped.
 _JOINED_PHRASES = (
+    (re.compile(r"\bof (?:vs|versus|or|and) in (?:the )?cloud\b"), " ofcloud incloud "),
     (re.compile(r"\bof (?:the )?cloud\b"), " ofcloud "),
     (re.compile(r"\bin (?:the )?cloud\b"), " incloud "),
     (re.compile(r"\bdynamo db\b"), " dynamodb "),
+    (re.compile(r"\bdata cent(?:er|re)(s?)\b"), r" datacenter\1 "),
 )
 
 FILLER_WORDS = frozenset(
@@ -34,12 +40,18 @@ FILLER_WORDS = frozenset(
     can could should would will shall may might must need needs ought
     or and but if then than so as also too just really actually any some all each every
     please tell explain know let lets say says thanks thank thx ty cheers ok okay
-    hey hi hello yo hiya bot srm question questions wondering anyone someone somebody
+    aws amazon amazons
+    hey hi hello yo hiya bot question questions wondering anyone someone somebody
     responsible responsibility responsibilities responsibile resposible accountable
     job task duty duties care take takes handle handles handled handling charge
+    turn turns turning switch switches enable enables enabling activate
     s t d ll re ve m isn aren doesn don didn wasn
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
+
+
+GENERIC_WORDS = frozenset(("security", "secure", "securing", "secured", "protect", "protection", "safe", "safety"))
+"""Words too general to identify a topic alone: a phrase needs at least one other content word."""
 
 
 def unescape_chat(text: str) -> str:
@@ -56,20 +68,15 @@ def unescape_chat(text: str) -> str:
     return html.unescape(_SLACK_LINK.sub(replace, text))
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
-    """A deliberately small stemmer: plural and common verb endings only."""
+    """The Snowball (Porter 2) stem of a word; words of three letters or fewer (acronyms: aws, ebs, sgs) are kept."""
     if len(word) <= 3 or word.isdigit():
         return word
-    for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x")):
-        if word.endswith(suffix):
-            return word[: -len(suffix)] + replacement
-    if word.endswith("ing") and len(word) > 5:
-        return word[:-3]
-    if word.endswith("ed") and len(word) > 4:
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+    return _STEMMER.stemWord(word)
 
 
 def fold(text: str) -> str:
@@ -84,13 +91,24 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """All stemmed words of `text`, filler included (used for service names and alias identity)."""
-    return [stem(w) for w in _WORD.findall(fold(text))]
+    """All stemmed words of `text`, filler included (used for alias identity)."""
+    return [stem(w) for w in fold(text).split()]
+
+
+def content_terms(text: str) -> list[tuple[str, str]]:
+    """The words that carry meaning, filler dropped, each as (word as typed, stem)."""
+    return [(w, stem(w)) for w in fold(text).split() if w not in FILLER_WORDS]
 
 
 def content_words(text: str) -> list[str]:
-    """The stemmed words that carry meaning: filler words dropped."""
-    return [stem(w) for w in _WORD.findall(fold(text)) if w not in FILLER_WORDS]
+    """The stems of the words that carry meaning."""
+    return [s for _, s in content_terms(text)]
+
+
+def distinctive_words(text: str) -> list[str]:
+    """Content stems that are not merely generic ("security"): what can identify a topic."""
+    generic = {stem(w) for w in GENERIC_WORDS}
+    return [s for s in content_words(text) if s not in generic]
 
 
 def alias_key(text: str) -> str:
