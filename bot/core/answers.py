@@ -55,7 +55,7 @@ class Ambiguous:
 
 @dataclass(frozen=True)
 class NoMatch:
-    """Nothing fits. `reason` is one of: empty, off-topic, pricing, how-to."""
+    """Nothing fits. `reason` is one of: empty, off-topic, pricing, how-to, limits, definition."""
 
     question: str
     suggestions: tuple[Candidate, ...]

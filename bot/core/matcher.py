@@ -44,6 +44,8 @@ class Thresholds:
     """The best entry must score at least this to be answered."""
     ambiguity_margin: float = 0.06
     """If the runner-up is within this margin of the best (and above `answer`), the question is ambiguous."""
+    clarify: float = 0.60
+    """Below `answer` but at least this: the question is on topic but vague, so offer "Did you mean"."""
     suggest: float = 0.35
     """Entries scoring at least this are offered as alternatives or suggestions."""
     typo_similarity: float = 85.0
@@ -71,6 +73,8 @@ _HOW_TO = re.compile(r"^(?:how (?:do|can|should|would|to) (?:i |we |you )?)?(?:c
                      r"download|upload|run)\b")
 # Words that alone, next to a service name, still make the question about the whole service ("security in S3").
 _SERVICE_GENERIC = frozenset(stem(w) for w in GENERIC_WORDS)
+_LIMITS = re.compile(r"\b(maximum|max|minimum|limit|limits|quota|quotas|how many)\b")
+_DEFINITION = re.compile(r"^(?:what (?:is|are)|whats|define|definition of)\b")
 _OWNERSHIP = re.compile(r"\b(responsib\w*|who|whose|owns?|owner|aws or|or aws|shared|our job|my job)\b")
 
 
@@ -226,14 +230,22 @@ class Matcher:
                 return NoMatch(question, suggestions, "pricing")
             if _HOW_TO.search(folded):
                 return NoMatch(question, suggestions, "how-to")
+            if _LIMITS.search(folded):
+                return NoMatch(question, suggestions, "limits")
 
         whole_service = service is not None and not (stems - service_words - _SERVICE_GENERIC)
+        if whole_service and _DEFINITION.search(folded) and not _OWNERSHIP.search(folded):
+            return NoMatch(question, suggestions, "definition")
         if service is not None and whole_service and not (ranked and ranked[0].score >= 0.999):
             entry = self._service_entries[service.id]
             return self._answer(question, entry, service, 1.0, tuple(ranked[: t.max_candidates]))
 
-        if not ranked or ranked[0].score < t.answer:
+        if not ranked or ranked[0].score < t.clarify:
             return NoMatch(question, suggestions, "off-topic")
+        if ranked[0].score < t.answer:
+            vague = tuple(c for c in ranked[: t.max_candidates] if c.score >= t.clarify - t.ambiguity_margin)
+            return Ambiguous(question, vague, service) if len(vague) > 1 else NoMatch(question, suggestions,
+                                                                                        "off-topic")
         best = ranked[0]
         close = [c for c in ranked[1:] if c.score >= t.answer and best.score - c.score < t.ambiguity_margin]
         if close and best.score < 0.999:

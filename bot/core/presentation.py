@@ -18,6 +18,10 @@ NO_MATCH_MESSAGES = {
                "Shared Responsibility Model; see the AWS pricing pages for costs.",
     "how-to": "That sounds like a how-to question. I answer who is responsible for what under the AWS Shared "
               "Responsibility Model; the service's documentation has the steps.",
+    "limits": "That sounds like a question about service limits or quotas. I answer who is responsible for what "
+              "under the AWS Shared Responsibility Model; the Service Quotas pages have the numbers.",
+    "definition": "I don't define AWS services, but I can tell you who is responsible for what on one: try "
+                  "\"who secures it?\" or \"who patches the OS on it?\"",
 }
 
 EXAMPLES = (

@@ -1,0 +1,124 @@
+"""The matcher: typos, synonyms, acronyms, service overrides, off-topic, odd input, Slack markup."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import Ambiguous, Answer, Matcher, NoMatch
+
+
+def answer(matcher: Matcher, question: str) -> Answer:
+    result = matcher.match(question)
+    assert isinstance(result, Answer), f"{question!r} -> {result}"
+    return result
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id", "owner"),
+    [
+        ("security groups", "security-groups", "customer"),
+        ("securty groups", "security-groups", "customer"),  # typo
+        ("SG", "security-groups", "customer"),  # acronym
+        ("firewall rules", "security-groups", "customer"),  # synonym
+        ("NACL", "network-acls", "customer"),
+        ("hypervisr", "virtualization-layer", "aws"),
+        ("who destroys old hard drives?", "media-sanitization", "aws"),
+    ],
+)
+def test_topics_are_found_by_name_typo_synonym_and_acronym(
+    matcher: Matcher, question: str, entry_id: str, owner: str
+) -> None:
+    result = answer(matcher, question)
+    assert (result.entry.id, result.owner) == (entry_id, owner)
+
+
+@pytest.mark.parametrize(
+    ("question", "service", "owner"),
+    [
+        ("who patches the guest OS on EC2?", "ec2", "customer"),
+        ("who patches the OS on RDS?", "rds", "aws"),
+        ("who patches the os on lamda", "lambda", "aws"),  # service typo
+        ("who patches the os for dynamo db", "dynamodb", "aws"),  # split service name
+        ("OS patching on Fargate", "fargate", "aws"),
+        ("who patches the OS in RDS Custom for Oracle?", "rds-custom", "customer"),
+    ],
+)
+def test_a_named_service_applies_its_override(matcher: Matcher, question: str, service: str, owner: str) -> None:
+    result = answer(matcher, question)
+    assert result.entry.id == "guest-os-patching"
+    assert result.service is not None and result.service.id == service
+    assert result.owner == owner and result.override is not None
+
+
+def test_the_default_owner_and_differences_when_no_service_is_named(matcher: Matcher) -> None:
+    result = answer(matcher, "guest OS patching")
+    assert result.owner == result.entry.owner == "customer" and result.service is None
+    assert {s.id for s, _ in result.differences} >= {"rds", "lambda", "fargate"}
+
+
+def test_a_question_about_a_whole_service_gets_the_service_overview(matcher: Matcher) -> None:
+    result = answer(matcher, "who is responsible for security in S3?")
+    assert result.entry.id == "service-s3" and result.service is not None and result.service.id == "s3"
+    assert result.links[0].url == result.service.security_url
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("what's the weather", "off-topic"),
+        ("hello", "empty"),
+        ("thanks!", "empty"),
+        ("", "empty"),
+        ("🙂🙂🙂", "empty"),
+        ("how do I create an S3 bucket", "how-to"),
+        ("how much does EC2 cost?", "pricing"),
+    ],
+)
+def test_off_topic_and_near_domain_questions_get_no_answer(matcher: Matcher, question: str, reason: str) -> None:
+    result = matcher.match(question)
+    assert isinstance(result, NoMatch) and result.reason == reason
+
+
+def test_slack_markup_is_undone_before_matching(matcher: Matcher) -> None:
+    result = answer(matcher, "<@U024BE7LH> who owns <#C123|general> security groups &amp; stuff?")
+    assert result.entry.id == "security-groups"
+    assert "<@" not in result.question and "&amp;" not in result.question
+
+
+def test_a_link_label_is_matched_not_its_url(matcher: Matcher) -> None:
+    assert answer(matcher, "<https://evil.example/hypervisor|security groups>").entry.id == "security-groups"
+
+
+def test_ten_thousand_characters_are_answered(matcher: Matcher) -> None:
+    result = matcher.match("security groups " + "x" * 10_000)
+    assert isinstance(result, Answer | NoMatch | Ambiguous)
+    assert len(result.question) <= 10_016
+
+
+@pytest.mark.parametrize(
+    "question", ["Sécurité groups 🔒", "مجموعات الأمان security groups", "security\x00groups\u202e"]
+)
+def test_unicode_emoji_and_control_characters_do_not_break_matching(matcher: Matcher, question: str) -> None:
+    assert isinstance(matcher.match(question), Answer | Ambiguous | NoMatch)
+
+
+def test_answers_carry_links_and_evidence(matcher: Matcher) -> None:
+    result = answer(matcher, "physical security")
+    assert result.owner == "aws"
+    assert result.links and all(link.url.startswith("https://") for link in result.links)
+    assert {a.id for a in result.artifacts} & {"soc2", "soc3", "iso27001", "data-center-controls"}
+
+
+def test_close_candidates_are_ambiguous_with_at_most_five(matcher: Matcher) -> None:
+    result = matcher.match("encryption")
+    assert isinstance(result, Ambiguous | Answer)
+    if isinstance(result, Ambiguous):
+        assert 2 <= len(result.candidates) <= 5
+
+
+def test_answer_entry_rebuilds_an_answer_for_a_button_click(matcher: Matcher) -> None:
+    result = matcher.answer_entry("guest-os-patching", "rds")
+    assert result is not None and result.owner == "aws"
+    assert matcher.answer_entry("no-such-entry") is None
+    service_answer = matcher.answer_entry("service-lambda")
+    assert service_answer is not None and service_answer.entry.title.endswith("AWS Lambda")
