@@ -83,6 +83,8 @@ class _Phrase:
     entry: int
     tokens: tuple[str, ...]
     factor: float
+    weighted: tuple[tuple[str, float], ...] = ()
+    total: float = 1.0
 
 
 class Matcher:
@@ -114,6 +116,11 @@ class Matcher:
                 self._postings[token].append(phrase_index)
         total = max(len(kb.entries), 1)
         self._idf = {t: math.log(1 + total / len(ids)) for t, ids in entry_tokens.items()}
+        self._phrases = [
+            _Phrase(p.entry, p.tokens, p.factor, tuple((t, self._idf[t]) for t in p.tokens),
+                    sum(self._idf[t] for t in p.tokens))
+            for p in self._phrases
+        ]
         self._unknown_idf = math.log(1 + total)
         self._long_words = [w for w in self._stem_of if len(w) >= 5]
 
@@ -124,7 +131,13 @@ class Matcher:
         self._service_fuzzy = [a for a in self._service_exact if len(a) >= 5]
         self._service_max_words = max((len(fold(a).split()) for s in kb.services for a in s.aliases), default=1)
         self._similar = lru_cache(maxsize=8192)(self._similar_uncached)
+        self._fuzzy_service = lru_cache(maxsize=8192)(self._fuzzy_service_uncached)
         self._service_entries = {s.id: _service_entry(s, kb) for s in kb.services}
+        overridden: dict[str, set[int]] = defaultdict(set)
+        for index, entry in enumerate(kb.entries):
+            for override in entry.overrides:
+                overridden[override.service].add(index)
+        self._overridden = {service_id: frozenset(ids) for service_id, ids in overridden.items()}
 
     # --- words -------------------------------------------------------------------------------------------------
 
@@ -141,6 +154,12 @@ class Matcher:
             stem_ = self._stem_of[typed]
             best[stem_] = max(best.get(stem_, 0.0), score / 100.0)
         return tuple(best.items())
+
+    def _fuzzy_service_uncached(self, gram: str) -> Service | None:
+        """The service whose name `gram` (words joined) is a typo of, if any."""
+        hit = process.extractOne(gram, self._service_fuzzy, scorer=fuzz.ratio,
+                                 score_cutoff=self.thresholds.service_similarity)
+        return self._service_exact[hit[0]] if hit else None
 
     def _weight(self, token: str) -> float:
         return self._idf.get(token, self._unknown_idf)
@@ -162,9 +181,7 @@ class Matcher:
                 fuzzy = size <= self.thresholds.fuzzy_service_words and len(gram) >= 5
                 edges_filler = raw[start] in FILLER_WORDS or raw[start + size - 1] in FILLER_WORDS
                 if service is None and fuzzy and not edges_filler:
-                    hit = process.extractOne(gram, self._service_fuzzy, scorer=fuzz.ratio,
-                                             score_cutoff=self.thresholds.service_similarity)
-                    service = self._service_exact[hit[0]] if hit else None
+                    service = self._fuzzy_service(gram)
                 if service is not None:
                     used.update(span)
                     found.append((start, service))
@@ -186,23 +203,26 @@ class Matcher:
         explained_weight = sum(self._weight(t) for t in explained)
         phrase_ids = {p for t in tokens for word in similar[t] for p in self._postings[word]}
 
+        # For each index word: how well the question covers it. For each explained question word: its matches.
+        word_cover: dict[str, float] = {}
+        for t in tokens:
+            for word, sim in similar[t].items():
+                word_cover[word] = max(word_cover.get(word, 0.0), sim)
+        explained_hits = [(self._weight(t), similar[t]) for t in explained]
+        with_override = self._overridden.get(service.id, frozenset()) if service else frozenset()
+
         best: dict[int, float] = {}
         weight = self.thresholds.phrase_weight
         for phrase_id in phrase_ids:
             phrase = self._phrases[phrase_id]
-            covered = total = 0.0
-            for word in phrase.tokens:
-                w = self._idf[word]
-                total += w
-                covered += w * max((similar[t].get(word, 0.0) for t in tokens), default=0.0)
+            phrase_cover = sum(w * word_cover.get(word, 0.0) for word, w in phrase.weighted) / phrase.total
             if explained_weight:
-                hits = sum(self._weight(t) * max((similar[t].get(w, 0.0) for w in phrase.tokens), default=0.0)
-                           for t in explained)
+                hits = sum(w * max(matches.get(word, 0.0) for word in phrase.tokens) for w, matches in explained_hits)
                 question_cover = hits / explained_weight
             else:
                 question_cover = 1.0
-            score = phrase.factor * (weight * covered / total + (1 - weight) * question_cover)
-            if service is not None and self._entries[phrase.entry].override_for(service.id) is not None:
+            score = phrase.factor * (weight * phrase_cover + (1 - weight) * question_cover)
+            if phrase.entry in with_override:
                 score = min(score + self.thresholds.service_bonus, 1.0)
             if score > best.get(phrase.entry, 0.0):
                 best[phrase.entry] = score

@@ -79,6 +79,7 @@ def stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lowercase, unicode-folded text with the joined phrases applied; no markup, no punctuation rules yet."""
     folded = unicodedata.normalize("NFKD", text[:MAX_QUESTION_CHARS].casefold())
