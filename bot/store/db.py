@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, event
+
+SQLITE_BUSY_TIMEOUT_S = 30
+"""How long a SQLite writer waits for another process's write lock before giving up."""
+POSTGRES_CONNECT_TIMEOUT_S = 5
+"""A PostgreSQL server that does not answer fails fast, so a request never hangs on the store."""
 
 DEFAULT_SQLITE_FILE = "srm.sqlite3"
 
@@ -26,5 +32,29 @@ def database_url(url: str | None = None) -> str:
 
 
 def make_engine(url: str | None = None) -> Engine:
-    """An engine for `database_url(url)`; connections are checked before use so a restarted server recovers."""
-    return create_engine(database_url(url), pool_pre_ping=True)
+    """An engine for `database_url(url)`; connections are checked before use so a restarted server recovers.
+
+    SQLite: every transaction starts with `BEGIN IMMEDIATE`, so concurrent processes (several clocks, the web
+    workers) queue for the write lock instead of failing with "database is locked" when a read turns into a write.
+    PostgreSQL: connecting gives up after a few seconds.
+    """
+    resolved = database_url(url)
+    if resolved.startswith("sqlite"):
+        engine = create_engine(resolved, pool_pre_ping=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+        _begin_immediate(engine)
+        return engine
+    connect_args = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S} if resolved.startswith("postgresql") else {}
+    return create_engine(resolved, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _begin_immediate(engine: Engine) -> None:
+    """Let SQLAlchemy, not pysqlite, start transactions, and start them with the write lock taken."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # pysqlite's own implicit BEGIN is off
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

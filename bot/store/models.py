@@ -1,0 +1,108 @@
+"""The tables of the store (SQLAlchemy 2 declarative). Schema changes go through `bot/store/migrations/`.
+
+Every timestamp is stored as naive UTC (`DateTime` without time zone) so SQLite and PostgreSQL behave the same;
+`utc_naive()` converts on the way in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+DELIVERY_CLAIMED = "claimed"
+DELIVERY_POSTED = "posted"
+DELIVERY_FAILED = "failed"
+
+
+def utc_naive(moment: dt.datetime) -> dt.datetime:
+    """`moment` as naive UTC; a naive input is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    """Declarative base; its metadata also carries the Slack OAuth tables so migrations own every table."""
+
+
+class TipSubscription(Base):
+    """A channel that gets one tip a day at its local time."""
+
+    __tablename__ = "tip_subscriptions"
+    __table_args__ = (UniqueConstraint("platform", "team_id", "channel_id", name="uq_tip_subscriptions_channel"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(255))
+    time_of_day: Mapped[str] = mapped_column(String(5))  # "HH:MM", local to `timezone`
+    timezone: Mapped[str] = mapped_column(String(64))
+    weekdays_only: Mapped[bool] = mapped_column(Boolean)
+    subscribed_by: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean)
+    conversation_ref: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(DateTime)  # no tip due before this moment (UTC)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    deactivated_reason: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
+class TipDelivery(Base):
+    """One row per subscription per local date: the claim that makes delivery happen once."""
+
+    __tablename__ = "tip_deliveries"
+    __table_args__ = (UniqueConstraint("subscription_id", "local_date", name="uq_tip_deliveries_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("tip_subscriptions.id", ondelete="CASCADE"), index=True)
+    local_date: Mapped[dt.date] = mapped_column(Date)
+    tip_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # claimed | posted | failed
+    claim_token: Mapped[str] = mapped_column(String(32))
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer)
+    posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    message_ts: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    error: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
+class Feedback(Base):
+    """A helpful / not helpful click on an answer; no user id, no user text."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[str] = mapped_column(String(128), index=True)
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    platform: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class UnansweredQuestion(Base):
+    """A normalized question nothing matched, counted per workspace."""
+
+    __tablename__ = "unanswered_questions"
+    __table_args__ = (UniqueConstraint("platform", "team_id", "question", name="uq_unanswered_questions"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[str] = mapped_column(String(64))
+    question: Mapped[str] = mapped_column(Text)
+    count: Mapped[int] = mapped_column(Integer)
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+# slack_sdk's own OAuth tables (installations, bots, OAuth states), declared here so migrations create them.
+SLACK_INSTALLATIONS = SQLAlchemyInstallationStore.build_installations_table(
+    Base.metadata, SQLAlchemyInstallationStore.default_installations_table_name)
+SLACK_BOTS = SQLAlchemyInstallationStore.build_bots_table(
+    Base.metadata, SQLAlchemyInstallationStore.default_bots_table_name)
+SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(
+    Base.metadata, SQLAlchemyOAuthStateStore.default_table_name)

@@ -1,0 +1,310 @@
+"""The one storage layer: feedback, unanswered questions, tip subscriptions and tip deliveries.
+
+`Store(engine_or_url)` creates or upgrades the schema on first use. Recording feedback and misses never raises into
+the caller: when the database is down the record waits in a bounded in-memory queue, is logged, and is written on
+the next call (or `flush()`) once the database answers again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+import uuid
+from collections import Counter, deque
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, case, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.core.normalize import MAX_QUESTION_CHARS, question_text
+from bot.store.db import make_engine
+from bot.store.migrate import upgrade
+from bot.store.models import (
+    DELIVERY_CLAIMED,
+    DELIVERY_FAILED,
+    DELIVERY_POSTED,
+    Feedback,
+    TipDelivery,
+    TipSubscription,
+    UnansweredQuestion,
+    utc_naive,
+)
+
+log = logging.getLogger("srm.store")
+
+MAX_PENDING = 1000
+"""Records kept in memory while the database is down; the oldest are dropped (and logged) past this."""
+RETRY_INTERVAL_S = 30.0
+"""After a failed write, how long record_* calls wait before trying the database again."""
+
+
+def utcnow() -> dt.datetime:
+    """The current time as naive UTC (how the store keeps time)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def normalize_question(raw: str) -> str:
+    """What is kept of an unanswered question: markup and mentions removed, case folded, spaces collapsed."""
+    return question_text(raw[:MAX_QUESTION_CHARS]).casefold().strip(" ?!.")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A delivery this process holds the right to post: (subscription, local date), proven by `token`."""
+
+    delivery_id: int
+    subscription_id: int
+    local_date: dt.date
+    tip_id: str
+    token: str
+    attempt: int
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One line of a report: what, how many, when last seen."""
+
+    key: str
+    count: int
+    last_seen: dt.datetime
+    extra: int = 0
+
+
+class Store:
+    """Persistence for the bot. Thread-safe; one instance per process is enough."""
+
+    def __init__(self, engine_or_url: Engine | str | None = None, *, retry_interval: float = RETRY_INTERVAL_S,
+                 max_pending: int = MAX_PENDING) -> None:
+        self.engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._schema_ready = False
+        self._lock = threading.Lock()
+        self._pending: deque[tuple[str, dict[str, Any]]] = deque(maxlen=max_pending)
+        self._retry_interval = retry_interval
+        self._next_retry = 0.0
+
+    # -- schema ---------------------------------------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        """Create or upgrade the tables (once per Store); raises SQLAlchemyError when the database is down."""
+        if not self._schema_ready:
+            upgrade(self.engine)
+            self._schema_ready = True
+
+    def session(self) -> Session:
+        """A new ORM session on a migrated database."""
+        self.ensure_schema()
+        return self._sessions()
+
+    # -- feedback and misses: never raise -------------------------------------------------------------------
+
+    @property
+    def pending_count(self) -> int:
+        """Records waiting for the database."""
+        return len(self._pending)
+
+    def record_feedback(self, *, entry_id: str, helpful: bool, platform: str, team_id: str) -> None:
+        """Remember a helpful / not helpful click on `entry_id`. Never raises."""
+        self._record("feedback", {"entry_id": entry_id, "helpful": bool(helpful), "platform": platform,
+                                  "team_id": team_id or "-", "at": utcnow()})
+
+    def record_miss(self, *, question: str, platform: str, team_id: str) -> None:
+        """Count an unanswered question, stored normalized (no mentions, no user ids). Never raises."""
+        normalized = normalize_question(question)
+        if normalized:
+            self._record("miss", {"question": normalized, "platform": platform, "team_id": team_id or "-",
+                                  "at": utcnow()})
+
+    def flush(self) -> int:
+        """Write every waiting record now; returns how many are still waiting (0 when the database answered)."""
+        with self._lock:
+            self._next_retry = 0.0
+            self._drain()
+            return len(self._pending)
+
+    def _record(self, kind: str, data: dict[str, Any]) -> None:
+        with self._lock:
+            if len(self._pending) == self._pending.maxlen:
+                dropped_kind, _ = self._pending[0]
+                log.error("store: pending queue full (%d); dropping the oldest %s record", len(self._pending),
+                          dropped_kind)
+            self._pending.append((kind, data))
+            if time.monotonic() >= self._next_retry:
+                self._drain()
+
+    def _drain(self) -> None:
+        """Write queued records in order, stopping at the first database error (caller holds the lock)."""
+        try:
+            while self._pending:
+                kind, data = self._pending[0]
+                with self.session() as session, session.begin():
+                    (self._write_feedback if kind == "feedback" else self._write_miss)(session, data)
+                self._pending.popleft()
+        except SQLAlchemyError as exc:
+            self._next_retry = time.monotonic() + self._retry_interval
+            log.warning("store: database unavailable, %d record(s) kept for retry: %s", len(self._pending),
+                        type(exc).__name__)
+
+    @staticmethod
+    def _write_feedback(session: Session, data: dict[str, Any]) -> None:
+        session.add(Feedback(entry_id=data["entry_id"], helpful=data["helpful"], platform=data["platform"],
+                             team_id=data["team_id"], created_at=data["at"]))
+
+    @staticmethod
+    def _write_miss(session: Session, data: dict[str, Any]) -> None:
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        table = UnansweredQuestion.__table__
+        statement = dialect.insert(table).values(
+            platform=data["platform"], team_id=data["team_id"], question=data["question"], count=1,
+            first_seen=data["at"], last_seen=data["at"])
+        session.execute(statement.on_conflict_do_update(
+            index_elements=["platform", "team_id", "question"],
+            set_={"count": table.c.count + 1, "last_seen": data["at"]}))
+
+    # -- reports --------------------------------------------------------------------------------------------
+
+    def top_misses(self, *, since: dt.datetime | None = None, limit: int = 20) -> list[ReportRow]:
+        """The most frequent unanswered questions (summed over workspaces), seen since `since`."""
+        q = UnansweredQuestion
+        statement = (select(q.question, func.sum(q.count), func.max(q.last_seen), func.count(q.team_id.distinct()))
+                     .group_by(q.question).order_by(func.sum(q.count).desc(), q.question).limit(limit))
+        if since is not None:
+            statement = statement.where(q.last_seen >= utc_naive(since))
+        with self.session() as session:
+            return [ReportRow(key, int(count), last, int(teams)) for key, count, last, teams
+                    in session.execute(statement)]
+
+    def top_unhelpful(self, *, since: dt.datetime | None = None, limit: int = 20) -> list[ReportRow]:
+        """Entries most often marked not helpful; `extra` is how often the same entry was marked helpful."""
+        f = Feedback
+        not_helpful = func.sum(case((f.helpful.is_(False), 1), else_=0))
+        helpful = func.sum(case((f.helpful.is_(True), 1), else_=0))
+        statement = (select(f.entry_id, not_helpful, func.max(f.created_at), helpful)
+                     .group_by(f.entry_id).having(not_helpful > 0)
+                     .order_by(not_helpful.desc(), f.entry_id).limit(limit))
+        if since is not None:
+            statement = statement.where(f.created_at >= utc_naive(since))
+        with self.session() as session:
+            return [ReportRow(key, int(bad), last, int(good)) for key, bad, last, good in session.execute(statement)]
+
+    # -- subscriptions --------------------------------------------------------------------------------------
+
+    def subscription(self, platform: str, team_id: str, channel_id: str) -> TipSubscription | None:
+        """The subscription row of a channel (active or not), or None."""
+        with self.session() as session:
+            return session.scalar(select(TipSubscription).filter_by(
+                platform=platform, team_id=team_id, channel_id=channel_id))
+
+    def subscription_by_id(self, subscription_id: int) -> TipSubscription | None:
+        """A subscription by its id."""
+        with self.session() as session:
+            return session.get(TipSubscription, subscription_id)
+
+    def subscribe(self, *, platform: str, team_id: str, channel_id: str, time_of_day: str, timezone: str,
+                  weekdays_only: bool, subscribed_by: str, conversation_ref: dict[str, Any] | None = None,
+                  now: dt.datetime | None = None) -> TipSubscription:
+        """Turn tips on for a channel (or change its time); no tip is due before `now`."""
+        moment = utc_naive(now or utcnow())
+        with self.session() as session, session.begin():
+            sub = session.scalar(select(TipSubscription).filter_by(
+                platform=platform, team_id=team_id, channel_id=channel_id).with_for_update())
+            if sub is None:
+                sub = TipSubscription(platform=platform, team_id=team_id, channel_id=channel_id, created_at=moment)
+                session.add(sub)
+            sub.time_of_day, sub.timezone, sub.weekdays_only = time_of_day, timezone, weekdays_only
+            sub.subscribed_by, sub.active, sub.deactivated_reason = subscribed_by, True, None
+            sub.conversation_ref = conversation_ref if conversation_ref is not None else sub.conversation_ref
+            sub.starts_at = sub.updated_at = moment
+        return sub
+
+    def deactivate(self, subscription_id: int, reason: str, now: dt.datetime | None = None) -> None:
+        """Stop tips for a subscription, remembering why (`off`, or the platform error that ended it)."""
+        with self.session() as session, session.begin():
+            session.execute(update(TipSubscription).where(TipSubscription.id == subscription_id).values(
+                active=False, deactivated_reason=reason[:255], updated_at=utc_naive(now or utcnow())))
+
+    def active_subscriptions(self) -> list[TipSubscription]:
+        """Every active subscription, oldest first."""
+        with self.session() as session:
+            return list(session.scalars(select(TipSubscription).filter_by(active=True).order_by(TipSubscription.id)))
+
+    # -- deliveries -----------------------------------------------------------------------------------------
+
+    def delivery(self, subscription_id: int, local_date: dt.date) -> TipDelivery | None:
+        """The delivery row of a subscription for a local date, or None."""
+        with self.session() as session:
+            return session.scalar(select(TipDelivery).filter_by(subscription_id=subscription_id,
+                                                                local_date=local_date))
+
+    def deliveries(self, subscription_id: int) -> list[TipDelivery]:
+        """Every delivery row of a subscription, by date."""
+        with self.session() as session:
+            return list(session.scalars(select(TipDelivery).filter_by(subscription_id=subscription_id)
+                                        .order_by(TipDelivery.local_date)))
+
+    def delivered_tip_counts(self, subscription_id: int) -> Counter[str]:
+        """How often each tip was claimed or posted for a subscription (the rotation's memory)."""
+        with self.session() as session:
+            rows = session.execute(select(TipDelivery.tip_id, func.count()).where(
+                TipDelivery.subscription_id == subscription_id, TipDelivery.status != DELIVERY_FAILED)
+                .group_by(TipDelivery.tip_id))
+            return Counter({tip_id: int(count) for tip_id, count in rows})
+
+    def claim_delivery(self, subscription_id: int, local_date: dt.date, tip_id: str, *, now: dt.datetime,
+                       lease: dt.timedelta, max_claims: int) -> Claim | None:
+        """Take the right to post today's tip, or None when someone else has it or it is done.
+
+        A new day inserts the row (the unique constraint lets one process win). An existing row is taken over,
+        with a compare-and-set on its claim token, only when it failed earlier (fewer than `max_claims` times)
+        or its claim is older than `lease` (the claiming process died). A taken-over row keeps its tip.
+        """
+        moment = utc_naive(now)
+        token = uuid.uuid4().hex
+        try:
+            with self.session() as session, session.begin():
+                row = TipDelivery(subscription_id=subscription_id, local_date=local_date, tip_id=tip_id,
+                                  status=DELIVERY_CLAIMED, claim_token=token, claimed_at=moment, attempts=1)
+                session.add(row)
+                session.flush()
+                return Claim(row.id, subscription_id, local_date, tip_id, token, 1)
+        except IntegrityError:
+            pass
+        existing = self.delivery(subscription_id, local_date)
+        if existing is None or existing.status == DELIVERY_POSTED or existing.attempts >= max_claims:
+            return None
+        if existing.status == DELIVERY_CLAIMED and existing.claimed_at > moment - lease:
+            return None
+        with self.session() as session, session.begin():
+            taken = session.execute(
+                update(TipDelivery)
+                .where(TipDelivery.id == existing.id, TipDelivery.claim_token == existing.claim_token,
+                       TipDelivery.status == existing.status)
+                .values(claim_token=token, claimed_at=moment, status=DELIVERY_CLAIMED,
+                        attempts=TipDelivery.attempts + 1)).rowcount
+        if taken != 1:
+            return None
+        return Claim(existing.id, subscription_id, local_date, existing.tip_id, token, existing.attempts + 1)
+
+    def renew_claim(self, claim: Claim, now: dt.datetime) -> bool:
+        """Extend the lease before another try; False when the claim was lost (then do not post)."""
+        return self._update_claim(claim, claimed_at=utc_naive(now))
+
+    def mark_posted(self, claim: Claim, message_ts: str, now: dt.datetime) -> bool:
+        """Record the posted message; False when the claim had been taken over meanwhile."""
+        return self._update_claim(claim, status=DELIVERY_POSTED, message_ts=message_ts, posted_at=utc_naive(now),
+                                  error=None)
+
+    def mark_failed(self, claim: Claim, error: str, now: dt.datetime) -> bool:
+        """Record a failed delivery; a later pass may try again (up to the attempt limit)."""
+        return self._update_claim(claim, status=DELIVERY_FAILED, error=error[:255], claimed_at=utc_naive(now))
+
+    def _update_claim(self, claim: Claim, **values: Any) -> bool:
+        with self.session() as session, session.begin():
+            return session.execute(update(TipDelivery).where(
+                TipDelivery.id == claim.delivery_id, TipDelivery.claim_token == claim.token,
+                TipDelivery.status == DELIVERY_CLAIMED).values(**values)).rowcount == 1

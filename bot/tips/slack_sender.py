@@ -1,0 +1,128 @@
+"""Posting a tip to a Slack channel with `chat.postMessage`, turning Slack's answers into `DeliveryError`s.
+
+The token comes from `SLACK_BOT_TOKEN` (one workspace) or, when `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET` are set,
+from the OAuth installation store on the bot's database, refreshing it first when token rotation is on (an
+outbound-only job gets no incoming request that would refresh it). `SLACK_API_URL` points the client elsewhere
+(tests use a local stand-in). Retrying is the clock's job, so the client itself retries nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.token_rotation import TokenRotator
+from sqlalchemy import Engine
+
+from bot.core.model import Entry, Tip
+from bot.store.models import TipSubscription
+from bot.tips.senders import DeliveryError
+
+DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_TIMEOUT_S = 30
+ROTATE_MINUTES_BEFORE_EXPIRY = 10
+
+PERMANENT_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived", "account_inactive"})
+"""Errors after which this channel can never get a tip without someone acting: the subscription is deactivated.
+(A bad token is not among them: it would end every channel's subscription for one configuration mistake.)"""
+
+
+def render_tip(tip: Tip, entry: Entry) -> dict[str, Any]:
+    """The Slack message for a tip (text + blocks with the "Learn more" button), from the Slack adapter."""
+    from bot.slack.blocks import render_tip as render  # imported lazily: the clock does not load Bolt's app
+
+    return render(tip, entry)
+
+
+class TokenSource:
+    """Where the bot token for a workspace comes from."""
+
+    def __init__(self, *, bot_token: str | None = None, installation_store: SQLAlchemyInstallationStore | None = None,
+                 rotator: TokenRotator | None = None) -> None:
+        self.bot_token = bot_token
+        self.installation_store = installation_store
+        self.rotator = rotator
+
+    def token_for(self, team_id: str) -> str:
+        """The bot token for `team_id`, refreshed when it is about to expire; DeliveryError when there is none."""
+        if self.installation_store is None:
+            if not self.bot_token:
+                raise DeliveryError("SLACK_BOT_TOKEN is not set")
+            return self.bot_token
+        bot = self.installation_store.find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None or not bot.bot_token:
+            raise DeliveryError("app_not_installed", permanent=True)
+        if self.rotator is not None:
+            try:
+                rotated = self.rotator.perform_bot_token_rotation(
+                    bot=bot, minutes_before_expiration=ROTATE_MINUTES_BEFORE_EXPIRY)
+            except Exception as exc:  # SlackTokenRotationError, or the HTTP call failing
+                raise DeliveryError(f"token_rotation_failed: {type(exc).__name__}") from exc
+            if rotated is not None:
+                self.installation_store.save_bot(rotated)
+                bot = rotated
+        return bot.bot_token
+
+
+class SlackTipSender:
+    """Posts tips with `chat.postMessage`."""
+
+    platform = "slack"
+
+    def __init__(self, tokens: TokenSource, *, api_url: str = DEFAULT_API_URL, timeout: float = DEFAULT_TIMEOUT_S
+                 ) -> None:
+        self.tokens = tokens
+        self.api_url = _slash(api_url)
+        self.timeout = timeout
+
+    @classmethod
+    def from_env(cls, engine: Engine) -> SlackTipSender:
+        """A sender configured from SLACK_API_URL, SLACK_BOT_TOKEN or SLACK_CLIENT_ID/SLACK_CLIENT_SECRET."""
+        api_url = os.environ.get("SLACK_API_URL") or DEFAULT_API_URL
+        timeout = float(os.environ.get("SRM_SLACK_TIMEOUT") or DEFAULT_TIMEOUT_S)
+        client_id, client_secret = os.environ.get("SLACK_CLIENT_ID"), os.environ.get("SLACK_CLIENT_SECRET")
+        if client_id and client_secret:
+            rotator = TokenRotator(client_id=client_id, client_secret=client_secret,
+                                   client=WebClient(base_url=_slash(api_url), timeout=timeout))
+            tokens = TokenSource(installation_store=SQLAlchemyInstallationStore(client_id=client_id, engine=engine),
+                                 rotator=rotator)
+        else:
+            tokens = TokenSource(bot_token=os.environ.get("SLACK_BOT_TOKEN"))
+        return cls(tokens, api_url=api_url, timeout=timeout)
+
+    def send(self, subscription: TipSubscription, tip: Tip, entry: Entry) -> str:
+        """Post `tip` to the subscribed channel; return the message `ts`."""
+        client = WebClient(token=self.tokens.token_for(subscription.team_id), base_url=self.api_url,
+                           timeout=self.timeout, retry_handlers=[])
+        message = render_tip(tip, entry)
+        try:
+            response = client.chat_postMessage(channel=subscription.channel_id, text=message["text"],
+                                               blocks=message.get("blocks"), unfurl_links=False, unfurl_media=False)
+        except SlackApiError as exc:
+            raise _delivery_error(exc) from exc
+        except (TimeoutError, URLError, ConnectionError) as exc:
+            raise DeliveryError(f"network: {type(exc).__name__}") from exc
+        return str(response["ts"])
+
+
+def _slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def _delivery_error(exc: SlackApiError) -> DeliveryError:
+    """Classify a Slack API error: rate limit (with Retry-After), permanent channel problem, or transient."""
+    status = exc.response.status_code
+    error = str(exc.response.get("error") or f"http_{status}") if isinstance(exc.response.data, dict) \
+        else f"http_{status}"
+    if status == 429 or error == "ratelimited":
+        headers = {k.lower(): v for k, v in (exc.response.headers or {}).items()}
+        value = headers.get("retry-after")
+        retry_after = float(value[0] if isinstance(value, list) else value) if value else 1.0
+        return DeliveryError("ratelimited", retry_after=retry_after)
+    if error in PERMANENT_ERRORS:
+        return DeliveryError(error, permanent=True)
+    return DeliveryError(error if status < 500 else f"http_{status}: {error}")

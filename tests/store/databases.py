@@ -1,0 +1,46 @@
+"""The databases every store and tips test runs against: a real SQLite file, and the PostgreSQL on the machine.
+
+Each PostgreSQL test gets its own schema (through the URL's `options=-csearch_path=...`, so subprocesses started
+with DATABASE_URL land in it too), dropped afterwards, so parallel runs never collide.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+
+POSTGRES_URL = os.environ.get("SRM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_ADDRESS = ("127.0.0.1", 5432)
+
+
+def postgres_unavailable() -> str | None:
+    """Why PostgreSQL cannot be used, or None when it answers."""
+    try:
+        socket.create_connection(POSTGRES_ADDRESS, timeout=2).close()
+    except OSError as exc:
+        return f"no PostgreSQL server answers at {POSTGRES_ADDRESS[0]}:{POSTGRES_ADDRESS[1]} ({exc})"
+    return None
+
+
+@contextmanager
+def postgres_schema_url() -> Iterator[str]:
+    """A DATABASE_URL whose search path is a fresh schema, dropped on exit."""
+    schema = f"srm_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def sqlite_url(directory: Path) -> str:
+    """A SQLite file in `directory`."""
+    return f"sqlite:///{directory / 'srm.sqlite3'}"

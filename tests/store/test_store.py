@@ -1,0 +1,252 @@
+"""The store on a real SQLite file and on PostgreSQL: migrations, feedback, misses, reports, deliveries, outages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from bot.cli import main
+from bot.store.migrate import current_revision, head_revision, upgrade
+from bot.store.models import Base
+from bot.store.store import Store, normalize_question
+from store.databases import POSTGRES_ADDRESS, postgres_schema_url, postgres_unavailable
+
+TABLES = {"tip_subscriptions", "tip_deliveries", "feedback", "unanswered_questions", "slack_installations",
+          "slack_bots", "slack_oauth_states", "alembic_version"}
+T0 = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+LEASE = dt.timedelta(minutes=5)
+
+
+def test_first_use_creates_every_table_at_the_newest_revision(store: Store) -> None:
+    store.ensure_schema()
+    assert set(inspect(store.engine).get_table_names()) >= TABLES
+    with store.engine.connect() as conn:
+        assert current_revision(conn) == head_revision()
+
+
+def test_models_and_migrations_agree(store: Store) -> None:
+    store.ensure_schema()
+    with store.engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata)
+    assert diffs == []
+
+
+def test_rerunning_migrations_keeps_rows(db_url: str) -> None:
+    first = Store(db_url)
+    first.record_feedback(entry_id="security-groups", helpful=False, platform="slack", team_id="T1")
+    first.engine.dispose()
+    second = Store(db_url)
+    upgrade(second.engine)
+    assert [(r.key, r.count) for r in second.top_unhelpful()] == [("security-groups", 1)]
+    second.engine.dispose()
+
+
+def test_processes_starting_together_on_an_empty_database_migrate_once(db_url: str) -> None:
+    stores = [Store(db_url) for _ in range(3)]
+    errors: list[BaseException] = []
+
+    def start(store: Store) -> None:
+        try:
+            store.ensure_schema()
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(s,)) for s in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with stores[0].engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+    for store in stores:
+        store.engine.dispose()
+
+
+def test_misses_are_normalized_counted_and_reported(store: Store) -> None:
+    store.record_miss(question="Who patches <@U123ABC> the Kafka brokers?", platform="slack", team_id="T1")
+    store.record_miss(question="who patches the kafka brokers", platform="slack", team_id="T2")
+    store.record_miss(question="who patches the  kafka brokers.", platform="slack", team_id="T2")
+    store.record_miss(question="what about lightsail", platform="teams", team_id="tenant")
+    store.record_miss(question="   ", platform="slack", team_id="T1")
+    rows = store.top_misses()
+    assert [(r.key, r.count, r.extra) for r in rows] == [("who patches the kafka brokers", 3, 2),
+                                                         ("what about lightsail", 1, 1)]
+    assert store.top_misses(since=dt.datetime.now(dt.UTC) + dt.timedelta(days=1)) == []
+
+
+def test_normalized_question_drops_mentions_case_and_trailing_punctuation() -> None:
+    assert normalize_question("Who patches <@U123ABC> the Kafka brokers??") == "who patches the kafka brokers"
+    assert normalize_question("<#C1|general> &amp; RDS backups") == "general & rds backups"
+
+
+def test_feedback_report_ranks_entries_by_not_helpful(store: Store) -> None:
+    for entry, helpful in [("a", False), ("a", False), ("a", True), ("b", False), ("c", True)]:
+        store.record_feedback(entry_id=entry, helpful=helpful, platform="slack", team_id="T1")
+    assert [(r.key, r.count, r.extra) for r in store.top_unhelpful()] == [("a", 2, 1), ("b", 1, 0)]
+
+
+def test_report_commands_print_the_store(store: Store, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str], db_url: str) -> None:
+    store.record_miss(question="who guards lightsail?", platform="slack", team_id="T1")
+    store.record_feedback(entry_id="security-groups", helpful=False, platform="slack", team_id="T1")
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    assert main(["report", "misses", "--since", "7"]) == 0
+    assert main(["report", "feedback"]) == 0
+    out = capsys.readouterr().out
+    assert "who guards lightsail" in out and "security-groups" in out
+    with pytest.raises(SystemExit):
+        main(["report", "misses", "--since", "zero"])
+
+
+def test_a_day_is_claimed_once(store: Store) -> None:
+    sub = store.subscribe(platform="slack", team_id="T1", channel_id="C1", time_of_day="09:00", timezone="UTC",
+                          weekdays_only=False, subscribed_by="U1", now=T0 - dt.timedelta(days=1))
+    day = T0.date()
+    claim = store.claim_delivery(sub.id, day, "tip-a", now=T0, lease=LEASE, max_claims=5)
+    assert claim is not None
+    assert store.claim_delivery(sub.id, day, "tip-b", now=T0, lease=LEASE, max_claims=5) is None
+    assert store.mark_posted(claim, "1.0001", T0)
+    later = T0 + dt.timedelta(hours=3)
+    assert store.claim_delivery(sub.id, day, "tip-b", now=later, lease=LEASE, max_claims=5) is None
+    row = store.delivery(sub.id, day)
+    assert (row.status, row.tip_id, row.message_ts, row.attempts) == ("posted", "tip-a", "1.0001", 1)
+
+
+def test_a_dead_claim_is_taken_over_once_after_the_lease(store: Store) -> None:
+    sub = store.subscribe(platform="slack", team_id="T1", channel_id="C1", time_of_day="09:00", timezone="UTC",
+                          weekdays_only=False, subscribed_by="U1", now=T0 - dt.timedelta(days=1))
+    dead = store.claim_delivery(sub.id, T0.date(), "tip-a", now=T0, lease=LEASE, max_claims=5)
+    assert store.claim_delivery(sub.id, T0.date(), "tip-b", now=T0 + LEASE / 2, lease=LEASE, max_claims=5) is None
+    after = T0 + LEASE + dt.timedelta(seconds=1)
+    taken = [store.claim_delivery(sub.id, T0.date(), "tip-b", now=after, lease=LEASE, max_claims=5)
+             for _ in range(3)]
+    winners = [c for c in taken if c is not None]
+    assert len(winners) == 1 and winners[0].tip_id == "tip-a" and winners[0].attempt == 2
+    assert not store.mark_posted(dead, "late", after)  # the dead claimer lost its right to record
+    assert store.mark_posted(winners[0], "2.0002", after)
+
+
+def test_failed_deliveries_are_retried_up_to_the_limit(store: Store) -> None:
+    sub = store.subscribe(platform="slack", team_id="T1", channel_id="C1", time_of_day="09:00", timezone="UTC",
+                          weekdays_only=False, subscribed_by="U1", now=T0 - dt.timedelta(days=1))
+    for attempt in (1, 2):
+        claim = store.claim_delivery(sub.id, T0.date(), "tip-a", now=T0, lease=LEASE, max_claims=2)
+        assert claim is not None and claim.attempt == attempt
+        assert store.mark_failed(claim, "http_503", T0)
+    assert store.claim_delivery(sub.id, T0.date(), "tip-a", now=T0, lease=LEASE, max_claims=2) is None
+    assert store.delivered_tip_counts(sub.id) == {}
+
+
+def test_subscribing_again_updates_the_same_row(store: Store) -> None:
+    first = store.subscribe(platform="teams", team_id="tenant", channel_id="19:abc", time_of_day="09:00",
+                            timezone="UTC", weekdays_only=True, subscribed_by="U1",
+                            conversation_ref={"service_url": "https://smba.example/", "conversation_id": "19:abc"})
+    store.deactivate(first.id, "off by U1")
+    assert store.active_subscriptions() == []
+    again = store.subscribe(platform="teams", team_id="tenant", channel_id="19:abc", time_of_day="07:15",
+                            timezone="Europe/Berlin", weekdays_only=False, subscribed_by="U2")
+    assert again.id == first.id
+    (active,) = store.active_subscriptions()
+    assert (active.time_of_day, active.timezone, active.weekdays_only, active.subscribed_by) == \
+        ("07:15", "Europe/Berlin", False, "U2")
+    assert active.conversation_ref == {"service_url": "https://smba.example/", "conversation_id": "19:abc"}
+
+
+# -- the database down, then back ------------------------------------------------------------------------------
+
+
+def test_records_wait_in_memory_while_sqlite_is_unreachable(tmp_path: Path,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    directory = tmp_path / "not-yet"
+    store = Store(f"sqlite:///{directory / 'srm.sqlite3'}", retry_interval=0)
+    with caplog.at_level(logging.WARNING, logger="srm.store"):
+        store.record_feedback(entry_id="a", helpful=False, platform="slack", team_id="T1")
+        store.record_miss(question="who runs lightsail", platform="slack", team_id="T1")
+    assert store.pending_count == 2
+    assert "database unavailable, 2 record(s) kept for retry" in caplog.text
+    directory.mkdir()
+    store.record_miss(question="who runs lightsail", platform="slack", team_id="T2")
+    assert store.pending_count == 0
+    assert [(r.key, r.count) for r in store.top_misses()] == [("who runs lightsail", 2)]
+    assert [r.key for r in store.top_unhelpful()] == ["a"]
+
+
+def test_the_queue_is_bounded_and_says_so(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'missing' / 'srm.sqlite3'}", retry_interval=0, max_pending=2)
+    with caplog.at_level(logging.ERROR, logger="srm.store"):
+        for entry in ("a", "b", "c"):
+            store.record_feedback(entry_id=entry, helpful=False, platform="slack", team_id="T1")
+    assert store.pending_count == 2
+    assert "dropping the oldest feedback record" in caplog.text
+    (tmp_path / "missing").mkdir()
+    assert store.flush() == 0
+    assert sorted(r.key for r in store.top_unhelpful()) == ["b", "c"]
+
+
+class TcpForwarder:
+    """Forwards a local port to PostgreSQL once started: the database 'comes back'."""
+
+    def __init__(self) -> None:
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()  # nothing listens on self.port until start()
+        self._server: socket.socket | None = None
+
+    def start(self) -> None:
+        self._server = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        assert self._server is not None
+        while True:
+            try:
+                client, _ = self._server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(POSTGRES_ADDRESS)
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            target.close()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+
+
+def test_records_wait_while_postgresql_is_unreachable_then_land() -> None:
+    reason = postgres_unavailable()
+    if reason:
+        pytest.skip(reason)
+    forwarder = TcpForwarder()
+    with postgres_schema_url() as url:
+        down_url = url.replace(f":{POSTGRES_ADDRESS[1]}/", f":{forwarder.port}/")
+        store = Store(down_url, retry_interval=0)
+        store.record_miss(question="who patches fargate", platform="slack", team_id="T1")
+        store.record_feedback(entry_id="a", helpful=False, platform="slack", team_id="T1")
+        assert store.pending_count == 2
+        forwarder.start()
+        try:
+            assert store.flush() == 0
+            assert [(r.key, r.count) for r in store.top_misses()] == [("who patches fargate", 1)]
+        finally:
+            store.engine.dispose()
+            forwarder.stop()
