@@ -48,7 +48,7 @@ class Thresholds:
     """Below `answer` but at least this: the question is on topic but vague, so offer "Did you mean"."""
     suggest: float = 0.35
     """Entries scoring at least this are offered as alternatives or suggestions."""
-    typo_similarity: float = 85.0
+    typo_similarity: float = 80.0
     """rapidfuzz `fuzz.ratio` (0..100) at which two words of five letters or more count as the same word."""
     service_similarity: float = 88.0
     """rapidfuzz `fuzz.ratio` at which a service alias with a typo still names the service."""
@@ -72,7 +72,9 @@ _HOW_TO = re.compile(r"^(?:how (?:do|can|should|would|to) (?:i |we |you )?)?(?:c
                      r"set ?up|install|delete|remove|resize|start|stop|connect|list|rename|migrate|move|copy|"
                      r"download|upload|run)\b")
 # Words that alone, next to a service name, still make the question about the whole service ("security in S3").
-_SERVICE_GENERIC = frozenset(stem(w) for w in GENERIC_WORDS)
+# Verbs that, next to a service name and nothing else, still ask about the whole service ("who configures EKS?").
+_SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, "configure", "manage", "operate", "run", "use",
+                                                 "maintain", "own", "set", "setup"))
 _LIMITS = re.compile(r"\b(maximum|max|minimum|limit|limits|quota|quotas|how many)\b")
 _DEFINITION = re.compile(r"^(?:what (?:is|are)|whats|define|definition of)\b")
 _OWNERSHIP = re.compile(r"\b(responsib\w*|who|whose|owns?|owner|aws or|or aws|shared|our job|my job)\b")
@@ -211,7 +213,7 @@ class Matcher:
         explained_hits = [(self._weight(t), similar[t]) for t in explained]
         with_override = self._overridden.get(service.id, frozenset()) if service else frozenset()
 
-        best: dict[int, float] = {}
+        best: dict[int, tuple[float, int]] = {}
         weight = self.thresholds.phrase_weight
         for phrase_id in phrase_ids:
             phrase = self._phrases[phrase_id]
@@ -224,10 +226,12 @@ class Matcher:
             score = phrase.factor * (weight * phrase_cover + (1 - weight) * question_cover)
             if phrase.entry in with_override:
                 score = min(score + self.thresholds.service_bonus, 1.0)
-            if score > best.get(phrase.entry, 0.0):
-                best[phrase.entry] = score
-        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
-        return [Candidate(self._entries[i], score) for i, score in ranked]
+            # Ties go to the phrase that uses more of the question, service names included ("SSE-KMS" beats "SSE").
+            key = (score, sum(1 for word in phrase.tokens if word_cover.get(word)))
+            if key > best.get(phrase.entry, (0.0, 0)):
+                best[phrase.entry] = key
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+        return [Candidate(self._entries[i], score) for i, (score, _) in ranked]
 
     def match(self, raw_question: str) -> Result:
         """Answer `raw_question`: an Answer, Ambiguous or NoMatch (see the module docstring)."""
