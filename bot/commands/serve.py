@@ -1,0 +1,62 @@
+"""`srm serve`: run the Slack app over HTTP under gunicorn (production), over Socket Mode (development), or the
+Teams app."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+GUNICORN_WORKERS = 1
+"""One worker process: Slack retries are de-duplicated in memory, which must be shared by every request."""
+GUNICORN_THREADS = 8
+
+
+def register(subparsers: Any) -> None:
+    """Add `srm serve` to the command line."""
+    parser = subparsers.add_parser("serve", help="run the Slack (or Teams) app",
+                                   description="Run the chat app. Settings come from the environment "
+                                               "(SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, PORT ...).")
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--http", action="store_true", help="Slack over HTTP under gunicorn on $PORT (production)")
+    mode.add_argument("--socket", action="store_true", help="Slack over Socket Mode with SLACK_APP_TOKEN (development)")
+    mode.add_argument("--teams", action="store_true", help="the Microsoft Teams app")
+    parser.set_defaults(handler=run)
+
+
+def gunicorn_argv(port: int) -> list[str]:
+    """The gunicorn command line serving the Slack WSGI app on `port`."""
+    return [sys.executable, "-m", "gunicorn", "--bind", f"0.0.0.0:{port}", "--workers", str(GUNICORN_WORKERS),
+            "--threads", str(GUNICORN_THREADS), "--timeout", "30", "--graceful-timeout", "10",
+            "bot.slack.wsgi:create_wsgi()"]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the chosen server; exit 2 with the variable's name when a required setting is missing."""
+    if args.teams:
+        from bot.teams.server import run as run_teams
+
+        return int(run_teams() or 0)
+    from bot.slack.settings import SettingsError, SlackSettings
+
+    try:
+        settings = SlackSettings.from_env("socket" if args.socket else "http")
+    except SettingsError as exc:
+        print(f"srm serve: {exc}", file=sys.stderr)
+        return 2
+    if args.http:
+        from bot.core import load_knowledge
+
+        load_knowledge()  # an invalid knowledge base stops here with every problem listed, not in a gunicorn worker
+        sys.stdout.flush()
+        os.execv(sys.executable, gunicorn_argv(settings.port))
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.logs import configure_logging
+    from bot.slack.app import create_app
+    from bot.slack.wsgi import build_store
+
+    configure_logging()
+    SocketModeHandler(create_app(settings, store=build_store()), settings.app_token).start()
+    return 0

@@ -1,0 +1,49 @@
+"""One path from a question typed in Slack to a rendered result: match, log the request, record a miss."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack
+
+from bot.core import Answer, Matcher, NoMatch, Result
+from bot.logs import log_request
+from bot.slack.recording import Recorder
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What every listener needs: the matcher (and its knowledge base), the recorder and the raw store."""
+
+    matcher: Matcher
+    recorder: Recorder
+
+    @property
+    def store(self) -> Any | None:
+        """The store given to `create_app`, or None."""
+        return self.recorder.store
+
+
+def answer_question(deps: Deps, raw_text: str, *, command: str, team_id: str | None,
+                    channel_id: str | None) -> Result:
+    """Match raw Slack text (the matcher unescapes it once), log one request line, and record a miss."""
+    started = time.perf_counter()
+    result = deps.matcher.match(raw_text)
+    if isinstance(result, Answer):
+        entry, score, outcome = result.entry.id, result.confidence, "answer"
+    elif isinstance(result, NoMatch):
+        entry, score, outcome = None, None, f"no-match:{result.reason}"
+        if result.reason != "empty":
+            deps.recorder.miss(question=result.question, team_id=team_id)
+    else:
+        entry, score, outcome = result.candidates[0].entry.id, result.candidates[0].score, "ambiguous"
+    log_request(platform="slack", team=team_id, channel=channel_id, command=command, entry=entry, score=score,
+                ms=(time.perf_counter() - started) * 1000, outcome=outcome)
+    return result
+
+
+def acknowledge(ack: Ack) -> None:
+    """The fast half of a lazy listener: acknowledge at once; the lazy half does the Web API work."""
+    ack()

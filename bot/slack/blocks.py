@@ -1,0 +1,283 @@
+"""Block Kit rendering of core answers, built with `slack_sdk.models.blocks` and kept within Slack's limits.
+
+Every string from a user or the knowledge base goes through `escape_mrkdwn` before it enters mrkdwn or the
+`text` fallback. Limits kept here: 50 blocks per message (the SDK does not check it), 3,000 characters per
+section, 150 per header, 75 per button label, and a total text budget so Slack never answers
+`msg_blocks_too_long`; long explanations are cut with a "Read more" link.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextActionsBlock,
+    ContextBlock,
+    FeedbackButtonObject,
+    FeedbackButtonsElement,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
+from bot.core.model import Entry, Tip
+from bot.core.presentation import (
+    AMBIGUOUS_PROMPT,
+    OWNER_EMOJI,
+    difference_lines,
+    no_match_message,
+    owner_label,
+    service_line,
+)
+from bot.slack.escape import escape_mrkdwn, link
+
+MAX_BLOCKS = 50
+SECTION_LIMIT = 3000
+HEADER_LIMIT = 150
+BUTTON_LIMIT = 75
+EXPLANATION_BUDGET = 1200
+LIST_BUDGET = 1500
+MESSAGE_BUDGET = 12000
+"""Upper bound on the JSON size of a message's blocks, far below where Slack rejects long messages."""
+
+ACTION_SHARE = "srm_share"
+ACTION_PICK = "srm_pick"
+"""Prefix: did-you-mean and nearest-topic buttons are `srm_pick_0` .. `srm_pick_4` (unique per block)."""
+ACTION_HELP = "srm_help"
+ACTION_FEEDBACK = "srm_feedback"
+ACTION_LEARN_MORE = "srm_learn_more"
+HELPFUL, UNHELPFUL = "helpful", "unhelpful"
+
+
+class RenderError(ValueError):
+    """A rendered message would break one of Slack's limits (a bug in the renderer, never user input)."""
+
+
+# --- references carried in button values ------------------------------------------------------------------------
+
+def answer_ref(entry_id: str, service_id: str | None = None) -> str:
+    """The button value naming an entry and, optionally, the service it was asked about: `entry@service`."""
+    return f"{entry_id}@{service_id}" if service_id else entry_id
+
+
+def parse_ref(value: str) -> tuple[str, str | None]:
+    """`answer_ref` undone: (entry id, service id or None)."""
+    entry_id, _, service_id = value.partition("@")
+    return entry_id, service_id or None
+
+
+def feedback_value(helpful: bool, entry_id: str) -> str:
+    """The value of a feedback button: `helpful:<entry id>` or `unhelpful:<entry id>`."""
+    return f"{HELPFUL if helpful else UNHELPFUL}:{entry_id}"
+
+
+def parse_feedback(value: str) -> tuple[bool, str] | None:
+    """(helpful, entry id) from a feedback button value, or None when it is not one."""
+    verdict, _, entry_id = value.partition(":")
+    if verdict not in (HELPFUL, UNHELPFUL) or not entry_id:
+        return None
+    return verdict == HELPFUL, entry_id
+
+
+# --- text helpers ------------------------------------------------------------------------------------------------
+
+def clip(raw: str, limit: int, more_url: str | None = None) -> str:
+    """`raw` escaped and, if longer than `limit`, cut at a word boundary with "…" (and a Read more link)."""
+    escaped = escape_mrkdwn(raw)
+    if len(escaped) <= limit:
+        return escaped
+    suffix = "\u2026" + (f" {link(more_url, 'Read more')}" if more_url else "")
+    cut = limit - len(suffix)
+    while cut > 0 and len(escape_mrkdwn(raw[:cut])) > limit - len(suffix):
+        cut -= len(escape_mrkdwn(raw[:cut])) - (limit - len(suffix))
+    head = raw[:cut]
+    if " " in head[len(head) // 2:]:
+        head = head[: head.rindex(" ")]
+    return escape_mrkdwn(head.rstrip()) + suffix
+
+
+def bullets(items: Iterable[str], budget: int = LIST_BUDGET, *, escaped: bool = False) -> str:
+    """A bulleted mrkdwn list within `budget` characters; items that do not fit become "…and N more"."""
+    items = list(items)
+    lines: list[str] = []
+    used = 0
+    for index, item in enumerate(items):
+        text = item if escaped else clip(item, budget // 2)
+        line = f"\u2022 {text}"
+        if used + len(line) + 1 > budget - 20 and index:
+            lines.append(f"\u2026and {len(items) - index} more")
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return "\n".join(lines)
+
+
+def section(mrkdwn: str) -> SectionBlock:
+    """A mrkdwn section; the caller has escaped and budgeted the text (checked against the 3,000 limit)."""
+    if len(mrkdwn) > SECTION_LIMIT:
+        raise RenderError(f"section text of {len(mrkdwn)} characters exceeds {SECTION_LIMIT}")
+    return SectionBlock(text=MarkdownTextObject(text=mrkdwn))
+
+
+def chunked_sections(lines: Sequence[str], limit: int = SECTION_LIMIT) -> list[SectionBlock]:
+    """Escaped mrkdwn lines packed into as few sections as fit the per-section limit."""
+    blocks: list[SectionBlock] = []
+    current: list[str] = []
+    for line in lines:
+        if current and len("\n".join([*current, line])) > limit:
+            blocks.append(section("\n".join(current)))
+            current = []
+        current.append(line[:limit])
+    if current:
+        blocks.append(section("\n".join(current)))
+    return blocks
+
+
+def header(text: str) -> HeaderBlock:
+    """A header block, its plain text cut to Slack's 150 characters."""
+    return HeaderBlock(text=text if len(text) <= HEADER_LIMIT else text[: HEADER_LIMIT - 1] + "\u2026")
+
+
+def button(label: str, action_id: str, value: str, style: str | None = None) -> ButtonElement:
+    """A button whose plain-text label is cut to Slack's 75 characters."""
+    label = label if len(label) <= BUTTON_LIMIT else label[: BUTTON_LIMIT - 1] + "\u2026"
+    return ButtonElement(text=label, action_id=action_id, value=value, style=style)
+
+
+def badge(owner: str) -> str:
+    """The owner badge: emoji and "AWS: security OF the cloud" (or Customer / Shared) in bold."""
+    return f"{OWNER_EMOJI[owner]} *{escape_mrkdwn(owner_label(owner))}*"
+
+
+def message(text: str, blocks: Sequence[Block]) -> dict[str, Any]:
+    """`{"text", "blocks"}` for chat.postMessage, ack() or respond(), checked against Slack's message limits."""
+    if not 0 < len(blocks) <= MAX_BLOCKS:
+        raise RenderError(f"a message needs 1 to {MAX_BLOCKS} blocks, got {len(blocks)}")
+    rendered = [block.to_dict() for block in blocks]  # to_dict() validates every per-block limit
+    size = len(json.dumps(rendered, ensure_ascii=False))
+    if size > MESSAGE_BUDGET:
+        raise RenderError(f"message blocks of {size} characters exceed the budget of {MESSAGE_BUDGET}")
+    return {"text": text, "blocks": rendered}
+
+
+# --- answers -----------------------------------------------------------------------------------------------------
+
+def feedback_block(entry_id: str) -> ContextActionsBlock:
+    """Slack's native thumbs up / down feedback buttons for one entry."""
+    return ContextActionsBlock(elements=[FeedbackButtonsElement(
+        action_id=ACTION_FEEDBACK,
+        positive_button=FeedbackButtonObject(text="Helpful", accessibility_label="This answer was helpful",
+                                             value=feedback_value(True, entry_id)),
+        negative_button=FeedbackButtonObject(text="Not helpful", accessibility_label="This answer was not helpful",
+                                             value=feedback_value(False, entry_id)),
+    )])
+
+
+def _answer_blocks(answer: Answer, shareable: bool, shared_by: str | None) -> list[Block]:
+    entry = answer.entry
+    more_url = answer.links[0].url if answer.links else None
+    blocks: list[Block] = [header(entry.title), section(badge(answer.owner))]
+    if shared_by:
+        blocks.insert(0, ContextBlock(elements=[MarkdownTextObject(text=f"Shared by <@{shared_by}>")]))
+    if (line := service_line(answer)) is not None:
+        blocks.append(section(clip(line, LIST_BUDGET)))
+    explanation = f"*{clip(entry.summary, 500)}*\n{clip(entry.explanation, EXPLANATION_BUDGET, more_url)}"
+    blocks.append(section(explanation))
+    if entry.customer_actions:
+        blocks.append(section("*What you should do*\n" + bullets(entry.customer_actions)))
+    if entry.aws_features:
+        blocks.append(section("*AWS features that help*\n" + bullets(entry.aws_features)))
+    if differences := difference_lines(answer):
+        blocks.append(section("*How it differs on other services*\n" + bullets(differences)))
+    if answer.artifacts:
+        evidence = [f"{link(a.url, a.name)}: {clip(a.attests, 200)}" for a in answer.artifacts]
+        blocks.append(section("*Evidence (audit artifacts)*\n" + bullets(evidence, escaped=True)))
+    if answer.links:
+        docs = [link(item.url, item.title) for item in answer.links]
+        blocks.append(section("*Documentation*\n" + bullets(docs, escaped=True)))
+    if answer.alternatives:
+        related = ", ".join(escape_mrkdwn(c.entry.title) for c in answer.alternatives)
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip_escaped(f"Related: {related}"))]))
+    if shareable:
+        ref = answer_ref(entry.id, answer.service.id if answer.service else None)
+        blocks.append(ActionsBlock(elements=[button("Share in channel", ACTION_SHARE, ref, "primary")]))
+    blocks.append(feedback_block(entry.id))
+    return blocks
+
+
+def clip_escaped(mrkdwn: str, limit: int = 2000) -> str:
+    """Already-escaped mrkdwn cut to `limit` characters without splitting an entity or a link."""
+    if len(mrkdwn) <= limit:
+        return mrkdwn
+    head = mrkdwn[: limit - 1]
+    cut = max(head.rfind(" "), 0)
+    return head[:cut] + "\u2026"
+
+
+def answer_text(answer: Answer) -> str:
+    """The notification fallback of an answer: title, owner and the summary (or the service's note), escaped."""
+    if answer.service is not None and answer.override is not None:
+        return escape_mrkdwn(f"{answer.entry.title} on {answer.service.name}: {owner_label(answer.owner)}. "
+                             f"{answer.override.note}")
+    return escape_mrkdwn(f"{answer.entry.title}: {owner_label(answer.owner)}. {answer.entry.summary}")
+
+
+def _pick_buttons(candidates: Sequence[Candidate], service_id: str | None) -> ActionsBlock:
+    return ActionsBlock(elements=[
+        button(c.entry.title, f"{ACTION_PICK}_{index}", answer_ref(c.entry.id, service_id))
+        for index, c in enumerate(candidates[:5])
+    ])
+
+
+def _ambiguous(result: Ambiguous) -> dict[str, Any]:
+    service_id = result.service.id if result.service else None
+    blocks: list[Block] = [
+        section(f"{escape_mrkdwn(AMBIGUOUS_PROMPT)}\n_You asked: {clip(result.question, 500)}_"),
+        _pick_buttons(result.candidates, service_id),
+    ]
+    titles = ", ".join(c.entry.title for c in result.candidates[:5])
+    return message(escape_mrkdwn(f"{AMBIGUOUS_PROMPT} {titles}"), blocks)
+
+
+def _no_match(result: NoMatch) -> dict[str, Any]:
+    reason = no_match_message(result)
+    text = escape_mrkdwn(reason)
+    if result.question:
+        text += f"\n_You asked: {clip(result.question, 500)}_"
+    blocks: list[Block] = [section(text)]
+    elements: list[ButtonElement] = []
+    if result.suggestions:
+        blocks.append(section("Nearest topics:"))
+        elements = list(_pick_buttons(result.suggestions, None).elements)
+    elements.append(button("Help: how to ask", ACTION_HELP, "help"))
+    blocks.append(ActionsBlock(elements=elements))
+    return message(escape_mrkdwn(reason), blocks)
+
+
+def render_result(result: Result, *, shareable: bool = False, shared_by: str | None = None) -> dict[str, Any]:
+    """An Answer, Ambiguous or NoMatch as `{"text": fallback, "blocks": [...]}`.
+
+    `shareable` adds the "Share in channel" button (for ephemeral answers to `/srm` and shortcuts);
+    `shared_by` (a Slack user id, already validated) credits who shared an answer in the channel.
+    """
+    if isinstance(result, Answer):
+        return message(answer_text(result), _answer_blocks(result, shareable, shared_by))
+    if isinstance(result, Ambiguous):
+        return _ambiguous(result)
+    return _no_match(result)
+
+
+def render_tip(tip: Tip, entry: Entry) -> dict[str, Any]:
+    """A tip with its entry's owner and a "Learn more" button (`srm_learn_more`, value: the entry id)."""
+    blocks: list[Block] = [
+        section(f"\U0001f4a1 *Tip of the day*\n{clip(tip.text, 1000)}"),
+        ContextBlock(elements=[MarkdownTextObject(text=f"{escape_mrkdwn(entry.title)} \u00b7 {badge(entry.owner)}")]),
+        ActionsBlock(elements=[button("Learn more", ACTION_LEARN_MORE, entry.id)]),
+    ]
+    return message(escape_mrkdwn(f"Tip: {tip.text}"), blocks)

@@ -1,0 +1,13 @@
+"""mrkdwn escaping: user and knowledge text can never ping (`<!channel>`) or disguise a link (`<url|label>`)."""
+
+from __future__ import annotations
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Escape Slack's three control characters (`&` first), so `text` shows literally in mrkdwn and `text`."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def link(url: str, label: str) -> str:
+    """A mrkdwn link whose label and URL are both escaped (a `|` in the label cannot split it)."""
+    return f"<{escape_mrkdwn(url).replace('|', '%7C')}|{escape_mrkdwn(label).replace('|', '/')}>"

@@ -1,0 +1,57 @@
+"""Mentions (answered in a thread), direct messages, and the App Home tab. Web API work runs lazily."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import App, BoltContext, Say
+from slack_sdk import WebClient
+
+from bot.core.tips import tip_of_the_day
+from bot.slack.answering import Deps, acknowledge, answer_question
+from bot.slack.blocks import render_result
+from bot.slack.pages import render_help, render_home
+
+_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+def strip_mentions(text: str, bot_user_id: str | None) -> str:
+    """The mention text without the bot's own `<@U..>` (other mentions are left to the matcher)."""
+    return " ".join(_MENTION.sub(lambda m: " " if m.group(1) == bot_user_id else m.group(0), text).split())
+
+
+def is_direct_message(event: dict[str, Any]) -> bool:
+    """A person's message in a DM with the bot (not an edit, a bot's message or another subtype)."""
+    return event.get("channel_type") == "im" and not event.get("subtype") and not event.get("bot_id")
+
+
+def reply_for(deps: Deps, text: str, *, command: str, context: BoltContext, channel: str | None) -> dict[str, Any]:
+    """The answer (or the usage when the text is empty) for a mention or a DM."""
+    if not text.strip():
+        return render_help()
+    result = answer_question(deps, text, command=command, team_id=context.team_id, channel_id=channel)
+    return render_result(result)
+
+
+def register(app: App, deps: Deps) -> None:
+    """Register app_mention, DM messages and app_home_opened."""
+
+    def answer_mention(event: dict[str, Any], say: Say, context: BoltContext) -> None:
+        text = strip_mentions(event.get("text") or "", context.bot_user_id)
+        reply = reply_for(deps, text, command="app_mention", context=context, channel=event.get("channel"))
+        say(thread_ts=event.get("thread_ts") or event["ts"], **reply)
+
+    def answer_dm(event: dict[str, Any], say: Say, context: BoltContext) -> None:
+        reply = reply_for(deps, event.get("text") or "", command="dm", context=context, channel=event.get("channel"))
+        say(**reply)
+
+    def publish_home(event: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab", "home") == "home":
+            kb = deps.matcher.kb
+            client.views_publish(user_id=event["user"], view=render_home(kb, tip_of_the_day(kb)))
+
+    app.event("app_mention")(ack=acknowledge, lazy=[answer_mention])
+    app.event("message", matchers=[is_direct_message])(ack=acknowledge, lazy=[answer_dm])
+    app.event("message")(acknowledge)  # other message events (edits, bots' posts): acknowledged, not answered
+    app.event("app_home_opened")(ack=acknowledge, lazy=[publish_home])

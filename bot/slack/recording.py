@@ -1,0 +1,40 @@
+"""Feedback and unanswered questions go to the store off the request path: a store failure is logged, never
+shown to the user, and never delays an answer (the store retries by itself)."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+LOGGER = logging.getLogger("srm.slack.recording")
+
+
+class Recorder:
+    """Records feedback and misses through `store` (or only logs them when there is no store)."""
+
+    def __init__(self, store: Any | None, executor: ThreadPoolExecutor | None = None) -> None:
+        self.store = store
+        self._executor = executor or ThreadPoolExecutor(max_workers=2, thread_name_prefix="srm-record")
+
+    def feedback(self, *, entry_id: str, helpful: bool, team_id: str | None) -> Future[None] | None:
+        """Record a helpful / not helpful click on an answer about `entry_id`."""
+        LOGGER.info("feedback entry=%s helpful=%s team=%s", entry_id, helpful, team_id or "-")
+        if self.store is None:
+            return None
+        return self._executor.submit(self._call, "record_feedback", entry_id=entry_id, helpful=helpful,
+                                     platform="slack", team_id=team_id)
+
+    def miss(self, *, question: str, team_id: str | None) -> Future[None] | None:
+        """Record a question nothing matched."""
+        LOGGER.info("unanswered question recorded team=%s chars=%d", team_id or "-", len(question))
+        if self.store is None:
+            return None
+        return self._executor.submit(self._call, "record_miss", question=question, platform="slack",
+                                     team_id=team_id)
+
+    def _call(self, method: str, **kwargs: Any) -> None:
+        try:
+            getattr(self.store, method)(**kwargs)
+        except Exception:
+            LOGGER.exception("store.%s failed; the answer was sent anyway", method)
