@@ -178,3 +178,25 @@ def test_a_platform_without_a_sender_waits_without_a_claim(store: Store, tips_kb
     result = TipClock(store, tips_kb, {"slack": RecordingSender()}).run_pass(at(utc(2026, 6, 1, 9)))
     assert result.waiting == [sub_id] and result.posted == []
     assert store.delivery(sub_id, dt.date(2026, 6, 1)) is None
+
+
+def test_preview_prints_the_order_and_continues_a_channel_s_history(store: Store, tips_kb: KnowledgeBase,
+                                                                     db_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+    from tips.conftest import KB_DIR
+
+    monkeypatch.setenv("SRM_KNOWLEDGE_DIR", str(KB_DIR))
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    assert main(["tips", "preview", "4"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("]")[0] for line in lines] == [
+        "1. [tip-a -> guest-os-patching", "2. [tip-b -> security-groups", "3. [tip-c -> physical-security",
+        "4. [tip-a -> guest-os-patching"]
+    subscribe(store, Schedule("09:00", "UTC", False))
+    TipClock(store, tips_kb, {"slack": RecordingSender()}).run_pass(at(utc(2026, 6, 1, 9)))
+    assert main(["tips", "preview", "2", "--channel", "C1"]) == 0
+    assert [line.split(" ->")[0] for line in capsys.readouterr().out.splitlines()] == ["1. [tip-b", "2. [tip-c"]
+    assert main(["tips", "preview", "2", "--channel", "CNONE"]) == 1
+    with pytest.raises(SystemExit):
+        main(["tips", "run", "--once", "--at", "tomorrow morning"])
