@@ -18,6 +18,8 @@ class Candidate:
 
     entry: Entry
     score: float
+    words: int = 0
+    """How many of the question's words the best phrase used (service names included): breaks ties."""
 
 
 @dataclass(frozen=True)

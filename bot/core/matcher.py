@@ -56,6 +56,9 @@ class Thresholds:
     """Share of the score for covering the phrase; the rest is for explaining the question."""
     keyword_factor: float = 0.85
     """Keywords are looser than aliases: their scores are scaled by this."""
+    body_credit: float = 0.35
+    """A question word found in the entry's own text (summary, explanation, actions) but not in the phrase scored
+    counts this much towards explaining the question: on-topic wording helps, without creating matches."""
     service_bonus: float = 0.05
     """Added to entries that have an override for the service the question names."""
     fuzzy_service_words: int = 2
@@ -203,7 +206,8 @@ class Matcher:
         similar = {s: dict(self._similar(w, s)) for w, s in terms}
         explained = [t for t in tokens if t not in service_words]
         explained_weight = sum(self._weight(t) for t in explained)
-        phrase_ids = {p for t in tokens for word in similar[t] for p in self._postings[word]}
+        # Numbers alone ("2+2") never make an entry a candidate; they only add to a match found by words.
+        phrase_ids = {p for t in tokens if not t.isdigit() for word in similar[t] for p in self._postings[word]}
 
         # For each index word: how well the question covers it. For each explained question word: its matches.
         word_cover: dict[str, float] = {}
@@ -231,7 +235,7 @@ class Matcher:
             if key > best.get(phrase.entry, (0.0, 0)):
                 best[phrase.entry] = key
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
-        return [Candidate(self._entries[i], score) for i, (score, _) in ranked]
+        return [Candidate(self._entries[i], score, words) for i, (score, words) in ranked]
 
     def match(self, raw_question: str) -> Result:
         """Answer `raw_question`: an Answer, Ambiguous or NoMatch (see the module docstring)."""
@@ -271,7 +275,8 @@ class Matcher:
             return Ambiguous(question, vague, service) if len(vague) > 1 else NoMatch(question, suggestions,
                                                                                         "off-topic")
         best = ranked[0]
-        close = [c for c in ranked[1:] if c.score >= t.answer and best.score - c.score < t.ambiguity_margin]
+        close = [c for c in ranked[1:]
+                 if c.score >= t.answer and best.score - c.score < t.ambiguity_margin and c.words >= best.words]
         if close and best.score < 0.999:
             return Ambiguous(question, tuple([best, *close][: t.max_candidates]), service)
         alternatives = tuple(c for c in ranked[1 : t.max_candidates + 1] if c.score >= t.suggest)

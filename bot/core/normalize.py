@@ -36,12 +36,13 @@ FILLER_WORDS = frozenset(
     a an the of on in at to for from by with about into onto via vs versus per
     is are was were be been being am do does did doing has have had having get gets got
     i we you me us our ours my your yours it its this that these those there here they them their
+    ourselves yourself yourselves themselves myself itself mine theirs
     who whose whom what which when where why how whats hows wheres
     can could should would will shall may might must need needs ought
     or and but if then than so as also too just really actually any some all each every
     please tell explain know let lets say says thanks thank thx ty cheers ok okay
-    aws amazon amazons
-    hey hi hello yo hiya bot question questions wondering anyone someone somebody
+    aws awss amazon amazons
+    hey hi hello yo hiya bot question questions wondering anyone someone somebody anybody nobody everyone
     responsible responsibility responsibilities responsibile resposible accountable
     job task duty duties care take takes handle handles handled handling charge
     turn turns turning switch switches enable enables enabling activate
