@@ -93,9 +93,12 @@ def clip(raw: str, limit: int, more_url: str | None = None) -> str:
     if len(escaped) <= limit:
         return escaped
     suffix = "\u2026" + (f" {link(more_url, 'Read more')}" if more_url else "")
-    cut = limit - len(suffix)
-    while cut > 0 and len(escape_mrkdwn(raw[:cut])) > limit - len(suffix):
-        cut -= len(escape_mrkdwn(raw[:cut])) - (limit - len(suffix))
+    room, cut = limit - len(suffix), 0
+    for char in raw:  # the longest prefix whose escaped form fits (an escaped `<` takes four characters)
+        room -= len(escape_mrkdwn(char))
+        if room < 0:
+            break
+        cut += 1
     head = raw[:cut]
     if " " in head[len(head) // 2:]:
         head = head[: head.rindex(" ")]

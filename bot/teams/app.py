@@ -126,7 +126,9 @@ class TeamsBot:
         data: dict[str, Any] = activity.value
         action = data.get(cards.ACTION_KEY)
         if action == cards.ANSWER_ACTION:
-            answer = self.matcher.answer_entry(str(data.get("entry", "")), data.get("service") or None)
+            service = data.get("service")
+            answer = self.matcher.answer_entry(str(data.get("entry", "")),
+                                               service if isinstance(service, str) and service else None)
             if answer is None:
                 return cards.text_card("That topic no longer exists. Ask me again."), "click", None, None, "unknown"
             return cards.answer_card(answer), "click", answer.entry.id, answer.confidence, "answer"

@@ -23,6 +23,7 @@ from microsoft_teams.cards import (
 
 from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
 from bot.core.model import Entry, Tip
+from bot.core.normalize import MAX_QUESTION_CHARS
 from bot.core.presentation import (
     AMBIGUOUS_PROMPT,
     EXAMPLES,
@@ -145,7 +146,11 @@ def answer_card(answer: Answer) -> AdaptiveCard:
 
 
 def _you_asked(question: str) -> list[CardElement]:
-    return [_text(f"You asked: {question}", is_subtle=True, size="Small")] if question.strip() else []
+    """The question echoed back, cut to the characters the matcher reads (a pasted page never swells the card)."""
+    if not question.strip():
+        return []
+    shown = question if len(question) <= MAX_QUESTION_CHARS else question[:MAX_QUESTION_CHARS] + "\u2026"
+    return [_text(f"You asked: {shown}", is_subtle=True, size="Small")]
 
 
 def ambiguous_card(result: Ambiguous) -> AdaptiveCard:
