@@ -36,8 +36,10 @@ def retry_handlers() -> list[RetryHandler]:
 
 
 def web_client(settings: SlackSettings, token: str | None = None) -> WebClient:
-    """A WebClient for `SLACK_API_URL` with the retry handlers; Bolt copies its base URL to every client it makes."""
-    return WebClient(token=token, base_url=settings.api_url, retry_handlers=retry_handlers())
+    """A WebClient for `SLACK_API_URL` with the retry handlers and `SLACK_API_TIMEOUT`; Bolt copies its base URL,
+    timeout and retry handlers to every client it makes."""
+    return WebClient(token=token, base_url=settings.api_url, timeout=settings.api_timeout,
+                     retry_handlers=retry_handlers())
 
 
 def create_app(settings: SlackSettings, matcher: Matcher | None = None, store: Any | None = None, *,

@@ -9,6 +9,8 @@ from typing import Literal
 
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
+DEFAULT_API_TIMEOUT_S = 30
+"""Seconds a Slack Web API call may take before it fails (and is logged); slack_sdk's own default."""
 
 Mode = Literal["http", "socket"]
 
@@ -30,6 +32,7 @@ class SlackSettings:
     api_url: str = DEFAULT_API_URL
     port: int = DEFAULT_PORT
     database_url: str | None = None
+    api_timeout: int = DEFAULT_API_TIMEOUT_S
 
     @property
     def oauth(self) -> bool:
@@ -67,6 +70,9 @@ class SlackSettings:
         port_text = get("PORT") or str(DEFAULT_PORT)
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise SettingsError(f"PORT must be a port number, got {port_text!r}")
+        timeout_text = get("SLACK_API_TIMEOUT") or str(DEFAULT_API_TIMEOUT_S)
+        if not timeout_text.isdigit() or int(timeout_text) < 1:
+            raise SettingsError(f"SLACK_API_TIMEOUT must be a whole number of seconds, got {timeout_text!r}")
         api_url = get("SLACK_API_URL") or DEFAULT_API_URL
         if not api_url.startswith(("http://", "https://")):
             raise SettingsError(f"SLACK_API_URL must be an http(s) URL, got {api_url!r}")
@@ -74,4 +80,5 @@ class SlackSettings:
             mode=mode, bot_token=get("SLACK_BOT_TOKEN"), signing_secret=get("SLACK_SIGNING_SECRET"),
             app_token=get("SLACK_APP_TOKEN"), client_id=client_id, client_secret=client_secret,
             api_url=api_url.rstrip("/") + "/", port=int(port_text), database_url=get("DATABASE_URL"),
+            api_timeout=int(timeout_text),
         )

@@ -1,8 +1,9 @@
 """The one storage layer: feedback, unanswered questions, tip subscriptions and tip deliveries.
 
 `Store(engine_or_url)` creates or upgrades the schema on first use. Recording feedback and misses never raises into
-the caller: when the database is down the record waits in a bounded in-memory queue, is logged, and is written on
-the next call (or `flush()`) once the database answers again.
+the caller: when the database is down the record waits in a bounded in-memory queue, is logged, and is written once
+the database answers again: by a background retry (after 1 s, 2 s, 4 s ... up to RETRY_INTERVAL_S), by the next
+call, or by `flush()`.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ log = logging.getLogger("srm.store")
 MAX_PENDING = 1000
 """Records kept in memory while the database is down; the oldest are dropped (and logged) past this."""
 RETRY_INTERVAL_S = 30.0
-"""After a failed write, how long record_* calls wait before trying the database again."""
+"""The longest wait between retries of waiting records; the waits double from FIRST_RETRY_S up to this."""
+FIRST_RETRY_S = 1.0
 
 
 def utcnow() -> dt.datetime:
@@ -87,6 +89,8 @@ class Store:
         self._pending: deque[tuple[str, dict[str, Any]]] = deque(maxlen=max_pending)
         self._retry_interval = retry_interval
         self._next_retry = 0.0
+        self._failures = 0
+        self._retry_timer: threading.Timer | None = None
 
     # -- schema ---------------------------------------------------------------------------------------------
 
@@ -145,10 +149,25 @@ class Store:
                 with self.session() as session, session.begin():
                     (self._write_feedback if kind == "feedback" else self._write_miss)(session, data)
                 self._pending.popleft()
+            self._failures = 0
         except SQLAlchemyError as exc:
-            self._next_retry = time.monotonic() + self._retry_interval
-            log.warning("store: database unavailable, %d record(s) kept for retry: %s", len(self._pending),
-                        type(exc).__name__)
+            delay = min(self._retry_interval, FIRST_RETRY_S * 2 ** self._failures)
+            self._failures += 1
+            self._next_retry = time.monotonic() + delay
+            log.warning("store: database unavailable, %d record(s) kept for retry in %.0f s: %s",
+                        len(self._pending), delay, type(exc).__name__)
+            if delay > 0 and self._retry_timer is None:  # nothing else may write them: retry in the background
+                self._retry_timer = threading.Timer(delay, self._retry)
+                self._retry_timer.daemon = True
+                self._retry_timer.start()
+
+    def _retry(self) -> None:
+        with self._lock:
+            self._retry_timer = None
+            if self._pending:
+                self._drain()
+                if not self._pending:
+                    log.info("store: database back, waiting records written")
 
     @staticmethod
     def _write_feedback(session: Session, data: dict[str, Any]) -> None:

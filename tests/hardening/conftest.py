@@ -5,7 +5,6 @@ Teams process (tests/teams). Everything is reused from those conftests; only the
 from __future__ import annotations
 
 import contextlib
-import os
 import shlex
 import socket
 import subprocess
@@ -20,7 +19,7 @@ from typing import Any
 
 import pytest
 from slack.conftest import ROOT, SlackStandIn, _handler, free_port, procfile_command, slack_api, web, web_env
-from store.conftest import db_url  # noqa: F401 - re-exported: SQLite and PostgreSQL
+from store.test_store import TcpForwarder
 from teams.teams_harness import start_connector, start_teams_server, stop
 
 __all__ = ["slack_api", "web"]  # the shared Slack stand-in and web process, re-exported for the request attacks
@@ -137,68 +136,32 @@ def healthy(base_url: str) -> bool:
         return False
 
 
-# --- a TCP proxy a test can cut ------------------------------------------------------------------------------------
+# --- a TCP proxy in front of PostgreSQL that a test can cut ------------------------------------------------------
 
-class TcpProxy:
-    """Forwards 127.0.0.1:<port> to `target`. `stop()` closes the listener and every open connection (the database
-    looks gone: refused and reset); `start()` listens on the same port again."""
+class CuttableForwarder(TcpForwarder):
+    """tests/store's forwarder to PostgreSQL, whose `stop()` also cuts every open connection: the database is gone
+    (connections reset, new ones refused) until `start()` listens on the same port again."""
 
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        self.port = free_port()
-        self._listener: socket.socket | None = None
-        self._sockets: set[socket.socket] = set()
-        self._lock = threading.Lock()
+    def __init__(self) -> None:
+        super().__init__()
+        self._open: set[socket.socket] = set()
+        self._guard = threading.Lock()
 
-    def start(self) -> None:
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(64)
-        self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+    def _pipe(self, source: socket.socket, target: socket.socket) -> None:  # type: ignore[override]
+        with self._guard:
+            self._open.update((source, target))
+        TcpForwarder._pipe(source, target)
 
     def stop(self) -> None:
-        with self._lock:
-            listener, self._listener = self._listener, None
-            sockets, self._sockets = self._sockets, set()
-        for sock in [listener, *sockets]:
-            if sock is None:
-                continue
+        if self._server is not None:  # close() alone leaves a socket that a blocked accept() still serves
+            with contextlib.suppress(OSError):
+                self._server.shutdown(socket.SHUT_RDWR)
+        super().stop()
+        with self._guard:
+            cut, self._open = self._open, set()
+        for sock in cut:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
-
-    def _accept(self, listener: socket.socket) -> None:
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            try:
-                upstream = socket.create_connection(self.target, timeout=5)
-            except OSError:
-                client.close()
-                continue
-            with self._lock:
-                if self._listener is not listener:
-                    client.close()
-                    upstream.close()
-                    return
-                self._sockets.update((client, upstream))
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, sink):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
 
 
 # --- the Teams process ---------------------------------------------------------------------------------------------
@@ -212,8 +175,3 @@ def teams_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, A
     stop(proc)
     server.shutdown()
     server.server_close()
-
-
-def environ_without(*prefixes: str) -> dict[str, str]:
-    """os.environ without variables starting with `prefixes`."""
-    return {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}

@@ -1,0 +1,1 @@
+"""Hardening tests: any input, hostile requests, failing dependencies."""
