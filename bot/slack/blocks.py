@@ -1,4 +1,4 @@
-"""Block Kit rendering of core answers, built with `slack_sdk.models.blocks` and kept within Slack's limits.
+"""Block Kit rendering of core answers, built as plain dicts (the JSON Slack takes) and kept within Slack's limits.
 
 Every string from a user or the knowledge base goes through `escape_mrkdwn` before it enters mrkdwn or the
 `text` fallback. Limits kept here: 50 blocks per message (the SDK does not check it), 3,000 characters per
@@ -11,19 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
-
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextActionsBlock,
-    ContextBlock,
-    FeedbackButtonObject,
-    FeedbackButtonsElement,
-    HeaderBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
 
 from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
 from bot.core.model import Entry, Tip
@@ -41,6 +28,7 @@ MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
 BUTTON_LIMIT = 75
+ACTIONS_LIMIT = 25
 EXPLANATION_BUDGET = 1200
 LIST_BUDGET = 1500
 MESSAGE_BUDGET = 12000
@@ -53,6 +41,11 @@ ACTION_HELP = "srm_help"
 ACTION_FEEDBACK = "srm_feedback"
 ACTION_LEARN_MORE = "srm_learn_more"
 HELPFUL, UNHELPFUL = "helpful", "unhelpful"
+
+
+Block = dict[str, Any]
+"""One Block Kit block as Slack's JSON. Built directly rather than with `slack_sdk.models` objects, whose generic
+`to_dict()` cost more than matching the question (bench/dispatch_profile.py); the helpers below keep the limits."""
 
 
 class RenderError(ValueError):
@@ -121,16 +114,16 @@ def bullets(items: Iterable[str], budget: int = LIST_BUDGET, *, escaped: bool = 
     return "\n".join(lines)
 
 
-def section(mrkdwn: str) -> SectionBlock:
+def section(mrkdwn: str) -> Block:
     """A mrkdwn section; the caller has escaped and budgeted the text (checked against the 3,000 limit)."""
     if len(mrkdwn) > SECTION_LIMIT:
         raise RenderError(f"section text of {len(mrkdwn)} characters exceeds {SECTION_LIMIT}")
-    return SectionBlock(text=MarkdownTextObject(text=mrkdwn))
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}
 
 
-def chunked_sections(lines: Sequence[str], limit: int = SECTION_LIMIT) -> list[SectionBlock]:
+def chunked_sections(lines: Sequence[str], limit: int = SECTION_LIMIT) -> list[Block]:
     """Escaped mrkdwn lines packed into as few sections as fit the per-section limit."""
-    blocks: list[SectionBlock] = []
+    blocks: list[Block] = []
     current: list[str] = []
     for line in lines:
         if current and len("\n".join([*current, line])) > limit:
@@ -142,15 +135,36 @@ def chunked_sections(lines: Sequence[str], limit: int = SECTION_LIMIT) -> list[S
     return blocks
 
 
-def header(text: str) -> HeaderBlock:
+def plain_text(text: str) -> dict[str, Any]:
+    """A plain_text object (Slack shows it as typed: no markup is parsed)."""
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def header(text: str) -> Block:
     """A header block, its plain text cut to Slack's 150 characters."""
-    return HeaderBlock(text=text if len(text) <= HEADER_LIMIT else text[: HEADER_LIMIT - 1] + "\u2026")
+    cut = text if len(text) <= HEADER_LIMIT else text[: HEADER_LIMIT - 1] + "\u2026"
+    return {"type": "header", "text": plain_text(cut)}
 
 
-def button(label: str, action_id: str, value: str, style: str | None = None) -> ButtonElement:
+def context(mrkdwn: str) -> Block:
+    """A context block of one mrkdwn text (escaped by the caller), cut like `clip_escaped`."""
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip_escaped(mrkdwn)}]}
+
+
+def actions(elements: Sequence[dict[str, Any]]) -> Block:
+    """An actions block (at most 25 elements)."""
+    if not 0 < len(elements) <= ACTIONS_LIMIT:
+        raise RenderError(f"an actions block needs 1 to {ACTIONS_LIMIT} elements, got {len(elements)}")
+    return {"type": "actions", "elements": list(elements)}
+
+
+def button(label: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
     """A button whose plain-text label is cut to Slack's 75 characters."""
     label = label if len(label) <= BUTTON_LIMIT else label[: BUTTON_LIMIT - 1] + "\u2026"
-    return ButtonElement(text=label, action_id=action_id, value=value, style=style)
+    element = {"type": "button", "text": plain_text(label), "action_id": action_id, "value": value}
+    if style:
+        element["style"] = style
+    return element
 
 
 def badge(owner: str) -> str:
@@ -162,24 +176,23 @@ def message(text: str, blocks: Sequence[Block]) -> dict[str, Any]:
     """`{"text", "blocks"}` for chat.postMessage, ack() or respond(), checked against Slack's message limits."""
     if not 0 < len(blocks) <= MAX_BLOCKS:
         raise RenderError(f"a message needs 1 to {MAX_BLOCKS} blocks, got {len(blocks)}")
-    rendered = [block.to_dict() for block in blocks]  # to_dict() validates every per-block limit
-    size = len(json.dumps(rendered, ensure_ascii=False))
+    size = len(json.dumps(blocks, ensure_ascii=False))
     if size > MESSAGE_BUDGET:
         raise RenderError(f"message blocks of {size} characters exceed the budget of {MESSAGE_BUDGET}")
-    return {"text": text, "blocks": rendered}
+    return {"text": text, "blocks": list(blocks)}
 
 
 # --- answers -----------------------------------------------------------------------------------------------------
 
-def feedback_block(entry_id: str) -> ContextActionsBlock:
+def feedback_block(entry_id: str) -> Block:
     """Slack's native thumbs up / down feedback buttons for one entry."""
-    return ContextActionsBlock(elements=[FeedbackButtonsElement(
-        action_id=ACTION_FEEDBACK,
-        positive_button=FeedbackButtonObject(text="Helpful", accessibility_label="This answer was helpful",
-                                             value=feedback_value(True, entry_id)),
-        negative_button=FeedbackButtonObject(text="Not helpful", accessibility_label="This answer was not helpful",
-                                             value=feedback_value(False, entry_id)),
-    )])
+    return {"type": "context_actions", "elements": [{
+        "type": "feedback_buttons", "action_id": ACTION_FEEDBACK,
+        "positive_button": {"text": plain_text("Helpful"), "accessibility_label": "This answer was helpful",
+                            "value": feedback_value(True, entry_id)},
+        "negative_button": {"text": plain_text("Not helpful"), "accessibility_label": "This answer was not helpful",
+                            "value": feedback_value(False, entry_id)},
+    }]}
 
 
 def _answer_blocks(answer: Answer, shareable: bool, shared_by: str | None) -> list[Block]:
@@ -187,7 +200,7 @@ def _answer_blocks(answer: Answer, shareable: bool, shared_by: str | None) -> li
     more_url = answer.links[0].url if answer.links else None
     blocks: list[Block] = [header(entry.title), section(badge(answer.owner))]
     if shared_by:
-        blocks.insert(0, ContextBlock(elements=[MarkdownTextObject(text=f"Shared by <@{shared_by}>")]))
+        blocks.insert(0, context(f"Shared by <@{shared_by}>"))
     if (line := service_line(answer)) is not None:
         blocks.append(section(clip(line, LIST_BUDGET)))
     explanation = f"*{clip(entry.summary, 500)}*\n{clip(entry.explanation, EXPLANATION_BUDGET, more_url)}"
@@ -206,10 +219,10 @@ def _answer_blocks(answer: Answer, shareable: bool, shared_by: str | None) -> li
         blocks.append(section("*Documentation*\n" + bullets(docs, escaped=True)))
     if answer.alternatives:
         related = ", ".join(escape_mrkdwn(c.entry.title) for c in answer.alternatives)
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip_escaped(f"Related: {related}"))]))
+        blocks.append(context(f"Related: {related}"))
     if shareable:
         ref = answer_ref(entry.id, answer.service.id if answer.service else None)
-        blocks.append(ActionsBlock(elements=[button("Share in channel", ACTION_SHARE, ref, "primary")]))
+        blocks.append(actions([button("Share in channel", ACTION_SHARE, ref, "primary")]))
     blocks.append(feedback_block(entry.id))
     return blocks
 
@@ -231,18 +244,18 @@ def answer_text(answer: Answer) -> str:
     return escape_mrkdwn(f"{answer.entry.title}: {owner_label(answer.owner)}. {answer.entry.summary}")
 
 
-def _pick_buttons(candidates: Sequence[Candidate], service_id: str | None) -> ActionsBlock:
-    return ActionsBlock(elements=[
+def _pick_buttons(candidates: Sequence[Candidate], service_id: str | None) -> list[dict[str, Any]]:
+    return [
         button(c.entry.title, f"{ACTION_PICK}_{index}", answer_ref(c.entry.id, service_id))
         for index, c in enumerate(candidates[:5])
-    ])
+    ]
 
 
 def _ambiguous(result: Ambiguous) -> dict[str, Any]:
     service_id = result.service.id if result.service else None
     blocks: list[Block] = [
         section(f"{escape_mrkdwn(AMBIGUOUS_PROMPT)}\n_You asked: {clip(result.question, 500)}_"),
-        _pick_buttons(result.candidates, service_id),
+        actions(_pick_buttons(result.candidates, service_id)),
     ]
     titles = ", ".join(c.entry.title for c in result.candidates[:5])
     return message(escape_mrkdwn(f"{AMBIGUOUS_PROMPT} {titles}"), blocks)
@@ -254,12 +267,12 @@ def _no_match(result: NoMatch) -> dict[str, Any]:
     if result.question:
         text += f"\n_You asked: {clip(result.question, 500)}_"
     blocks: list[Block] = [section(text)]
-    elements: list[ButtonElement] = []
+    elements: list[dict[str, Any]] = []
     if result.suggestions:
         blocks.append(section("Nearest topics:"))
-        elements = list(_pick_buttons(result.suggestions, None).elements)
+        elements = _pick_buttons(result.suggestions, None)
     elements.append(button("Help: how to ask", ACTION_HELP, "help"))
-    blocks.append(ActionsBlock(elements=elements))
+    blocks.append(actions(elements))
     return message(escape_mrkdwn(reason), blocks)
 
 
@@ -280,7 +293,7 @@ def render_tip(tip: Tip, entry: Entry) -> dict[str, Any]:
     """A tip with its entry's owner and a "Learn more" button (`srm_learn_more`, value: the entry id)."""
     blocks: list[Block] = [
         section(f"\U0001f4a1 *Tip of the day*\n{clip(tip.text, 1000)}"),
-        ContextBlock(elements=[MarkdownTextObject(text=f"{escape_mrkdwn(entry.title)} \u00b7 {badge(entry.owner)}")]),
-        ActionsBlock(elements=[button("Learn more", ACTION_LEARN_MORE, entry.id)]),
+        context(f"{escape_mrkdwn(entry.title)} \u00b7 {badge(entry.owner)}"),
+        actions([button("Learn more", ACTION_LEARN_MORE, entry.id)]),
     ]
     return message(escape_mrkdwn(f"Tip: {tip.text}"), blocks)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, MarkdownTextObject
 from slack_sdk.models.views import View
 
 from bot.core.model import OWNERS, KnowledgeBase, Tip
 from bot.core.presentation import EXAMPLES
 from bot.slack.blocks import (
     SECTION_LIMIT,
+    Block,
     badge,
     bullets,
     chunked_sections,
     clip_escaped,
+    context,
     header,
     message,
     render_tip,
@@ -52,6 +53,7 @@ def usage_error(problem: str) -> dict[str, Any]:
     return message(escape_mrkdwn(problem), [section(escape_mrkdwn(problem)), section(USAGE)])
 
 
+DIVIDER: Block = {"type": "divider"}
 LIST_BUDGET = 9000
 """Characters of topic titles in one `/srm list` reply, shared by the owners shown; the rest is counted."""
 
@@ -65,7 +67,7 @@ def render_list(kb: KnowledgeBase, owner: str | None = None) -> dict[str, Any]:
         blocks.append(section(f"{badge(each)} ({len(titles)})"))
         listed = bullets(titles, LIST_BUDGET // len(owners), escaped=True) or "(none)"
         blocks.extend(chunked_sections(listed.split("\n")))
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Ask about any of them: `/srm <topic>`")]))
+    blocks.append(context("Ask about any of them: `/srm <topic>`"))
     return message("srm-bot topics", blocks)
 
 
@@ -74,21 +76,20 @@ def render_services(kb: KnowledgeBase) -> dict[str, Any]:
     names = [f"*{escape_mrkdwn(s.name)}* ({s.category})" for s in kb.services]
     blocks: list[Block] = [header("Services I know"), *chunked_sections(bullets(names, LIST_BUDGET, escaped=True)
                                                                         .split("\n")),
-                           ContextBlock(elements=[MarkdownTextObject(
-                               text="Name one in a question to see how it changes the answer, e.g. "
-                                    "`/srm who patches the OS on RDS?`")])]
+                           context("Name one in a question to see how it changes the answer, e.g. "
+                                   "`/srm who patches the OS on RDS?`")]
     return message("Services srm-bot knows", blocks)
 
 
 def render_home(kb: KnowledgeBase, tip: Tip) -> dict[str, Any]:
     """The App Home view: what the bot does, how to ask, topics by owner, today's tip."""
     blocks: list[Block] = [header("srm-bot: who is responsible for X?"), section(ABOUT), section(USAGE),
-                           section(_examples()), DividerBlock(), header("Browse by owner")]
+                           section(_examples()), DIVIDER, header("Browse by owner")]
     for owner in OWNERS:
         titles = [escape_mrkdwn(e.title) for e in kb.entries if e.owner == owner]
         browse = f"{badge(owner)} ({len(titles)}, all of them: `/srm list {owner}`)\n"
         blocks.append(section(browse + (clip_escaped(", ".join(titles), SECTION_LIMIT - len(browse)) or "(none)")))
-    blocks.append(DividerBlock())
+    blocks.append(DIVIDER)
     entry = kb.entry(tip.entry)
     if entry is not None:
         blocks.extend(render_tip(tip, entry)["blocks"])
