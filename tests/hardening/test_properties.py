@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bot.core import KnowledgeBase, Matcher
 from bot.core.answers import Answer
-from bot.slack.blocks import MAX_BLOCKS, SECTION_LIMIT, render_result
+from bot.slack.blocks import BUTTON_LIMIT, HEADER_LIMIT, MAX_BLOCKS, SECTION_LIMIT, render_result
 from bot.teams.cards import card_json, result_card
 
 CEILING_S = 2.0
@@ -97,9 +97,14 @@ def timed(call: Any, *args: Any, **kwargs: Any) -> Any:
 def check_slack(message: dict[str, Any], allowed: set[str]) -> None:
     assert 0 < len(message["blocks"]) <= MAX_BLOCKS
     assert len(message["text"]) <= SLACK_TEXT_LIMIT
-    for block in message["blocks"]:
+    for block in message["blocks"]:  # Block Kit's per-block limits (the renderer builds plain dicts)
         text = (block.get("text") or {}).get("text", "")
-        assert len(text) <= SECTION_LIMIT
+        assert len(text) <= (HEADER_LIMIT if block["type"] == "header" else SECTION_LIMIT)
+        elements = block.get("elements") or []
+        assert len(elements) <= (25 if block["type"] == "actions" else 10)
+        for element in elements:
+            if element.get("type") == "button":
+                assert len(element["text"]["text"]) <= BUTTON_LIMIT and len(element.get("value", "")) <= 2000
     for text in mrkdwn_strings(message):
         for url in _SLACK_LINK.findall(text):
             assert url in allowed, f"live link to {url!r}"
