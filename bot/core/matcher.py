@@ -88,7 +88,6 @@ class _Phrase:
     entry: int
     tokens: tuple[str, ...]
     factor: float
-    weighted: tuple[tuple[str, float], ...] = ()
     total: float = 1.0
 
 
@@ -122,8 +121,7 @@ class Matcher:
         total = max(len(kb.entries), 1)
         self._idf = {t: math.log(1 + total / len(ids)) for t, ids in entry_tokens.items()}
         self._phrases = [
-            _Phrase(p.entry, p.tokens, p.factor, tuple((t, self._idf[t]) for t in p.tokens),
-                    sum(self._idf[t] for t in p.tokens))
+            _Phrase(p.entry, p.tokens, p.factor, sum(self._idf[t] for t in p.tokens))
             for p in self._phrases
         ]
         self._unknown_idf = math.log(1 + total)
@@ -206,32 +204,42 @@ class Matcher:
         similar = {s: dict(self._similar(w, s)) for w, s in terms}
         explained = [t for t in tokens if t not in service_words]
         explained_weight = sum(self._weight(t) for t in explained)
-        # Numbers alone ("2+2") never make an entry a candidate; they only add to a match found by words.
-        phrase_ids = {p for t in tokens if not t.isdigit() for word in similar[t] for p in self._postings[word]}
-
-        # For each index word: how well the question covers it. For each explained question word: its matches.
-        word_cover: dict[str, float] = {}
+        # Scores are added up word by word over the posting lists, so the work follows the phrases actually touched.
+        word_cover: dict[str, float] = {}  # index word -> how well the question covers it
         for t in tokens:
             for word, sim in similar[t].items():
                 word_cover[word] = max(word_cover.get(word, 0.0), sim)
-        explained_hits = [(self._weight(t), similar[t]) for t in explained]
+        covered: dict[int, float] = defaultdict(float)
+        used: dict[int, int] = defaultdict(int)
+        for word, sim in word_cover.items():
+            gain = self._idf[word] * sim
+            for phrase_id in self._postings[word]:
+                covered[phrase_id] += gain
+                used[phrase_id] += 1
+        hits: dict[int, float] = defaultdict(float)
+        for t in explained:
+            best_sim: dict[int, float] = {}
+            for word, sim in similar[t].items():
+                for phrase_id in self._postings[word]:
+                    if sim > best_sim.get(phrase_id, 0.0):
+                        best_sim[phrase_id] = sim
+            w = self._weight(t)
+            for phrase_id, sim in best_sim.items():
+                hits[phrase_id] += w * sim
+        # Numbers alone ("2+2") never make an entry a candidate; they only add to a match found by words.
+        candidates = {p for t in tokens if not t.isdigit() for word in similar[t] for p in self._postings[word]}
         with_override = self._overridden.get(service.id, frozenset()) if service else frozenset()
 
         best: dict[int, tuple[float, int]] = {}
         weight = self.thresholds.phrase_weight
-        for phrase_id in phrase_ids:
+        for phrase_id in candidates:
             phrase = self._phrases[phrase_id]
-            phrase_cover = sum(w * word_cover.get(word, 0.0) for word, w in phrase.weighted) / phrase.total
-            if explained_weight:
-                hits = sum(w * max(matches.get(word, 0.0) for word in phrase.tokens) for w, matches in explained_hits)
-                question_cover = hits / explained_weight
-            else:
-                question_cover = 1.0
-            score = phrase.factor * (weight * phrase_cover + (1 - weight) * question_cover)
+            question_cover = hits[phrase_id] / explained_weight if explained_weight else 1.0
+            score = phrase.factor * (weight * covered[phrase_id] / phrase.total + (1 - weight) * question_cover)
             if phrase.entry in with_override:
                 score = min(score + self.thresholds.service_bonus, 1.0)
             # Ties go to the phrase that uses more of the question, service names included ("SSE-KMS" beats "SSE").
-            key = (score, sum(1 for word in phrase.tokens if word_cover.get(word)))
+            key = (score, used[phrase_id])
             if key > best.get(phrase.entry, (0.0, 0)):
                 best[phrase.entry] = key
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
