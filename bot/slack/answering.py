@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import Ack
 
 from bot.core import Answer, Matcher, NoMatch, Result
 from bot.logs import log_request
+from bot.slack.dedupe import SeenEvents
 from bot.slack.recording import Recorder
 
 
 @dataclass(frozen=True)
 class Deps:
-    """What every listener needs: the matcher (and its knowledge base), the recorder and the raw store."""
+    """What every listener needs: the matcher (and its knowledge base), the recorder, the raw store and the event
+    ids already answered."""
 
     matcher: Matcher
     recorder: Recorder
+    seen_events: SeenEvents = field(default_factory=SeenEvents)
 
     @property
     def store(self) -> Any | None:

@@ -17,7 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.core import Matcher, load_knowledge
 from bot.slack.answering import Deps
-from bot.slack.dedupe import SeenEvents, dedupe_middleware
+from bot.slack.dedupe import SeenEvents
 from bot.slack.listeners import register_listeners
 from bot.slack.oauth import oauth_settings
 from bot.slack.recording import Recorder
@@ -68,8 +68,7 @@ def create_app(settings: SlackSettings, matcher: Matcher | None = None, store: A
     app = App(**options)
     if settings.oauth:
         app.enable_token_revocation_listeners()
-    app.use(dedupe_middleware(seen_events or SeenEvents()))
-    register_listeners(app, Deps(matcher=matcher, recorder=Recorder(store)))
+    register_listeners(app, Deps(matcher=matcher, recorder=Recorder(store), seen_events=seen_events or SeenEvents()))
 
     @app.error
     def log_error(error: Exception, body: dict[str, Any]) -> None:

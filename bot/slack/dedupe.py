@@ -40,7 +40,8 @@ class SeenEvents:
 
 
 def dedupe_middleware(seen: SeenEvents) -> Callable[..., BoltResponse | None]:
-    """A Bolt global middleware that acknowledges a repeated `event_id` with 200 and does nothing else."""
+    """A Bolt listener middleware (on event listeners) that acknowledges a repeated `event_id` with 200 and does
+    nothing else."""
 
     def middleware(body: dict[str, Any], request: BoltRequest, logger: Logger,
                    next: Callable[[], BoltResponse]) -> BoltResponse | None:

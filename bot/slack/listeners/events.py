@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.core.tips import tip_of_the_day
 from bot.slack.answering import Deps, acknowledge, answer_question
 from bot.slack.blocks import render_result
+from bot.slack.dedupe import dedupe_middleware
 from bot.slack.pages import render_help, render_home
 
 _MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
@@ -51,7 +52,9 @@ def register(app: App, deps: Deps) -> None:
             kb = deps.matcher.kb
             client.views_publish(user_id=event["user"], view=render_home(kb, tip_of_the_day(kb)))
 
-    app.event("app_mention")(ack=acknowledge, lazy=[answer_mention])
-    app.event("message", matchers=[is_direct_message])(ack=acknowledge, lazy=[answer_dm])
+    # Only events are retried by Slack, so only event listeners carry the de-duplication (commands skip its cost).
+    once = [dedupe_middleware(deps.seen_events)]
+    app.event("app_mention", middleware=once)(ack=acknowledge, lazy=[answer_mention])
+    app.event("message", matchers=[is_direct_message], middleware=once)(ack=acknowledge, lazy=[answer_dm])
     app.event("message")(acknowledge)  # other message events (edits, bots' posts): acknowledged, not answered
-    app.event("app_home_opened")(ack=acknowledge, lazy=[publish_home])
+    app.event("app_home_opened", middleware=once)(ack=acknowledge, lazy=[publish_home])
