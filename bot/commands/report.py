@@ -6,13 +6,12 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from bot.store.store import Store
-
+# The store (SQLAlchemy, Alembic) is imported only when a report runs: `srm ask` must not pay for it.
 REPORTS = {
-    # action: (help, Store method, column titles (count, extra), what an empty report says)
-    "misses": ("the most frequent unanswered questions", Store.top_misses, ("count", "teams"),
+    # action: (help, Store method name, column titles (count, extra), what an empty report says)
+    "misses": ("the most frequent unanswered questions", "top_misses", ("count", "teams"),
                "No unanswered questions recorded"),
-    "feedback": ("the entries most often marked not helpful", Store.top_unhelpful, ("not helpful", "helpful"),
+    "feedback": ("the entries most often marked not helpful", "top_unhelpful", ("not helpful", "helpful"),
                  "No answer was marked not helpful"),
 }
 
@@ -37,9 +36,11 @@ def positive_int(text: str) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     """Print the report as `count  extra  last seen  key` lines, largest count first."""
+    from bot.store.store import Store
+
     _, method, (count_title, extra_title), empty = REPORTS[args.report_command]
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=args.since) if args.since else None
-    rows = method(Store(), since=since, limit=args.limit)
+    rows = getattr(Store(), method)(since=since, limit=args.limit)
     if not rows:
         print(empty + (f" in the last {args.since} days." if args.since else "."))
         return 0

@@ -12,10 +12,6 @@ from typing import Any
 
 from bot.core import load_knowledge
 from bot.logs import configure_logging
-from bot.store.store import Store
-from bot.tips.clock import TipClock, pass_clock
-from bot.tips.rotation import upcoming
-from bot.tips.senders import load_senders
 
 log = logging.getLogger("srm.tips")
 
@@ -49,6 +45,10 @@ def parse_moment(text: str) -> dt.datetime:
 
 def run_clock(args: argparse.Namespace) -> int:
     """One pass (`--once`), or passes until SIGTERM/SIGINT."""
+    from bot.store.store import Store  # imported here, not at the top: `srm ask` must not pay for the store
+    from bot.tips.clock import TipClock, pass_clock
+    from bot.tips.senders import load_senders
+
     configure_logging()
     if args.at and not args.once:
         print("srm tips run: --at needs --once", file=sys.stderr)
@@ -74,6 +74,9 @@ def run_clock(args: argparse.Namespace) -> int:
 
 def run_preview(args: argparse.Namespace) -> int:
     """Print the next N tips, continuing from a channel's history when --channel is given."""
+    from bot.store.store import Store
+    from bot.tips.rotation import upcoming
+
     if args.count < 1:
         print("srm tips preview: N must be at least 1", file=sys.stderr)
         return 2
