@@ -10,6 +10,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from slack_sdk.models.blocks import Block
 
 from bot.core import Answer, KnowledgeBase, Matcher
 from bot.core.presentation import owner_label
@@ -46,6 +47,11 @@ def texts(block: Any, kinds: tuple[str, ...] = ("mrkdwn", "plain_text")) -> list
 def assert_within_limits(message: dict[str, Any], max_blocks: int = MAX_BLOCKS) -> None:
     blocks = message["blocks"]
     assert message["text"] and 0 < len(blocks) <= max_blocks
+    # The renderer builds plain dicts for speed; slack_sdk's Block Kit models are the oracle: each block must
+    # parse into them and come back identical from their validating to_dict() (it raises past Slack's limits).
+    for block in blocks:
+        model = Block.parse(block)
+        assert model is not None and model.to_dict() == block, block["type"]
     assert len(json.dumps(blocks, ensure_ascii=False)) <= MESSAGE_BUDGET or max_blocks > MAX_BLOCKS
     for block in blocks:
         if block["type"] == "section":
