@@ -1,5 +1,8 @@
 """Block Kit rendering of core answers, built as plain dicts (the JSON Slack takes) and kept within Slack's limits.
 
+slack_sdk's Block Kit model classes cost more than the match itself per answer, so they serve as the test oracle
+instead: tests/slack/test_blocks.py parses every rendered block into them and validates it.
+
 Every string from a user or the knowledge base goes through `escape_mrkdwn` before it enters mrkdwn or the
 `text` fallback. Limits kept here: 50 blocks per message (the SDK does not check it), 3,000 characters per
 section, 150 per header, 75 per button label, and a total text budget so Slack never answers
