@@ -5,8 +5,9 @@ millisecond. How a question is scored:
 
 1. The question is normalized (`bot.core.normalize`): markup undone, filler dropped, words stemmed.
 2. Services are found by their names and aliases, tolerating typos ("lamda", "dynamo db", "cloud trail").
-3. Every question word is matched to the index vocabulary with rapidfuzz (exact, or `fuzz.ratio` >= TYPO_SIMILARITY
-   for words of five letters or more), and only phrases (titles, aliases, keywords) sharing a word are scored.
+3. Every question word is matched to the index vocabulary with rapidfuzz (exact, or `fuzz.ratio` at least
+   `Thresholds.typo_similarity` for words of five letters or more, compared as typed), and only phrases (titles,
+   aliases, keywords) sharing a word are scored.
 4. A phrase scores by how much of it the question covers and how much of the question it explains, each word
    weighted by its rarity, so a word the knowledge base never uses ("weather") counts against a match.
 5. The best entry becomes an Answer, or the question is Ambiguous, or NoMatch, by the THRESHOLDS below.
@@ -56,9 +57,6 @@ class Thresholds:
     """Share of the score for covering the phrase; the rest is for explaining the question."""
     keyword_factor: float = 0.85
     """Keywords are looser than aliases: their scores are scaled by this."""
-    body_credit: float = 0.35
-    """A question word found in the entry's own text (summary, explanation, actions) but not in the phrase scored
-    counts this much towards explaining the question: on-topic wording helps, without creating matches."""
     service_bonus: float = 0.05
     """Added to entries that have an override for the service the question names."""
     fuzzy_service_words: int = 2
@@ -74,8 +72,8 @@ _PRICING = re.compile(r"\b(price|prices|pricing|cost|costs|cheap|cheaper|cheapes
 _HOW_TO = re.compile(r"^(?:how (?:do|can|should|would|to) (?:i |we |you )?)?(?:create|launch|make|build|deploy|"
                      r"set ?up|install|delete|remove|resize|start|stop|connect|list|rename|migrate|move|copy|"
                      r"download|upload|run)\b")
-# Words that alone, next to a service name, still make the question about the whole service ("security in S3").
-# Verbs that, next to a service name and nothing else, still ask about the whole service ("who configures EKS?").
+# Words and verbs that, next to a service name and nothing else, still ask about the whole service ("security in
+# S3", "who configures EKS?").
 _SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, "configure", "manage", "operate", "run", "use",
                                                  "maintain", "own", "set", "setup"))
 _LIMITS = re.compile(r"\b(maximum|max|minimum|limit|limits|quota|quotas|how many)\b")
@@ -313,9 +311,9 @@ class Matcher:
 
 
 _CATEGORY_PHRASES = {
-    "infrastructure": "an infrastructure service: you run and secure what you put on it",
-    "managed": "a managed service: AWS runs its operating system and platform, you configure and use it",
-    "abstracted": "an abstracted service: you use it through its API and own your data and access to it",
+    "infrastructure": "an infrastructure service: AWS runs the hardware and virtualization; what you run is yours",
+    "managed": "a managed service: AWS runs more of the stack for you, and the notes below say what stays yours",
+    "abstracted": "an abstracted service: you use it through its API, and your data and who can reach it stay yours",
 }
 
 
