@@ -56,10 +56,21 @@ def test_the_default_owner_and_differences_when_no_service_is_named(matcher: Mat
     assert {s.id for s, _ in result.differences} >= {"rds", "lambda", "fargate"}
 
 
-def test_a_question_about_a_whole_service_gets_the_service_overview(matcher: Matcher) -> None:
-    result = answer(matcher, "who is responsible for security in S3?")
-    assert result.entry.id == "service-s3" and result.service is not None and result.service.id == "s3"
+@pytest.mark.parametrize(
+    ("question", "service"),
+    [("who is responsible for security in S3?", "s3"), ("lambda", "lambda"), ("RDS Custom", "rds-custom"),
+     ("who configures EKS?", "eks")],
+)
+def test_a_question_about_a_whole_service_gets_the_service_overview(
+    matcher: Matcher, question: str, service: str
+) -> None:
+    result = answer(matcher, question)
+    assert result.entry.id == f"service-{service}" and result.service is not None and result.service.id == service
     assert result.links[0].url == result.service.security_url
+
+
+def test_a_topic_named_like_a_service_gets_the_topic(matcher: Matcher) -> None:
+    assert answer(matcher, "shield advanced").entry.id == "shield-advanced"
 
 
 @pytest.mark.parametrize(

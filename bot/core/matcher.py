@@ -270,7 +270,10 @@ class Matcher:
         whole_service = service is not None and not (stems - service_words - _SERVICE_GENERIC)
         if whole_service and _DEFINITION.search(folded) and not _OWNERSHIP.search(folded):
             return NoMatch(question, suggestions, "definition")
-        if service is not None and whole_service and not (ranked and ranked[0].score >= 0.999):
+        # The question only names a service: its overview, unless an entry's phrase is exactly those words
+        # ("shield advanced" is both a service name and a topic).
+        exact_topic = bool(ranked) and ranked[0].score >= 0.999 and ranked[0].words >= len(stems)
+        if service is not None and whole_service and not exact_topic:
             entry = self._service_entries[service.id]
             return self._answer(question, entry, service, 1.0, tuple(ranked[: t.max_candidates]))
 
