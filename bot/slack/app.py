@@ -47,8 +47,9 @@ def create_app(settings: SlackSettings, matcher: Matcher | None = None, store: A
     """The srm Bolt app: `/srm`, mentions, DMs, buttons, App Home and the message shortcut.
 
     `matcher` defaults to one over the shipped knowledge base; `store` (optional) records feedback and questions
-    nothing matched; `seen_events` remembers event ids so a Slack retry is answered once. With SLACK_CLIENT_ID and
-    SLACK_CLIENT_SECRET set, the app serves Bolt's OAuth install flow and authorizes from the database.
+    nothing matched, and shares the event ids taken with the other web processes; `seen_events` remembers event ids
+    so a Slack retry is answered once. With SLACK_CLIENT_ID and SLACK_CLIENT_SECRET set, the app serves Bolt's OAuth
+    install flow and authorizes from the database.
     """
     matcher = matcher or Matcher(load_knowledge())
     options: dict[str, Any] = {
@@ -68,7 +69,8 @@ def create_app(settings: SlackSettings, matcher: Matcher | None = None, store: A
     app = App(**options)
     if settings.oauth:
         app.enable_token_revocation_listeners()
-    register_listeners(app, Deps(matcher=matcher, recorder=Recorder(store), seen_events=seen_events or SeenEvents()))
+    seen_events = seen_events or SeenEvents(shared=store)
+    register_listeners(app, Deps(matcher=matcher, recorder=Recorder(store), seen_events=seen_events))
 
     @app.error
     def log_error(error: Exception, body: dict[str, Any]) -> None:

@@ -1,26 +1,54 @@
-"""Slack retries an event it thinks we missed (`X-Slack-Retry-Num`, same `event_id`): answer each event once."""
+"""Slack retries an event it thinks we missed (`X-Slack-Retry-Num`, same `event_id`): answer each event once.
+
+Two checks: this process's memory first (free, and enough with one web process), then, when a store is
+configured, the database every web process shares (`Store.first_time_event`), so a retry that lands on another
+gunicorn worker or dyno is recognised too. When the database does not answer, the memory's answer stands (the event
+is answered, at worst twice across processes, never dropped), the outage is logged, and the database is asked again
+after SHARED_RETRY_S.
+"""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from logging import Logger
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt import BoltRequest, BoltResponse
 
 DEFAULT_TTL_SECONDS = 3600.0
 """Slack's last retry comes about 5 minutes after the event; an hour is a wide margin."""
 DEFAULT_MAX_EVENTS = 10000
+SHARED_RETRY_S = 30.0
+"""After the shared database failed, events are checked in memory only for this long (no request waits on it)."""
+
+LOGGER = logging.getLogger("srm.slack.dedupe")
+
+
+class EventLedger(Protocol):
+    """Where every process records the event ids it took (the store)."""
+
+    def first_time_event(self, event_id: str) -> bool:
+        """True when no process recorded `event_id` before; raises when the ledger cannot be reached."""
+        ...
 
 
 class SeenEvents:
-    """A bounded, thread-safe TTL set of event ids. `first_time(key)` is True once per key within the TTL."""
+    """A bounded, thread-safe TTL set of event ids, optionally backed by a ledger shared by every process.
+
+    `first_time(key)` is True once per key within the TTL in this process; `first_time_anywhere(key)` also asks
+    the shared ledger (when there is one) about keys this process has not seen.
+    """
 
     def __init__(self, ttl_seconds: float = DEFAULT_TTL_SECONDS, max_size: int = DEFAULT_MAX_EVENTS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, *, shared: EventLedger | None = None,
+                 shared_retry_s: float = SHARED_RETRY_S) -> None:
+        self._shared = shared
+        self._shared_retry_s = shared_retry_s
+        self._shared_down_until: float | None = None
         self._ttl = ttl_seconds
         self._max = max_size
         self._clock = clock
@@ -38,6 +66,27 @@ class SeenEvents:
             self._seen[key] = now
             return True
 
+    def first_time_anywhere(self, key: str) -> bool:
+        """True when neither this process nor (if configured and reachable) the shared ledger has seen `key`."""
+        if not self.first_time(key):
+            return False
+        if self._shared is None:
+            return True
+        down_until = self._shared_down_until
+        if down_until is not None and self._clock() < down_until:
+            return True
+        try:
+            first = self._shared.first_time_event(key)
+        except Exception as exc:  # any failure of the shared check: the memory's answer stands, never a drop
+            self._shared_down_until = self._clock() + self._shared_retry_s
+            LOGGER.warning("event %s checked in memory only: the shared event store failed (%s); asking it again "
+                           "in %.0f s", key, type(exc).__name__, self._shared_retry_s)
+            return True
+        if down_until is not None:
+            self._shared_down_until = None
+            LOGGER.info("the shared event store answers again")
+        return first
+
 
 def dedupe_middleware(seen: SeenEvents) -> Callable[..., BoltResponse | None]:
     """A Bolt listener middleware (on event listeners) that acknowledges a repeated `event_id` with 200 and does
@@ -46,7 +95,7 @@ def dedupe_middleware(seen: SeenEvents) -> Callable[..., BoltResponse | None]:
     def middleware(body: dict[str, Any], request: BoltRequest, logger: Logger,
                    next: Callable[[], BoltResponse]) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not request.lazy_only and not seen.first_time(str(event_id)):
+        if event_id and not request.lazy_only and not seen.first_time_anywhere(str(event_id)):
             retry = request.headers.get("x-slack-retry-num", ["-"])[0]
             logger.info("duplicate event %s (retry %s) acknowledged without a reply", event_id, retry)
             return BoltResponse(status=200, body="")

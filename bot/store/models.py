@@ -99,6 +99,15 @@ class UnansweredQuestion(Base):
     last_seen: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
+class SlackEvent(Base):
+    """A Slack event id some process took: a retry of it (same `event_id`) is acknowledged, not answered again."""
+
+    __tablename__ = "slack_events"
+
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
 # slack_sdk's own OAuth tables (installations, bots, OAuth states), declared here so migrations create them.
 SLACK_INSTALLATIONS = SQLAlchemyInstallationStore.build_installations_table(
     Base.metadata, SQLAlchemyInstallationStore.default_installations_table_name)

@@ -1,4 +1,4 @@
-"""The one storage layer: feedback, unanswered questions, tip subscriptions and tip deliveries.
+"""The one storage layer: feedback, unanswered questions, tip subscriptions and deliveries, Slack event ids.
 
 `Store(engine_or_url)` creates or upgrades the schema on first use. Recording feedback and misses never raises into
 the caller: when the database is down the record waits in a bounded in-memory queue, is logged, and is written once
@@ -17,7 +17,7 @@ from collections import Counter, deque
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, case, func, select, update
+from sqlalchemy import Engine, Table, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,6 +30,7 @@ from bot.store.models import (
     DELIVERY_FAILED,
     DELIVERY_POSTED,
     Feedback,
+    SlackEvent,
     TipDelivery,
     TipSubscription,
     UnansweredQuestion,
@@ -43,6 +44,10 @@ MAX_PENDING = 1000
 RETRY_INTERVAL_S = 30.0
 """The longest wait between retries of waiting records; the waits double from FIRST_RETRY_S up to this."""
 FIRST_RETRY_S = 1.0
+EVENT_RETENTION = dt.timedelta(days=1)
+"""How long a Slack event id is remembered; Slack's last retry comes about 5 minutes after the event."""
+EVENT_PRUNE_INTERVAL_S = 3600.0
+"""Older event ids are deleted at most this often per process (on the first event, then once an interval)."""
 
 
 def utcnow() -> dt.datetime:
@@ -91,6 +96,7 @@ class Store:
         self._next_retry = 0.0
         self._failures = 0
         self._retry_timer: threading.Timer | None = None
+        self._next_event_prune = 0.0
 
     # -- schema ---------------------------------------------------------------------------------------------
 
@@ -176,14 +182,33 @@ class Store:
 
     @staticmethod
     def _write_miss(session: Session, data: dict[str, Any]) -> None:
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
         table = UnansweredQuestion.__table__
-        statement = dialect.insert(table).values(
+        statement = _upsert(session, table).values(
             platform=data["platform"], team_id=data["team_id"], question=data["question"], count=1,
             first_seen=data["at"], last_seen=data["at"])
         session.execute(statement.on_conflict_do_update(
             index_elements=["platform", "team_id", "question"],
             set_={"count": table.c.count + 1, "last_seen": data["at"]}))
+
+    # -- Slack event ids: shared by every process ------------------------------------------------------------
+
+    def first_time_event(self, event_id: str, now: dt.datetime | None = None) -> bool:
+        """Record `event_id`; True when no process sharing this database recorded it before, False on a repeat.
+
+        The insert meets the primary key: when two processes race, exactly one row goes in and one caller gets
+        True. Ids older than EVENT_RETENTION are deleted now and then (EVENT_PRUNE_INTERVAL_S), in the same
+        transaction. Raises SQLAlchemyError when the database does not answer; the caller picks a fallback.
+        """
+        moment = utc_naive(now or utcnow())
+        with self.session() as session, session.begin():
+            statement = _upsert(session, SlackEvent.__table__).values(event_id=event_id, first_seen=moment)
+            statement = statement.on_conflict_do_nothing(index_elements=["event_id"]).returning(SlackEvent.event_id)
+            inserted = session.execute(statement).scalar() is not None
+            if time.monotonic() >= self._next_event_prune:
+                self._next_event_prune = time.monotonic() + EVENT_PRUNE_INTERVAL_S
+                pruned = session.execute(delete(SlackEvent).where(SlackEvent.first_seen < moment - EVENT_RETENTION))
+                log.debug("store: %d Slack event id(s) older than %s deleted", pruned.rowcount, EVENT_RETENTION)
+        return inserted
 
     # -- reports --------------------------------------------------------------------------------------------
 
@@ -327,3 +352,9 @@ class Store:
             return session.execute(update(TipDelivery).where(
                 TipDelivery.id == claim.delivery_id, TipDelivery.claim_token == claim.token,
                 TipDelivery.status == DELIVERY_CLAIMED).values(**values)).rowcount == 1
+
+
+def _upsert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT with `on_conflict_do_*` for the session's database (PostgreSQL or SQLite)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
