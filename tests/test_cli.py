@@ -145,3 +145,9 @@ def test_a_wheel_installed_outside_the_checkout_still_answers(tmp_path: Path) ->
     located = subprocess.run([sys.executable, "-c", "import bot.core.loader as l; print(l.default_knowledge_dir())"],
                              capture_output=True, text=True, cwd=elsewhere, env=env)
     assert located.stdout.strip().startswith(str(site))
+
+
+def test_links_in_the_text_answer_are_never_split() -> None:
+    out = srm("ask", "access keys rotation").stdout
+    urls = [word for word in out.split() if word.startswith("https://")]
+    assert urls and all(url.endswith((".html", "/")) for url in urls), urls

@@ -47,6 +47,9 @@ class Thresholds:
     """If the runner-up is within this margin of the best (and above `answer`), the question is ambiguous."""
     clarify: float = 0.60
     """Below `answer` but at least this: the question is on topic but vague, so offer "Did you mean"."""
+    vague_words: int = 2
+    """A question of at most this many words, all known to the knowledge base, is vague rather than off-topic
+    even below `clarify`: it gets "Did you mean" with the best candidates."""
     suggest: float = 0.35
     """Entries scoring at least this are offered as alternatives or suggestions."""
     typo_similarity: float = 80.0
@@ -277,6 +280,13 @@ class Matcher:
             entry = self._service_entries[service.id]
             return self._answer(question, entry, service, 1.0, tuple(ranked[: t.max_candidates]))
 
+        asked = [(w, s) for w, s in content_terms(question) if s not in service_words]
+        short_and_known = len(asked) <= t.vague_words and all(self._similar(w, s) for w, s in asked)
+        if ranked and ranked[0].score < t.clarify and short_and_known and ranked[0].score >= t.suggest:
+            # A word or two the knowledge base uses ("encryption"): on topic, just too short to pick one topic.
+            vague = tuple(c for c in ranked[: t.max_candidates] if c.score >= ranked[0].score - t.ambiguity_margin)
+            if len(vague) > 1:
+                return Ambiguous(question, vague, service)
         if not ranked or ranked[0].score < t.clarify:
             return NoMatch(question, suggestions, "off-topic")
         if ranked[0].score < t.answer:

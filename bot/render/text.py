@@ -16,14 +16,16 @@ from bot.core.presentation import (
 WIDTH = 100
 
 
-def _wrap(text: str, indent: str = "") -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent or "")
+def _wrap(text: str, initial: str = "", subsequent: str = "") -> str:
+    # Never split a word or a URL at a hyphen: links must stay clickable and copyable.
+    return textwrap.fill(text, WIDTH, initial_indent=initial, subsequent_indent=subsequent,
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def _bullets(title: str, items: list[str]) -> list[str]:
     if not items:
         return []
-    return ["", title] + [textwrap.fill(i, WIDTH, initial_indent="  - ", subsequent_indent="    ") for i in items]
+    return ["", title] + [_wrap(i, "  - ", "    ") for i in items]
 
 
 def render_text(result: Result) -> str:
