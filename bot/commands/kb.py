@@ -1,4 +1,4 @@
-"""`srm kb`: validate, export and count the knowledge base."""
+"""`srm kb`: validate, export and count the knowledge base, and check its links."""
 
 from __future__ import annotations
 
@@ -6,15 +6,17 @@ import argparse
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
 from bot.core import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.linkcheck import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_S, check_urls, http_fetch, link_uses, report_lines
 
 
 def register(subparsers: Any) -> None:
-    """Add `srm kb validate|export|stats` to the command line."""
-    parser = subparsers.add_parser("kb", help="validate, export or count the knowledge base")
+    """Add `srm kb validate|export|stats|links` to the command line."""
+    parser = subparsers.add_parser("kb", help="validate, export or count the knowledge base, or check its links")
     actions = parser.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
     validate = actions.add_parser("validate", help="check every file; exit non-zero listing file:line: problem")
     validate.add_argument("path", nargs="?", help="knowledge directory (default: SRM_KNOWLEDGE_DIR or the shipped one)")
@@ -24,6 +26,30 @@ def register(subparsers: Any) -> None:
     export.set_defaults(handler=run_export)
     stats = actions.add_parser("stats", help="counts by owner, by service and by artifact")
     stats.set_defaults(handler=run_stats)
+    links = actions.add_parser("links", help="check every URL over the network; exit 1 when any is broken",
+                               description="Ask every URL of the knowledge base (HEAD, GET when HEAD is refused), "
+                                           "following redirects; print each broken or redirected one with the "
+                                           "file:line holding it. Redirects are reported, not failures.")
+    links.add_argument("--timeout", type=_positive(float), default=DEFAULT_TIMEOUT_S, metavar="S",
+                       help=f"seconds each request may take (default {DEFAULT_TIMEOUT_S:g})")
+    links.add_argument("--concurrency", type=_positive(int), default=DEFAULT_CONCURRENCY, metavar="N",
+                       help=f"requests at a time (default {DEFAULT_CONCURRENCY})")
+    links.set_defaults(handler=run_links)
+
+
+def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
+    """An argparse type: a number of `kind` above zero, else a clear message."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be above zero, got {text!r}")
+        return value
+
+    return parse
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -88,3 +114,16 @@ def run_stats(args: argparse.Namespace) -> int:
     for artifact in kb.artifacts:
         print(f"  {artifact.id:<20} {by_artifact[artifact.id]:>3}  {artifact.name}")
     return 0
+
+
+def run_links(args: argparse.Namespace) -> int:
+    """Print every broken or redirected link with where it is; exit 1 when any is broken, else 0."""
+    uses = link_uses(load_knowledge())
+    statuses = check_urls((use.url for use in uses), http_fetch, args.timeout, args.concurrency)
+    for line in report_lines(uses, statuses):
+        print(line)
+    broken = sum(1 for status in statuses.values() if status.broken)
+    redirected = sum(1 for status in statuses.values() if status.redirects and not status.broken)
+    print(f"{len(statuses)} URLs checked ({len(uses)} uses): {broken} broken, {redirected} redirected",
+          file=sys.stderr)
+    return 1 if broken else 0
