@@ -1,21 +1,18 @@
-"""What the HTTP and cold-start benchmarks share: the local Slack stand-in and Slack's request signing (both from
-tests/slack/conftest.py), the web process started exactly as the Procfile starts it, the bare Bolt app under the
-same gunicorn settings, and memory read from /proc. Everything listens on, and talks to, 127.0.0.1 only."""
+"""What the HTTP and cold-start benchmarks share: the local Slack stand-in and the /healthz wait (from
+tests/slack/standin.py), Slack's request signing (tests/slack/conftest.py), the web process started exactly as the
+Procfile starts it, the bare Bolt app under the same gunicorn settings, and memory read from /proc. Everything
+listens on, and talks to, 127.0.0.1 only."""
 
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,18 +20,20 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bot.commands.serve import gunicorn_argv  # noqa: E402
-from tests.slack.conftest import (  # noqa: E402
+from tests.slack.conftest import command_body, sign  # noqa: E402
+from tests.slack.standin import (  # noqa: E402
     BOT_TOKEN,
     SIGNING_SECRET,
     SlackStandIn,
-    _handler,
-    command_body,
     free_port,
-    procfile_command,
-    sign,
+    procfile_argv,
+    serve_stand_in,
+    stop,
+    wait_healthy,
 )
 
-__all__ = ["ROOT", "Server", "command_body", "rss_mib", "sign", "slack_stand_in", "start_server", "worker_pids"]
+__all__ = ["BOT_TOKEN", "ROOT", "SIGNING_SECRET", "Server", "command_body", "procfile_argv", "rss_mib", "sign",
+           "slack_stand_in", "start_server", "worker_pids"]
 
 START_TIMEOUT = 60.0
 
@@ -42,22 +41,8 @@ START_TIMEOUT = 60.0
 @contextmanager
 def slack_stand_in() -> Iterator[SlackStandIn]:
     """The Slack Web API / response_url stand-in of the Slack tests, on a free loopback port."""
-    stand_in = SlackStandIn()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(stand_in))
-    server.daemon_threads = True
-    stand_in.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_stand_in(SlackStandIn()) as stand_in:
         yield stand_in
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def procfile_argv(port: int) -> list[str]:
-    """The Procfile's `web:` command line with $PORT substituted."""
-    return [part.replace("${PORT}", str(port)).replace("$PORT", str(port)) for part in shlex.split(procfile_command())]
 
 
 def bare_argv(port: int) -> list[str]:
@@ -84,14 +69,6 @@ def server_env(api_url: str, port: int, data_dir: str) -> dict[str, str]:
     return env
 
 
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @contextmanager
 def start_server(name: str, argv_for_port: Callable[[int], list[str]], api_url: str) -> Iterator[Server]:
     """Start `argv_for_port(port)` on a free port, wait for /healthz, yield it, then stop it (TERM, then KILL).
@@ -107,18 +84,11 @@ def start_server(name: str, argv_for_port: Callable[[int], list[str]], api_url: 
                                        stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
-            while not _healthy(url):
-                if process.poll() is not None or time.perf_counter() - started > START_TIMEOUT:
-                    raise RuntimeError(f"{name} did not answer /healthz:\n{log_path.read_text()[-3000:]}")
-                time.sleep(0.005)
+            if not wait_healthy(url, process, START_TIMEOUT, poll=0.005):
+                raise RuntimeError(f"{name} did not answer /healthz:\n{log_path.read_text()[-3000:]}")
             yield Server(name, url, process, time.perf_counter() - started)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def _status(pid: int) -> dict[str, str]:

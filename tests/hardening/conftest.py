@@ -1,30 +1,26 @@
-"""Hardening harness: the Slack stand-in (tests/slack) taught to misbehave, the web process started as the Procfile
-starts it with a chosen environment, a TCP proxy in front of PostgreSQL that a test can cut and restore, and the
-Teams process (tests/teams). Everything is reused from those conftests; only the faults are new here."""
+"""Hardening harness: the Slack stand-in (tests/slack/standin.py) taught to misbehave, the web process started as
+the Procfile starts it with a chosen environment (`start_web`, from the same module), a TCP proxy in front of
+PostgreSQL that a test can cut and restore, and the Teams process (tests/teams). Everything is reused from those
+modules; only the faults are new here."""
 
 from __future__ import annotations
 
 import contextlib
-import shlex
 import socket
-import subprocess
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
-from slack.conftest import ROOT, SlackStandIn, _handler, free_port, procfile_command, slack_api, web, web_env
+from slack.conftest import slack_api, web
+from slack.standin import SlackStandIn, WebProcess, serve_stand_in, stand_in_handler, start_web
 from store.test_store import TcpForwarder
 from teams.teams_harness import start_connector, start_teams_server, stop
 
-__all__ = ["slack_api", "web"]  # the shared Slack stand-in and web process, re-exported for the request attacks
-
-START_SECONDS = 30.0
+# the shared Slack stand-in and web process, re-exported for the request attacks; the web process helpers for faults
+__all__ = ["WebProcess", "slack_api", "start_web", "web"]
 
 
 # --- a Slack stand-in that can hang or drop the connection --------------------------------------------------------
@@ -51,7 +47,7 @@ class FaultyStandIn(SlackStandIn):
 
 
 def _faulty_handler(stand_in: FaultyStandIn) -> type:
-    base = _handler(stand_in)
+    base = stand_in_handler(stand_in)
 
     class FaultyHandler(base):  # type: ignore[misc, valid-type]
         def do_POST(self) -> None:
@@ -72,68 +68,8 @@ def _faulty_handler(stand_in: FaultyStandIn) -> type:
 def faulty_slack() -> Iterator[FaultyStandIn]:
     """A stand-in of our own (faults must not leak into the shared one)."""
     stand_in = FaultyStandIn()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _faulty_handler(stand_in))
-    server.daemon_threads = True
-    stand_in.url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield stand_in
-    server.shutdown()
-    server.server_close()
-
-
-# --- the Procfile's web process with a chosen environment ---------------------------------------------------------
-
-@dataclass
-class WebProcess:
-    """A running web process: its base URL and its combined stdout/stderr log."""
-
-    url: str
-    log: Path
-    process: subprocess.Popen[bytes]
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def wait_for_log(self, needle: str, timeout: float = 15.0) -> str:
-        deadline = time.monotonic() + timeout
-        while needle not in (text := self.log_text()):
-            assert time.monotonic() < deadline, f"{needle!r} never appeared in the log:\n{text[-3000:]}"
-            time.sleep(0.05)
-        return text
-
-
-@contextlib.contextmanager
-def start_web(stand_in: SlackStandIn, data_dir: Path, **extra_env: str) -> Iterator[WebProcess]:
-    """The Procfile's `web:` line with the Slack test environment plus `extra_env`; stopped on exit."""
-    port = free_port()
-    env = {**web_env(stand_in, port, data_dir), "SRM_LOG_LEVEL": "INFO", **extra_env}
-    argv = [part.replace("${PORT}", str(port)).replace("$PORT", str(port)) for part in shlex.split(procfile_command())]
-    log = data_dir / "web.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
-    running = WebProcess(f"http://127.0.0.1:{port}", log, process)
-    try:
-        deadline = time.monotonic() + START_SECONDS
-        while not healthy(running.url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the web process did not start:\n{running.log_text()[-3000:]}")
-            time.sleep(0.1)
-        yield running
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def healthy(base_url: str) -> bool:
-    """True when GET /healthz answers 200."""
-    try:
-        with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
+    with serve_stand_in(stand_in, _faulty_handler(stand_in)):
+        yield stand_in
 
 
 # --- a TCP proxy in front of PostgreSQL that a test can cut ------------------------------------------------------

@@ -1,159 +1,43 @@
-"""Slack test harness: a local stand-in for the Slack Web API and `response_url`, Slack's request signing, and
-the web process started exactly as the Procfile starts it. Nothing leaves 127.0.0.1."""
+"""Slack test harness: the local stand-in for the Slack Web API and `response_url` and the web process started
+exactly as the Procfile starts it (both from standin.py, as session fixtures), and Slack's request signing. Nothing
+leaves 127.0.0.1."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
-import os
-import shlex
-import socket
-import subprocess
-import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SIGNING_SECRET = "test-signing-secret"
-BOT_TOKEN = "xoxb-test-token"
-WAIT_SECONDS = 15.0
+from .standin import (
+    BOT_TOKEN,
+    ROOT,
+    SIGNING_SECRET,
+    SlackStandIn,
+    free_port,
+    procfile_command,
+    serve_stand_in,
+    start_web,
+    web_env,
+)
 
-
-@dataclass
-class Received:
-    """One request the stand-in received: the path and its decoded body."""
-
-    path: str
-    headers: dict[str, str]
-    body: dict[str, Any]
-
-
-@dataclass
-class SlackStandIn:
-    """A small HTTP server speaking the Web API shape at /api/<method> and accepting response_url posts at
-    /response/<id>. Tests read what arrived with `wait_for`; `fail_next` makes a method answer an error once."""
-
-    url: str = ""
-    received: list[Received] = field(default_factory=list)
-    failures: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
-    condition: threading.Condition = field(default_factory=threading.Condition)
-
-    @property
-    def api_url(self) -> str:
-        return f"{self.url}/api/"
-
-    def response_url(self, name: str) -> str:
-        return f"{self.url}/response/{name}"
-
-    def fail_next(self, path: str, status: int, headers: dict[str, str] | None = None) -> None:
-        with self.condition:
-            self.failures.setdefault(path, []).append((status, headers or {}))
-
-    def record(self, item: Received) -> None:
-        with self.condition:
-            self.received.append(item)
-            self.condition.notify_all()
-
-    def requests(self, path: str, **match: Any) -> list[Received]:
-        with self.condition:
-            return [r for r in self.received if r.path == path and all(r.body.get(k) == v for k, v in match.items())]
-
-    def wait_for(self, path: str, count: int = 1, **match: Any) -> list[Received]:
-        """The requests to `path` whose body has `match`, once at least `count` arrived (fails after a while)."""
-        deadline = time.monotonic() + WAIT_SECONDS
-        with self.condition:
-            while True:
-                found = [r for r in self.received
-                         if r.path == path and all(r.body.get(k) == v for k, v in match.items())]
-                if len(found) >= count or time.monotonic() > deadline:
-                    break
-                self.condition.wait(0.05)
-        assert len(found) >= count, f"expected {count} request(s) to {path} with {match}, got {len(found)}"
-        return found
-
-
-def _decode(content_type: str, raw: bytes) -> dict[str, Any]:
-    if "json" in content_type:
-        return json.loads(raw or b"{}")
-    parsed = {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode()).items()}
-    for key in ("blocks", "view"):
-        if isinstance(parsed.get(key), str):
-            parsed[key] = json.loads(parsed[key])
-    return parsed
-
-
-def _handler(stand_in: SlackStandIn) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-        def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            path = self.path.split("?")[0]
-            body = _decode(self.headers.get("Content-Type", ""), raw)
-            with stand_in.condition:
-                queued = stand_in.failures.get(path)
-                failure = queued.pop(0) if queued else None
-            stand_in.record(Received(path, dict(self.headers), body))
-            if failure is not None:
-                status, headers = failure
-                self._send(status, {"ok": False, "error": "ratelimited" if status == 429 else "fatal_error"},
-                           headers)
-            elif path.startswith("/response/"):
-                self._send(200, None)
-            else:
-                self._send(200, self._api(path.removeprefix("/api/"), body))
-
-        def _api(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
-            if method == "chat.postMessage":
-                return {"ok": True, "channel": body.get("channel"), "ts": f"{time.time():.6f}",
-                        "message": {"text": body.get("text")}}
-            if method == "users.info":
-                return {"ok": True, "user": {"id": body.get("user"), "tz": "Europe/Berlin"}}
-            if method == "oauth.v2.access":
-                return {"ok": True, "app_id": "A1", "authed_user": {"id": "U1"}, "scope": "commands,chat:write",
-                        "token_type": "bot", "access_token": "xoxb-installed", "bot_user_id": "UBOT",
-                        "team": {"id": "T9", "name": "Installed"}, "enterprise": None, "is_enterprise_install": False}
-            if method == "auth.test":
-                return {"ok": True, "user_id": "UBOT", "team_id": "T1", "bot_id": "B1"}
-            return {"ok": True}
-
-        def _send(self, status: int, payload: dict[str, Any] | None, headers: dict[str, str] | None = None) -> None:
-            data = b"ok" if payload is None else json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "text/plain" if payload is None else "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for key, value in (headers or {}).items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(data)
-
-    return Handler
+# what the Slack and hardening tests import from here, kept where they have always found it
+__all__ = ["BOT_TOKEN", "ROOT", "SlackStandIn", "free_port", "procfile_command", "web_env"]
 
 
 @pytest.fixture(scope="session")
 def slack_api() -> Iterator[SlackStandIn]:
     """The Slack Web API / response_url stand-in, shared by the session."""
-    stand_in = SlackStandIn()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(stand_in))
-    server.daemon_threads = True
-    stand_in.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield stand_in
-    server.shutdown()
-    server.server_close()
+    with serve_stand_in(SlackStandIn()) as stand_in:
+        yield stand_in
 
 
 # --- signing, exactly as Slack signs ------------------------------------------------------------------------------
@@ -226,56 +110,8 @@ def post(url: str, body: bytes, *, form: bool = True, headers: dict[str, str] | 
 
 # --- the web process, as the Procfile starts it -------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def procfile_command(process: str = "web") -> str:
-    """The Procfile line for `process`, without the `web:` label."""
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        name, _, command = line.partition(":")
-        if name.strip() == process:
-            return command.strip()
-    raise AssertionError(f"no {process}: line in the Procfile")
-
-
-def web_env(slack_api: SlackStandIn, port: int, data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
-    env.update({
-        "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack_api.api_url,
-        "PORT": str(port), "SRM_DATA_DIR": str(data_dir), "SRM_LOG_LEVEL": "WARNING",
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    })
-    return env
-
-
 @pytest.fixture(scope="session")
 def web(slack_api: SlackStandIn, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The Procfile's web process on a free port; yields its base URL."""
-    port = free_port()
-    env = web_env(slack_api, port, tmp_path_factory.mktemp("web-data"))
-    argv = [part.replace("${PORT}", str(port)).replace("$PORT", str(port)) for part in shlex.split(procfile_command())]
-    log = tmp_path_factory.mktemp("web-log") / "web.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the web process did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.1)
-    yield base
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with start_web(slack_api, tmp_path_factory.mktemp("web-data"), SRM_LOG_LEVEL="WARNING") as running:
+        yield running.url

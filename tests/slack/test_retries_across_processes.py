@@ -7,15 +7,14 @@ import contextlib
 import uuid
 from pathlib import Path
 
-from hardening.conftest import start_web
 from store.conftest import db_url
 
-from .conftest import SlackStandIn, event_body, post
+from .conftest import event_body, post
+from .standin import SlackStandIn, start_web
 
 __all__ = ["db_url"]  # tests/store's fixture: a SQLite file, then a PostgreSQL schema when a server answers
 
 THREAD_TS = "1700000000.000100"
-
 
 
 def mention(channel: str, text: str, ts: str) -> dict:
