@@ -77,9 +77,9 @@ def test_ambiguous_question_offers_buttons_and_a_click_answers(teams_server: str
 
 
 def test_no_match_suggests_topics(teams_server: str, connector: Connector, matcher: Matcher) -> None:
-    expected = matcher.match("rotation")
+    expected = matcher.match("key rotation moon")
     assert isinstance(expected, NoMatch) and expected.suggestions
-    card = ask(teams_server, connector, "rotation")
+    card = ask(teams_server, connector, "key rotation moon")
     assert [a["title"] for a in card_actions(card)] == [c.entry.title for c in expected.suggestions]
     assert all(a["data"]["srm"] == "answer" for a in card_actions(card))
 
