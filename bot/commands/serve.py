@@ -8,9 +8,15 @@ import os
 import sys
 from typing import Any
 
-GUNICORN_WORKERS = 1
-"""One worker process: Slack retries are de-duplicated in memory, which must be shared by every request."""
 GUNICORN_THREADS = 8
+
+
+def gunicorn_workers() -> int:
+    """`WEB_CONCURRENCY` (the usual PaaS setting), else one worker per CPU core: Python runs one thread at a time
+    per process, so a second core needs a second process. Workers share Slack retry de-duplication through the
+    database (`slack_events`), so a retry reaching another worker is still answered once."""
+    configured = os.environ.get("WEB_CONCURRENCY", "")
+    return int(configured) if configured.isdigit() and int(configured) > 0 else (os.cpu_count() or 1)
 
 
 def register(subparsers: Any) -> None:
@@ -27,7 +33,7 @@ def register(subparsers: Any) -> None:
 
 def gunicorn_argv(port: int) -> list[str]:
     """The gunicorn command line serving the Slack WSGI app on `port`."""
-    return [sys.executable, "-m", "gunicorn", "--bind", f"0.0.0.0:{port}", "--workers", str(GUNICORN_WORKERS),
+    return [sys.executable, "-m", "gunicorn", "--bind", f"0.0.0.0:{port}", "--workers", str(gunicorn_workers()),
             "--threads", str(GUNICORN_THREADS), "--timeout", "30", "--graceful-timeout", "10",
             "bot.slack.wsgi:create_wsgi()"]
 
