@@ -4,11 +4,18 @@ Teams app."""
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import signal
 import sys
-from typing import Any
+import threading
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.slack.settings import SlackSettings
 
 GUNICORN_THREADS = 8
+LOGGER = logging.getLogger("srm.serve")
 
 
 def gunicorn_workers() -> int:
@@ -57,12 +64,35 @@ def run(args: argparse.Namespace) -> int:
         load_knowledge()  # an invalid knowledge base stops here with every problem listed, not in a gunicorn worker
         sys.stdout.flush()
         os.execv(sys.executable, gunicorn_argv(settings.port))
+    return run_socket_mode(settings)
+
+
+def run_socket_mode(settings: SlackSettings) -> int:
+    """Slack over Socket Mode until SIGTERM or SIGINT, then close the connection and return 0; 1 with Slack's error
+    when `apps.connections.open` is refused (a wrong SLACK_APP_TOKEN). Bolt's own `start()` is not used: it blocks
+    for ever, so SIGTERM killed the process mid-request and Ctrl+C ended in a traceback."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
 
     from bot.logs import configure_logging
     from bot.slack.app import create_app
     from bot.slack.wsgi import build_store
 
     configure_logging()
-    SocketModeHandler(create_app(settings, store=build_store()), settings.app_token).start()
+    # the handler's client is the app's WebClient, so apps.connections.open goes to SLACK_API_URL too
+    handler = SocketModeHandler(create_app(settings, store=build_store()), settings.app_token)
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    try:
+        handler.connect()
+    except SlackApiError as exc:
+        handler.close()
+        print(f"srm serve: Slack refused apps.connections.open: {exc.response.get('error')} (is SLACK_APP_TOKEN an "
+              "app-level token, xapp-..., with connections:write?)", file=sys.stderr)
+        return 1
+    LOGGER.info("connected to Slack over Socket Mode (SIGTERM or Ctrl+C stops)")
+    stopping.wait()
+    LOGGER.info("stopping: closing the Socket Mode connection")
+    handler.close()
     return 0

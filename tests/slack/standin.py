@@ -54,6 +54,8 @@ class SlackStandIn:
     received: list[Received] = field(default_factory=list)
     failures: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     condition: threading.Condition = field(default_factory=threading.Condition)
+    socket_url: str = ""
+    """What `apps.connections.open` answers (a Socket Mode stand-in's WebSocket URL); unset, it fails."""
 
     @property
     def api_url(self) -> str:
@@ -131,6 +133,9 @@ def stand_in_handler(stand_in: SlackStandIn) -> type[BaseHTTPRequestHandler]:
                 return {"ok": True, "app_id": "A1", "authed_user": {"id": "U1"}, "scope": "commands,chat:write",
                         "token_type": "bot", "access_token": "xoxb-installed", "bot_user_id": "UBOT",
                         "team": {"id": "T9", "name": "Installed"}, "enterprise": None, "is_enterprise_install": False}
+            if method == "apps.connections.open":
+                return {"ok": True, "url": stand_in.socket_url} if stand_in.socket_url else {
+                    "ok": False, "error": "not_allowed_token_type"}
             if method == "auth.test":
                 return {"ok": True, "user_id": "UBOT", "team_id": "T1", "bot_id": "B1"}
             return {"ok": True}
@@ -149,18 +154,29 @@ def stand_in_handler(stand_in: SlackStandIn) -> type[BaseHTTPRequestHandler]:
 
 
 @contextlib.contextmanager
+def serving(server: Any) -> Iterator[None]:
+    """Run `server.serve_forever()` (socketserver's or websockets' server) on a daemon thread for the block, then
+    `server.shutdown()`."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        thread.join(timeout=WAIT_SECONDS)
+
+
+@contextlib.contextmanager
 def serve_stand_in(stand_in: StandIn, handler: type[BaseHTTPRequestHandler] | None = None) -> Iterator[StandIn]:
     """Serve `stand_in` (with `handler`, default `stand_in_handler(stand_in)`) on a free loopback port, setting its
     `url`; stopped on exit."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler or stand_in_handler(stand_in))
     server.daemon_threads = True
     stand_in.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield stand_in
+        with serving(server):
+            yield stand_in
     finally:
-        server.shutdown()
         server.server_close()
 
 
