@@ -64,8 +64,7 @@ def create_app(settings: SlackSettings, matcher: Matcher | None = None, store: A
         options["client"] = web_client(settings)
         options["oauth_settings"] = oauth_settings(settings)
     else:
-        options["client"] = web_client(settings, settings.bot_token)
-        options["token"] = settings.bot_token
+        options["client"] = web_client(settings, settings.bot_token)  # Bolt takes the bot token from the client
     app = App(**options)
     if settings.oauth:
         app.enable_token_revocation_listeners()
