@@ -8,6 +8,7 @@ hop by hop (urllib's own redirect handler turns HEAD into GET), up to MAX_REDIRE
 
 from __future__ import annotations
 
+import http.client
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -110,7 +111,7 @@ def check_url(url: str, fetch: Fetch = http_fetch, timeout: float = DEFAULT_TIME
                 return LinkStatus(url, status, tuple(redirects), f"more than {MAX_REDIRECTS} redirects")
             current = urllib.parse.urljoin(current, location)
             redirects.append((status, current))
-    except (OSError, ValueError) as exc:  # URLError, refused, timeouts, TLS errors; ValueError: a malformed URL
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # refused, timeouts, TLS, malformed replies
         reason = getattr(exc, "reason", None) or exc
         return LinkStatus(url, None, tuple(redirects), f"{type(exc).__name__}: {reason}")
 

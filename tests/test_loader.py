@@ -171,3 +171,8 @@ def test_the_environment_variable_points_at_another_base(tmp_path: Path, monkeyp
     shutil.rmtree(root / "entries")
     monkeypatch.setenv("SRM_KNOWLEDGE_DIR", str(root))
     assert any("no entry files" in p for p in problems(root))
+
+
+def test_a_base_without_tips_is_refused(tmp_path: Path) -> None:
+    assert problems(write_base(tmp_path, tips="")) == [
+        "tips.yaml:0: no tips: at least one is needed (App Home and `/srm tip` show one a day)"]

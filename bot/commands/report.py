@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from typing import Any
 
 # The store (SQLAlchemy, Alembic) is imported only when a report runs: `srm ask` must not pay for it.
@@ -36,11 +37,17 @@ def positive_int(text: str) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     """Print the report as `count  extra  last seen  key` lines, largest count first."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bot.store.store import Store
 
     _, method, (count_title, extra_title), empty = REPORTS[args.report_command]
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=args.since) if args.since else None
-    rows = getattr(Store(), method)(since=since, limit=args.limit)
+    try:
+        rows = getattr(Store(), method)(since=since, limit=args.limit)
+    except SQLAlchemyError as exc:
+        print(f"srm report: the database did not answer ({type(exc).__name__}); check DATABASE_URL", file=sys.stderr)
+        return 1
     if not rows:
         print(empty + (f" in the last {args.since} days." if args.since else "."))
         return 0

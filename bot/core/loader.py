@@ -312,6 +312,8 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
         for _, r, _ in records(file, "tip", TIP_SCHEMA)
     ]
 
+    if not tips and not any(p.file.startswith("tips") for p in v.problems):
+        v.report(root / "tips.yaml", 0, "no tips: at least one is needed (App Home and `/srm tip` show one a day)")
     _check_references(v, root, entries, tips, located)
     _check_aliases(v, entries, services, located["service"])
     if v.problems:

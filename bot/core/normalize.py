@@ -119,5 +119,6 @@ def alias_key(text: str) -> str:
 
 
 def question_text(raw: str) -> str:
-    """The question as it should be matched: chat markup undone, whitespace collapsed."""
-    return " ".join(unescape_chat(raw).split())
+    """The question as it should be matched: chat markup undone, whitespace collapsed, at most
+    MAX_QUESTION_CHARS long (so nothing cached downstream keeps a pasted wall of text)."""
+    return " ".join(unescape_chat(raw[: MAX_QUESTION_CHARS * 4]).split())[:MAX_QUESTION_CHARS]

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.normalize import MAX_QUESTION_CHARS, question_text
@@ -152,8 +152,15 @@ class Store:
         try:
             while self._pending:
                 kind, data = self._pending[0]
-                with self.session() as session, session.begin():
-                    (self._write_feedback if kind == "feedback" else self._write_miss)(session, data)
+                try:
+                    with self.session() as session, session.begin():
+                        (self._write_feedback if kind == "feedback" else self._write_miss)(session, data)
+                except (OperationalError, InterfaceError):
+                    raise  # the database is unreachable: keep the record for the retry below
+                except SQLAlchemyError as exc:
+                    # The database answered and refused this record (too long, bad value): retrying cannot help,
+                    # and it must not hold up the records behind it.
+                    log.error("store: dropped a %s record the database refused: %s", kind, type(exc).__name__)
                 self._pending.popleft()
             self._failures = 0
         except SQLAlchemyError as exc:

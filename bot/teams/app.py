@@ -8,6 +8,7 @@ card out (`bot.teams.cards`); the core knows nothing of Teams.
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import logging
 import re
@@ -117,7 +118,7 @@ class TeamsBot:
         if isinstance(result, Answer):
             return cards.answer_card(result), "ask", result.entry.id, result.confidence, "answer"
         if isinstance(result, NoMatch) and result.reason != "empty" and self.store is not None:
-            await self._store_call("record_miss", question=question, platform=PLATFORM, team_id=team_id(activity))
+            self._store_call("record_miss", question=question, platform=PLATFORM, team_id=team_id(activity))
         outcome = "no-match" if isinstance(result, NoMatch) else "ambiguous"
         return cards.result_card(result), "ask", None, None, outcome
 
@@ -137,9 +138,10 @@ class TeamsBot:
         if action == cards.FEEDBACK_ACTION:
             helpful = bool(data.get("helpful"))
             entry = str(data.get("entry", ""))
-            if self.store is not None:
-                await self._store_call("record_feedback", entry_id=entry, helpful=helpful, platform=PLATFORM,
-                                       team_id=team_id(activity))
+            if self.matcher.answer_entry(entry) is None:  # a forged or stale button: nothing to record
+                return cards.text_card("Thanks for the feedback."), "feedback", None, None, "unknown"
+            self._store_call("record_feedback", entry_id=entry, helpful=helpful, platform=PLATFORM,
+                             team_id=team_id(activity))
             return cards.text_card("Thanks for the feedback."), "feedback", entry, None, "feedback"
         return cards.text_card("I did not understand that button. Type help."), "click", None, None, "unknown"
 
@@ -150,11 +152,17 @@ class TeamsBot:
         ctx = TipsContext(platform=PLATFORM, team_id=team_id(activity) or "", channel_id=ref["conversation_id"],
                           user_id=activity.from_.id, user_tz=(activity.model_extra or {}).get("localTimezone"),
                           conversation_ref=ref)
-        return await asyncio.to_thread(handle_tips_command, self.store, args, ctx)
+        try:
+            return await asyncio.to_thread(handle_tips_command, self.store, args, ctx)
+        except Exception:
+            logger.exception("tips command failed")
+            return "Daily tips could not be changed just now (the database did not answer). Try again in a minute."
 
-    async def _store_call(self, method: str, **kwargs: Any) -> None:
-        """Record feedback or a miss off the event loop (the store queues and logs when the database is down)."""
-        await asyncio.to_thread(getattr(self.store, method), **kwargs)
+    def _store_call(self, method: str, **kwargs: Any) -> None:
+        """Record feedback or a miss on a worker thread without waiting: the reply never waits for the database
+        (the store itself never raises; it queues, logs and retries when the database is down)."""
+        if self.store is not None:
+            asyncio.get_running_loop().run_in_executor(None, functools.partial(getattr(self.store, method), **kwargs))
 
 
 def create_app(settings: TeamsSettings, matcher: Matcher, store: Store | None = None, **options: Any) -> App:

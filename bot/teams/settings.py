@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 UNAUTHENTICATED_ENV = "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS"
 _TRUE = {"1", "true", "yes", "on"}
@@ -26,7 +26,7 @@ class TeamsSettings:
     """What the Teams process needs: the bot's Entra app registration and the port."""
 
     client_id: str | None
-    client_secret: str | None
+    client_secret: str | None = field(repr=False)
     tenant_id: str | None
     allow_unauthenticated: bool
     port: int

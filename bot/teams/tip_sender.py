@@ -58,7 +58,12 @@ class TeamsTipSender:
         return str(sent.id)
 
     def _run(self, coroutine: Coroutine[Any, Any, Any]) -> Any:
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(SEND_TIMEOUT_S)
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        try:
+            return future.result(SEND_TIMEOUT_S)
+        except TimeoutError:
+            future.cancel()  # never leave a post running after the clock has counted it as failed
+            raise
 
     def close(self) -> None:
         """Stop the private event loop."""

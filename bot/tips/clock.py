@@ -125,6 +125,9 @@ class TipClock:
             result.waiting.append(sub.id)
             log.warning("tips: no %s sender configured; subscription %s waits", sub.platform, sub.id)
             return
+        done = self.store.delivery(sub.id, day)
+        if done is not None and done.status == "posted":
+            return  # today's tip is out: a plain read, instead of a claim that would fail on every later pass
         chosen = next_tip(self.kb.tips, self.store.delivered_tip_counts(sub.id))
         claim = self.store.claim_delivery(sub.id, day, chosen.id, now=now(), lease=self.settings.lease,
                                           max_claims=self.settings.max_claims)

@@ -121,7 +121,8 @@ def _delivery_error(exc: SlackApiError) -> DeliveryError:
     if status == 429 or error == "ratelimited":
         headers = {k.lower(): v for k, v in (exc.response.headers or {}).items()}
         value = headers.get("retry-after")
-        retry_after = float(value[0] if isinstance(value, list) else value) if value else 1.0
+        text = value[0] if isinstance(value, list) else value
+        retry_after = float(text) if text and str(text).replace(".", "", 1).isdigit() else 1.0
         return DeliveryError("ratelimited", retry_after=retry_after)
     if error in PERMANENT_ERRORS:
         return DeliveryError(error, permanent=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import statistics
 import subprocess
@@ -12,7 +11,7 @@ import uuid
 
 from bot.slack.blocks import ACTION_FEEDBACK, ACTION_HELP, ACTION_LEARN_MORE, ACTION_SHARE, feedback_value
 from bot.slack.listeners.actions import THANKS
-from bot.slack.listeners.commands import TIPS_FAILED, TIPS_UNAVAILABLE
+from bot.slack.listeners.commands import TIPS_FAILED
 from bot.slack.listeners.shortcuts import CALLBACK_ID
 
 from .conftest import (
@@ -72,16 +71,15 @@ def test_srm_subcommands(web: str, slack_api: SlackStandIn) -> None:
 
 
 def test_srm_tips_is_answered_through_the_response_url(web: str, slack_api: SlackStandIn) -> None:
-    response_url = slack_api.response_url(unique("tips"))
-    reply = post(f"{web}/slack/events", command_body("tips status", response_url=response_url))
-    assert reply.status == 200
-    posted = slack_api.wait_for(response_url.removeprefix(slack_api.url))[0].body
-    assert posted["response_type"] == "ephemeral" and posted["text"]
-    if importlib.util.find_spec("bot.tips.commands") is None:
-        assert posted["text"] == TIPS_UNAVAILABLE
-    else:  # the tips module answered, with the asker's time zone from users.info
-        assert posted["text"] not in (TIPS_UNAVAILABLE, TIPS_FAILED)
-        slack_api.wait_for("/api/users.info", user="U123")
+    zone_lookups = len(slack_api.requests("/api/users.info", user="U123"))
+    for text in ("tips status", "tips on 08:30"):
+        response_url = slack_api.response_url(unique("tips"))
+        reply = post(f"{web}/slack/events", command_body(text, response_url=response_url))
+        assert reply.status == 200
+        posted = slack_api.wait_for(response_url.removeprefix(slack_api.url))[0].body
+        assert posted["response_type"] == "ephemeral" and posted["text"] and posted["text"] != TIPS_FAILED
+    # Only subscribing needs the asker's time zone: one users.info call, for `tips on`.
+    assert len(slack_api.requests("/api/users.info", user="U123")) == zone_lookups + 1
 
 
 def test_user_markup_is_never_echoed_live(web: str, slack_api: SlackStandIn) -> None:

@@ -250,3 +250,15 @@ def test_records_wait_while_postgresql_is_unreachable_then_land() -> None:
         finally:
             store.engine.dispose()
             forwarder.stop()
+
+
+def test_a_record_the_database_refuses_is_dropped_and_does_not_block_the_rest(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite does not enforce column lengths, so it accepts the oversized id")
+    store.record_feedback(entry_id="x" * 500, helpful=False, platform="slack", team_id="T1")
+    store.record_feedback(entry_id="security-groups", helpful=False, platform="slack", team_id="T1")
+    assert store.flush() == 0
+    assert [row.key for row in store.top_unhelpful()] == ["security-groups"]
+    assert "dropped a feedback record the database refused" in caplog.text

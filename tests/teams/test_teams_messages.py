@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from teams_harness import BOT_ID, Connector, activity, card_actions, card_of, card_texts, post
@@ -101,6 +103,17 @@ def test_feedback_click_and_unanswered_question_reach_the_store(teams_server: st
     [not_helpful] = [a for a in card_actions(card) if a["data"].get("helpful") is False]
     thanks = ask(teams_server, connector, "", value=not_helpful["data"])
     assert card_texts(thanks) == ["Thanks for the feedback."]
-    assert [(row.key, row.count) for row in store.top_unhelpful()] == [("firewall-rules", 1)]
+    # Recording happens off the reply path: wait (bounded) for the rows to land.
+    assert eventually(lambda: [(row.key, row.count) for row in store.top_unhelpful()] == [("firewall-rules", 1)])
     ask(teams_server, connector, "what's the weather in lisbon")
-    assert "what's the weather in lisbon" in [row.key for row in store.top_misses()]
+    assert eventually(lambda: "what's the weather in lisbon" in [row.key for row in store.top_misses()])
+
+
+def eventually(check: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """True as soon as `check()` is; False if it is still false after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True

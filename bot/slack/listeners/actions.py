@@ -77,6 +77,9 @@ def register(app: App, deps: Deps) -> None:
             logger.warning("feedback click with an unreadable value %r", escape_mrkdwn(_value(body))[:100])
             return
         helpful, entry_id = parsed
+        if deps.matcher.answer_entry(entry_id) is None:
+            logger.warning("feedback click for an unknown entry id (%d characters) ignored", len(entry_id))
+            return
         team_id = (body.get("team") or {}).get("id")
         deps.recorder.feedback(entry_id=entry_id, helpful=helpful, team_id=team_id)
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.core.model import OWNERS
 from bot.core.tips import tip_of_the_day
@@ -17,7 +16,7 @@ from bot.slack.escape import escape_mrkdwn
 from bot.slack.pages import render_help, render_list, render_services, usage_error
 
 COMMAND = "/srm"
-TIPS_UNAVAILABLE = "Daily tips are not available on this server yet."
+TIPS_NO_DATABASE = "Daily tips need the bot's database, which is not configured on this server."
 TIPS_FAILED = "Sorry, I could not change the daily tips just now. Please try again in a minute."
 
 
@@ -60,21 +59,24 @@ def user_tz(client: WebClient, user_id: str, logger: Logger) -> str | None:
     """The user's time zone from users.info, or None when Slack does not say."""
     try:
         return client.users_info(user=user_id)["user"].get("tz")
-    except (SlackApiError, KeyError, TypeError) as exc:
-        logger.warning("users.info failed for the tips command: %s", exc)
+    except Exception as exc:  # SlackApiError, a timeout, a dropped connection: subscribe with the default zone
+        logger.warning("users.info failed for the tips command: %s", type(exc).__name__)
         return None
 
 
 def tips_reply(deps: Deps, command: dict[str, Any], client: WebClient, logger: Logger) -> str:
     """Plain text for `/srm tips on|off|status`, from the tips module (escaped for mrkdwn)."""
-    try:
-        from bot.tips.commands import TipsContext, handle_tips_command
-    except ImportError:
-        return TIPS_UNAVAILABLE
+    from bot.tips.commands import TipsContext, handle_tips_command
+
+    if deps.store is None:
+        return TIPS_NO_DATABASE
+    args = split_command(command.get("text") or "")[1]
+    wants_zone = split_command(args)[0] == "on"  # only subscribing needs the asker's time zone
     ctx = TipsContext(platform="slack", team_id=command.get("team_id"), channel_id=command.get("channel_id"),
-                      user_id=command.get("user_id"), user_tz=user_tz(client, command.get("user_id", ""), logger))
+                      user_id=command.get("user_id"),
+                      user_tz=user_tz(client, command.get("user_id", ""), logger) if wants_zone else None)
     try:
-        return escape_mrkdwn(handle_tips_command(deps.store, split_command(command.get("text") or "")[1], ctx))
+        return escape_mrkdwn(handle_tips_command(deps.store, args, ctx))
     except Exception:
         logger.exception("the tips command failed")
         return TIPS_FAILED
