@@ -1,6 +1,6 @@
 """The platform-free core: knowledge base, matcher and answers. Nothing here imports Slack or Teams."""
 
-from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result, result_to_dict
+from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result, outcome_of, result_to_dict
 from bot.core.loader import KnowledgeError, Problem, default_knowledge_dir, load_knowledge
 from bot.core.matcher import THRESHOLDS, Matcher, Thresholds
 from bot.core.model import Artifact, Entry, KnowledgeBase, Link, Override, Service, Tip
@@ -25,5 +25,6 @@ __all__ = [
     "Tip",
     "default_knowledge_dir",
     "load_knowledge",
+    "outcome_of",
     "result_to_dict",
 ]

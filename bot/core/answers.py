@@ -63,8 +63,22 @@ class NoMatch:
     suggestions: tuple[Candidate, ...]
     reason: str
 
+    @property
+    def worth_recording(self) -> bool:
+        """Whether the knowledge-base maintainers should see this question (an empty message is not one)."""
+        return self.reason != "empty"
+
 
 Result = Answer | Ambiguous | NoMatch
+
+
+def outcome_of(result: Result) -> tuple[str | None, float | None, str]:
+    """(entry id, score, outcome) of a result, as every platform's request log line reports them."""
+    if isinstance(result, Answer):
+        return result.entry.id, result.confidence, "answer"
+    if isinstance(result, Ambiguous):
+        return result.candidates[0].entry.id, result.candidates[0].score, "ambiguous"
+    return None, None, f"no-match:{result.reason}"
 
 
 def _candidates(candidates: tuple[Candidate, ...]) -> list[dict[str, Any]]:

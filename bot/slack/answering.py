@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack
 
-from bot.core import Answer, Matcher, NoMatch, Result
+from bot.core import Matcher, NoMatch, Result, outcome_of
 from bot.logs import log_request
 from bot.slack.dedupe import SeenEvents
 from bot.slack.recording import Recorder
@@ -34,14 +34,9 @@ def answer_question(deps: Deps, raw_text: str, *, command: str, team_id: str | N
     """Match raw Slack text (the matcher unescapes it once), log one request line, and record a miss."""
     started = time.perf_counter()
     result = deps.matcher.match(raw_text)
-    if isinstance(result, Answer):
-        entry, score, outcome = result.entry.id, result.confidence, "answer"
-    elif isinstance(result, NoMatch):
-        entry, score, outcome = None, None, f"no-match:{result.reason}"
-        if result.reason != "empty":
-            deps.recorder.miss(question=result.question, team_id=team_id)
-    else:
-        entry, score, outcome = result.candidates[0].entry.id, result.candidates[0].score, "ambiguous"
+    if isinstance(result, NoMatch) and result.worth_recording:
+        deps.recorder.miss(question=result.question, team_id=team_id)
+    entry, score, outcome = outcome_of(result)
     log_request(platform="slack", team=team_id, channel=channel_id, command=command, entry=entry, score=score,
                 ms=(time.perf_counter() - started) * 1000, outcome=outcome)
     return result

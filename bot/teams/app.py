@@ -20,7 +20,7 @@ from microsoft_teams.api import InstalledActivity, MessageActivity
 from microsoft_teams.api.activities.utils import StripMentionsTextOptions
 from microsoft_teams.apps import ActivityContext, App
 
-from bot.core import Answer, Matcher, NoMatch
+from bot.core import Answer, Matcher, NoMatch, outcome_of
 from bot.core.tips import tip_of_the_day
 from bot.logs import log_request
 from bot.store.store import Store
@@ -115,12 +115,10 @@ class TeamsBot:
     async def _answer(self, question: str, activity: MessageActivity,
                       ) -> tuple[cards.AdaptiveCard, str, str | None, float | None, str]:
         result = self.matcher.match(question)
-        if isinstance(result, Answer):
-            return cards.answer_card(result), "ask", result.entry.id, result.confidence, "answer"
-        if isinstance(result, NoMatch) and result.reason != "empty" and self.store is not None:
-            self._store_call("record_miss", question=question, platform=PLATFORM, team_id=team_id(activity))
-        outcome = "no-match" if isinstance(result, NoMatch) else "ambiguous"
-        return cards.result_card(result), "ask", None, None, outcome
+        if isinstance(result, NoMatch) and result.worth_recording:
+            self._store_call("record_miss", question=result.question, platform=PLATFORM, team_id=team_id(activity))
+        card = cards.answer_card(result) if isinstance(result, Answer) else cards.result_card(result)
+        return card, "ask", *outcome_of(result)
 
     async def _action(self, activity: MessageActivity,
                       ) -> tuple[cards.AdaptiveCard, str, str | None, float | None, str]:
