@@ -12,7 +12,8 @@ DEFAULT_PORT = 3000
 DEFAULT_API_TIMEOUT_S = 30
 """Seconds a Slack Web API call may take before it fails (and is logged); slack_sdk's own default."""
 
-Mode = Literal["http", "socket"]
+Mode = Literal["http", "socket", "clock"]
+"""http: the web process; socket: Socket Mode; clock: the daily-tips clock, which only posts (no signing secret)."""
 
 
 class SettingsError(ValueError):
@@ -62,6 +63,8 @@ class SlackSettings:
         oauth = bool(client_id)
         if mode == "socket":
             required = ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"]
+        elif mode == "clock":
+            required = [] if oauth else ["SLACK_BOT_TOKEN"]
         else:
             required = ["SLACK_SIGNING_SECRET"] + ([] if oauth else ["SLACK_BOT_TOKEN"])
         for name in required:

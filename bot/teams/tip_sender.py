@@ -32,6 +32,7 @@ class TeamsTipSender:
     """Posts tips to Teams conversations; `send` is synchronous, the SDK's async client runs on a private loop."""
 
     platform = "teams"
+    timeout = SEND_TIMEOUT_S
 
     def __init__(self, app: App | None = None, render: Callable[[Tip, Entry | None], AdaptiveCard] = tip_card) -> None:
         self.app = app or App()

@@ -44,18 +44,14 @@ Now = Callable[[], dt.datetime]
 
 @dataclass(frozen=True)
 class ClockSettings:
-    """Timing of deliveries. The lease must outlast one HTTP attempt plus the longest wait between attempts."""
+    """Timing of deliveries. The lease must outlast one send (the slowest sender's timeout) plus the longest wait
+    between attempts; `TipClock` checks that against the senders it is given."""
 
     lease: dt.timedelta = dt.timedelta(minutes=5)
     attempts_per_pass: int = 4
     max_claims: int = 5
     backoff_s: float = 1.0
     max_wait_s: float = 60.0
-    http_timeout_s: float = 30.0
-
-    def __post_init__(self) -> None:
-        if self.lease.total_seconds() <= self.http_timeout_s + self.max_wait_s:
-            raise ValueError("the lease must be longer than one HTTP attempt plus the longest wait")
 
 
 @dataclass
@@ -102,6 +98,11 @@ class TipClock:
         self.senders = senders
         self.settings = settings or ClockSettings()
         self.sleep = sleep
+        slowest = max((getattr(sender, "timeout", 0.0) for sender in senders.values()), default=0.0)
+        if self.settings.lease.total_seconds() <= slowest + self.settings.max_wait_s:
+            # A live poster must never look dead: otherwise another clock takes its claim over and posts again.
+            raise ValueError(f"the claim lease ({self.settings.lease}) must be longer than the slowest sender's "
+                             f"timeout ({slowest:.0f} s) plus the longest wait ({self.settings.max_wait_s:.0f} s)")
 
     def run_pass(self, now: Now | None = None) -> PassResult:
         """Deliver every tip due at `now()`; one channel's failure never stops the others."""

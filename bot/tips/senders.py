@@ -38,6 +38,8 @@ class TipSender(Protocol):
     """Posts one tip to one subscribed channel on one platform."""
 
     platform: str
+    timeout: float
+    """Seconds one send may take at most (the clock's claim lease must outlast it)."""
 
     def send(self, subscription: TipSubscription, tip: Tip, entry: Entry) -> str:
         """Post the tip; return the platform's message id (Slack `ts`); raise DeliveryError on failure."""
@@ -45,15 +47,23 @@ class TipSender(Protocol):
 
 
 def teams_configured() -> bool:
-    """True when the environment sets up the Teams bot."""
-    return bool(os.environ.get("CLIENT_ID") or os.environ.get("DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS"))
+    """True when the environment sets up the Teams bot (credentials, or the development flag set to true)."""
+    from bot.teams.settings import _TRUE, UNAUTHENTICATED_ENV
+
+    return bool(os.environ.get("CLIENT_ID")) or os.environ.get(UNAUTHENTICATED_ENV, "").strip().lower() in _TRUE
 
 
 def load_senders(engine: Engine) -> dict[str, TipSender]:
-    """The senders by platform: Slack always, Teams when configured and importable."""
+    """The senders by platform: Slack when its settings are complete, Teams when configured and importable.
+    A platform left out is logged; its channels wait (the clock says so for each)."""
+    from bot.slack.settings import SettingsError, SlackSettings
     from bot.tips.slack_sender import SlackTipSender
 
-    senders: dict[str, TipSender] = {"slack": SlackTipSender.from_env(engine)}
+    senders: dict[str, TipSender] = {}
+    try:
+        senders["slack"] = SlackTipSender.from_settings(SlackSettings.from_env("clock"), engine)
+    except SettingsError as exc:
+        log.warning("tips: Slack is not configured (%s); Slack channels wait", exc)
     if teams_configured():
         try:
             module = importlib.import_module("bot.teams.tip_sender")

@@ -1,14 +1,14 @@
 """Posting a tip to a Slack channel with `chat.postMessage`, turning Slack's answers into `DeliveryError`s.
 
-The token comes from `SLACK_BOT_TOKEN` (one workspace) or, when `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET` are set,
-from the OAuth installation store on the bot's database, refreshing it first when token rotation is on (an
-outbound-only job gets no incoming request that would refresh it). `SLACK_API_URL` points the client elsewhere
-(tests use a local stand-in). Retrying is the clock's job, so the client itself retries nothing.
+Settings are the web process's (`SlackSettings`, mode "clock"): the token comes from `SLACK_BOT_TOKEN` (one
+workspace) or, when `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET` are set, from the OAuth installation store on the
+bot's database, refreshed first when token rotation is on (an outbound-only job gets no incoming request that would
+refresh it); `SLACK_API_URL` and `SLACK_API_TIMEOUT` apply as everywhere. Retrying is the clock's job, so the client
+itself retries nothing.
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from urllib.error import URLError
 
@@ -19,11 +19,10 @@ from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine
 
 from bot.core.model import Entry, Tip
+from bot.slack.settings import DEFAULT_API_TIMEOUT_S, DEFAULT_API_URL, SlackSettings
 from bot.store.models import TipSubscription
 from bot.tips.senders import DeliveryError
 
-DEFAULT_API_URL = "https://slack.com/api/"
-DEFAULT_TIMEOUT_S = 30
 ROTATE_MINUTES_BEFORE_EXPIRY = 10
 
 PERMANENT_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived", "account_inactive"})
@@ -73,26 +72,25 @@ class SlackTipSender:
 
     platform = "slack"
 
-    def __init__(self, tokens: TokenSource, *, api_url: str = DEFAULT_API_URL, timeout: float = DEFAULT_TIMEOUT_S
-                 ) -> None:
+    def __init__(self, tokens: TokenSource, *, api_url: str = DEFAULT_API_URL,
+                 timeout: float = DEFAULT_API_TIMEOUT_S) -> None:
         self.tokens = tokens
-        self.api_url = _slash(api_url)
+        self.api_url = api_url.rstrip("/") + "/"
         self.timeout = timeout
 
     @classmethod
-    def from_env(cls, engine: Engine) -> SlackTipSender:
-        """A sender configured from SLACK_API_URL, SLACK_BOT_TOKEN or SLACK_CLIENT_ID/SLACK_CLIENT_SECRET."""
-        api_url = os.environ.get("SLACK_API_URL") or DEFAULT_API_URL
-        timeout = float(os.environ.get("SRM_SLACK_TIMEOUT") or DEFAULT_TIMEOUT_S)
-        client_id, client_secret = os.environ.get("SLACK_CLIENT_ID"), os.environ.get("SLACK_CLIENT_SECRET")
-        if client_id and client_secret:
-            rotator = TokenRotator(client_id=client_id, client_secret=client_secret,
-                                   client=WebClient(base_url=_slash(api_url), timeout=timeout))
-            tokens = TokenSource(installation_store=SQLAlchemyInstallationStore(client_id=client_id, engine=engine),
-                                 rotator=rotator)
+    def from_settings(cls, settings: SlackSettings, engine: Engine) -> SlackTipSender:
+        """A sender for the Slack settings the web process reads too (SLACK_API_URL, SLACK_API_TIMEOUT, and
+        SLACK_BOT_TOKEN or SLACK_CLIENT_ID/SLACK_CLIENT_SECRET), with OAuth tokens from `engine`'s database."""
+        if settings.oauth:
+            assert settings.client_id and settings.client_secret
+            rotator = TokenRotator(client_id=settings.client_id, client_secret=settings.client_secret,
+                                   client=WebClient(base_url=settings.api_url, timeout=settings.api_timeout))
+            store = SQLAlchemyInstallationStore(client_id=settings.client_id, engine=engine)
+            tokens = TokenSource(installation_store=store, rotator=rotator)
         else:
-            tokens = TokenSource(bot_token=os.environ.get("SLACK_BOT_TOKEN"))
-        return cls(tokens, api_url=api_url, timeout=timeout)
+            tokens = TokenSource(bot_token=settings.bot_token)
+        return cls(tokens, api_url=settings.api_url, timeout=settings.api_timeout)
 
     def send(self, subscription: TipSubscription, tip: Tip, entry: Entry) -> str:
         """Post `tip` to the subscribed channel; return the message `ts`."""
@@ -107,10 +105,6 @@ class SlackTipSender:
         except (TimeoutError, URLError, ConnectionError) as exc:
             raise DeliveryError(f"network: {type(exc).__name__}") from exc
         return str(response["ts"])
-
-
-def _slash(url: str) -> str:
-    return url if url.endswith("/") else url + "/"
 
 
 def _delivery_error(exc: SlackApiError) -> DeliveryError:

@@ -157,3 +157,21 @@ def test_senders_come_from_the_environment(store: Store, monkeypatch: pytest.Mon
     monkeypatch.setenv("SLACK_CLIENT_SECRET", "secret")
     oauth = load_senders(store.engine)["slack"]
     assert oauth.tokens.installation_store is not None and oauth.tokens.rotator is not None
+    monkeypatch.setenv("SLACK_API_TIMEOUT", "7")
+    assert load_senders(store.engine)["slack"].timeout == 7
+
+
+def test_without_slack_settings_the_clock_has_no_slack_sender_and_says_why(
+    store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "CLIENT_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS", "false")  # false means not configured
+    assert load_senders(store.engine) == {}
+    assert "Slack is not configured (SLACK_BOT_TOKEN is not set" in caplog.text
+
+
+def test_the_claim_lease_must_outlast_the_slowest_sender(store: Store, tips_kb: KnowledgeBase) -> None:
+    slow = SlackTipSender(TokenSource(bot_token="xoxb-test"), timeout=600)
+    with pytest.raises(ValueError, match="lease"):
+        TipClock(store, tips_kb, {"slack": slow})
