@@ -109,8 +109,10 @@ def content_words(text: str) -> list[str]:
 
 def distinctive_words(text: str) -> list[str]:
     """Content stems that are not merely generic ("security"): what can identify a topic."""
-    generic = {stem(w) for w in GENERIC_WORDS}
-    return [s for s in content_words(text) if s not in generic]
+    return [s for s in content_words(text) if s not in _GENERIC_STEMS]
+
+
+_GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)
 
 
 def alias_key(text: str) -> str:

@@ -54,7 +54,8 @@ def usage_error(problem: str) -> dict[str, Any]:
 
 
 DIVIDER: Block = {"type": "divider"}
-LIST_BUDGET = 9000
+PAGE_LIST_BUDGET = 9000
+"""Characters of topic or service names on a help page (pages have more room than an answer card)."""
 """Characters of topic titles in one `/srm list` reply, shared by the owners shown; the rest is counted."""
 
 
@@ -65,7 +66,7 @@ def render_list(kb: KnowledgeBase, owner: str | None = None) -> dict[str, Any]:
     for each in owners:
         titles = [escape_mrkdwn(e.title) for e in kb.entries if e.owner == each]
         blocks.append(section(f"{badge(each)} ({len(titles)})"))
-        listed = bullets(titles, LIST_BUDGET // len(owners), escaped=True) or "(none)"
+        listed = bullets(titles, PAGE_LIST_BUDGET // len(owners), escaped=True) or "(none)"
         blocks.extend(chunked_sections(listed.split("\n")))
     blocks.append(context("Ask about any of them: `/srm <topic>`"))
     return message("srm-bot topics", blocks)
@@ -74,7 +75,7 @@ def render_list(kb: KnowledgeBase, owner: str | None = None) -> dict[str, Any]:
 def render_services(kb: KnowledgeBase) -> dict[str, Any]:
     """The services the bot knows by name, with their category."""
     names = [f"*{escape_mrkdwn(s.name)}* ({s.category})" for s in kb.services]
-    blocks: list[Block] = [header("Services I know"), *chunked_sections(bullets(names, LIST_BUDGET, escaped=True)
+    blocks: list[Block] = [header("Services I know"), *chunked_sections(bullets(names, PAGE_LIST_BUDGET, escaped=True)
                                                                         .split("\n")),
                            context("Name one in a question to see how it changes the answer, e.g. "
                                    "`/srm who patches the OS on RDS?`")]

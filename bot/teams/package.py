@@ -35,6 +35,9 @@ def _https(name: str, url: str) -> str:
 def commands() -> list[dict[str, str]]:
     """The command list Teams shows in the compose box: the help card's commands, titles Teams accepts."""
     described = {command.split(" [")[0]: what for command, what in HELP_COMMANDS}
+    too_long = [title for title in COMMAND_TITLES if len(title) > MAX_COMMAND_TITLE]
+    if too_long:
+        raise PackageError(f"Teams command titles are limited to {MAX_COMMAND_TITLE} characters: {too_long}")
     return [{"title": title, "description": described[title]} for title in COMMAND_TITLES]
 
 
