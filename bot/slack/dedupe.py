@@ -14,6 +14,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from logging import Logger
 from typing import Any, Protocol
 
@@ -22,6 +23,9 @@ from slack_bolt import BoltRequest, BoltResponse
 DEFAULT_TTL_SECONDS = 3600.0
 """Slack's last retry comes about 5 minutes after the event; an hour is a wide margin."""
 DEFAULT_MAX_EVENTS = 10000
+SHARED_DEADLINE_S = 1.0
+"""The shared check may take this long at most: Slack wants its 200 within 3 s, so a slow database must not delay
+the acknowledgement (past the deadline the memory decides, as when the database is down)."""
 SHARED_RETRY_S = 30.0
 """After the shared database failed, events are checked in memory only for this long (no request waits on it)."""
 
@@ -47,6 +51,7 @@ class SeenEvents:
                  clock: Callable[[], float] = time.monotonic, *, shared: EventLedger | None = None,
                  shared_retry_s: float = SHARED_RETRY_S) -> None:
         self._shared = shared
+        self._shared_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="srm-dedupe") if shared else None
         self._shared_retry_s = shared_retry_s
         self._shared_down_until: float | None = None
         self._ttl = ttl_seconds
@@ -75,9 +80,12 @@ class SeenEvents:
         down_until = self._shared_down_until
         if down_until is not None and self._clock() < down_until:
             return True
+        assert self._shared_pool is not None
         try:
-            first = self._shared.first_time_event(key)
-        except Exception as exc:  # any failure of the shared check: the memory's answer stands, never a drop
+            first = self._shared_pool.submit(self._shared.first_time_event, key).result(SHARED_DEADLINE_S)
+        except Exception as exc:
+            # Any failure, or no answer within the deadline (the check then finishes in the background and still
+            # records the id): the memory's answer stands, never a drop.
             self._shared_down_until = self._clock() + self._shared_retry_s
             LOGGER.warning("event %s checked in memory only: the shared event store failed (%s); asking it again "
                            "in %.0f s", key, type(exc).__name__, self._shared_retry_s)

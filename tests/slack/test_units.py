@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from bot.cli import build_parser
@@ -77,3 +79,22 @@ def test_serve_accepts_exactly_one_mode() -> None:
         assert getattr(parser.parse_args(["serve", flag]), flag[2:])
     with pytest.raises(SystemExit):
         parser.parse_args(["serve", "--http", "--socket"])
+
+
+def test_a_shared_ledger_that_does_not_answer_in_time_leaves_the_decision_to_memory(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    release = threading.Event()
+
+    class StuckLedger:
+        def first_time_event(self, event_id: str) -> bool:
+            release.wait(10)  # a database that hangs (bounded, so the test always ends)
+            return True
+
+    seen = SeenEvents(shared=StuckLedger())
+    try:
+        assert seen.first_time_anywhere("Ev1") is True  # answered from memory, not dropped
+        assert seen.first_time_anywhere("Ev1") is False  # and remembered
+        assert "checked in memory only" in caplog.text and "TimeoutError" in caplog.text
+    finally:
+        release.set()
