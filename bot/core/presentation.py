@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.answers import Answer, NoMatch
-from bot.core.model import OWNER_LABELS
+from bot.core.model import OWNER_LABELS, Artifact
 
 OWNER_EMOJI = {"aws": "\u2601\ufe0f", "customer": "\U0001f9d1\u200d\U0001f4bb", "shared": "\U0001f91d"}
 
@@ -31,6 +31,14 @@ EXAMPLES = (
     "is physical security AWS's job?",
     "KMS key rotation",
 )
+
+
+ACCESS_LABELS = {"public": "public", "artifact": "in AWS Artifact"}
+
+
+def artifact_label(artifact: Artifact) -> str:
+    """An audit artifact's name with where to get it: "SOC 2 Type 2 report (in AWS Artifact)"."""
+    return f"{artifact.name} ({ACCESS_LABELS.get(artifact.access, artifact.access)})"
 
 
 def owner_label(owner: str) -> str:

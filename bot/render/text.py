@@ -7,6 +7,7 @@ import textwrap
 from bot.core.answers import Ambiguous, Answer, Result
 from bot.core.presentation import (
     AMBIGUOUS_PROMPT,
+    artifact_label,
     difference_lines,
     no_match_message,
     owner_label,
@@ -39,7 +40,7 @@ def render_text(result: Result) -> str:
         lines += _bullets("What you should do:", list(entry.customer_actions))
         lines += _bullets("AWS features that help:", list(entry.aws_features))
         lines += _bullets("How it differs by service:", difference_lines(result))
-        lines += _bullets("Evidence (audit artifacts):", [f"{a.name}: {a.url}" for a in result.artifacts])
+        lines += _bullets("Evidence (audit artifacts):", [f"{artifact_label(a)}: {a.url}" for a in result.artifacts])
         lines += _bullets("Documentation:", [f"{link.title}: {link.url}" for link in result.links])
         if result.alternatives:
             lines += ["", "Related: " + ", ".join(c.entry.title for c in result.alternatives)]

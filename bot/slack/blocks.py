@@ -20,6 +20,7 @@ from bot.core.model import Entry, Tip
 from bot.core.presentation import (
     AMBIGUOUS_PROMPT,
     OWNER_EMOJI,
+    artifact_label,
     difference_lines,
     no_match_message,
     owner_label,
@@ -215,7 +216,7 @@ def _answer_blocks(answer: Answer, shareable: bool, shared_by: str | None) -> li
     if differences := difference_lines(answer):
         blocks.append(section("*How it differs on other services*\n" + bullets(differences)))
     if answer.artifacts:
-        evidence = [f"{link(a.url, a.name)}: {clip(a.attests, 200)}" for a in answer.artifacts]
+        evidence = [f"{link(a.url, artifact_label(a))}: {clip(a.attests, 200)}" for a in answer.artifacts]
         blocks.append(section("*Evidence (audit artifacts)*\n" + bullets(evidence, escaped=True)))
     if answer.links:
         docs = [link(item.url, item.title) for item in answer.links]

@@ -28,6 +28,7 @@ from bot.core.presentation import (
     AMBIGUOUS_PROMPT,
     EXAMPLES,
     OWNER_EMOJI,
+    artifact_label,
     difference_lines,
     no_match_message,
     owner_label,
@@ -131,7 +132,7 @@ def answer_card(answer: Answer) -> AdaptiveCard:
     body += _bullets("What you should do:", list(entry.customer_actions))
     body += _bullets("AWS features that help:", list(entry.aws_features))
     body += _bullets("How it differs by service:", difference_lines(answer))
-    body += _links("Evidence (audit artifacts):", [(a.name, a.url) for a in answer.artifacts])
+    body += _links("Evidence (audit artifacts):", [(artifact_label(a), a.url) for a in answer.artifacts])
     body += _links("Documentation:", [(link.title, link.url) for link in answer.links])
     if answer.alternatives:
         body.append(_text("Related:", weight="Bolder", spacing="Medium"))
