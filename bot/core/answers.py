@@ -106,7 +106,8 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "confidence": round(result.confidence, 3),
             "alternatives": _candidates(result.alternatives),
             "links": [{"title": link.title, "url": link.url} for link in result.links],
-            "artifacts": [{"id": a.id, "name": a.name, "url": a.url} for a in result.artifacts],
+            "artifacts": [{"id": a.id, "name": a.name, "url": a.url, "access": a.access, "how": a.how}
+                          for a in result.artifacts],
             "differences": [
                 {"service": s.id, "owner": o.owner, "note": o.note} for s, o in result.differences
             ],
