@@ -12,7 +12,11 @@ from bot.core.evaluation import evaluate, load_questions
 QUESTIONS = Path(__file__).parent / "questions"
 
 # The accuracy reached when each set was last tuned; raise it when the matcher or the knowledge base improves.
-FLOORS = {"core.yaml": 0.98, "kb-a.yaml": 0.99, "kb-b.yaml": 0.99, "holdout.yaml": 0.95, "kb-c.yaml": 1.0, "holdout-2.yaml": 0.83}
+# holdout*.yaml were written blind; their first-run figures were 88.8% (holdout) and 83.3% (holdout-2).
+FLOORS = {
+    "core.yaml": 0.98, "kb-a.yaml": 0.99, "kb-b.yaml": 0.99, "kb-c.yaml": 1.0,
+    "holdout.yaml": 0.95, "holdout-2.yaml": 0.96,
+}
 OVERALL_FLOOR = 0.98
 
 

@@ -57,7 +57,7 @@ class Ambiguous:
 
 @dataclass(frozen=True)
 class NoMatch:
-    """Nothing fits. `reason` is one of: empty, off-topic, pricing, how-to, limits, definition."""
+    """Nothing fits. `reason` is one of: empty, off-topic, pricing, how-to, limits, status, definition."""
 
     question: str
     suggestions: tuple[Candidate, ...]

@@ -54,6 +54,8 @@ class Thresholds:
     """Entries scoring at least this are offered as alternatives or suggestions."""
     typo_similarity: float = 80.0
     """rapidfuzz `fuzz.ratio` (0..100) at which two words of five letters or more count as the same word."""
+    short_typo_similarity: float = 88.0
+    """The same for a four-letter word, compared with index words of four or five letters only."""
     service_similarity: float = 88.0
     """rapidfuzz `fuzz.ratio` at which a service alias with a typo still names the service."""
     phrase_weight: float = 0.65
@@ -78,8 +80,10 @@ _HOW_TO = re.compile(r"^(?:how (?:do|can|should|would|to) (?:i |we |you )?)?(?:c
 # Words and verbs that, next to a service name and nothing else, still ask about the whole service ("security in
 # S3", "who configures EKS?").
 _SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, "configure", "manage", "operate", "run", "use",
-                                                 "maintain", "own", "set", "setup"))
-_LIMITS = re.compile(r"\b(maximum|max|minimum|limit|limits|quota|quotas|how many)\b")
+                                                 "maintain", "own", "set", "setup", "shared", "model"))
+# "minimum" is left out on purpose: "minimum TLS version" is a security setting, not a quota.
+_LIMITS = re.compile(r"\b(maximum|max|limit|limits|quota|quotas|how many)\b")
+_STATUS = re.compile(r"\b(down|outage|outages|offline|unreachable|not working|is it working)\b")
 _DEFINITION = re.compile(r"^(?:what (?:is|are)|whats|define|definition of)\b")
 _OWNERSHIP = re.compile(r"\b(responsib\w*|who|whose|owns?|owner|aws or|or aws|shared|our job|my job)\b")
 
@@ -127,6 +131,7 @@ class Matcher:
         ]
         self._unknown_idf = math.log(1 + total)
         self._long_words = [w for w in self._stem_of if len(w) >= 5]
+        self._short_words = [w for w in self._stem_of if 4 <= len(w) <= 5]
 
         self._service_exact: dict[str, Service] = {}
         for service in kb.services:
@@ -149,10 +154,13 @@ class Matcher:
         """Index stems that the question word (as typed, and its stem) stands for, with a similarity 0..1."""
         if token in self._postings:
             return ((token, 1.0),)
-        if len(word) < 5:
+        if len(word) < 4:
             return ()
-        found = process.extract(word, self._long_words, scorer=fuzz.ratio,
-                                score_cutoff=self.thresholds.typo_similarity, limit=3)
+        if len(word) == 4:  # one slip in a four-letter word ("leat"): stricter, and only against similar lengths
+            choices, cutoff = self._short_words, self.thresholds.short_typo_similarity
+        else:
+            choices, cutoff = self._long_words, self.thresholds.typo_similarity
+        found = process.extract(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3)
         best: dict[str, float] = {}
         for typed, score, _ in found:
             stem_ = self._stem_of[typed]
@@ -269,6 +277,8 @@ class Matcher:
                 return NoMatch(question, suggestions, "how-to")
             if _LIMITS.search(folded):
                 return NoMatch(question, suggestions, "limits")
+            if _STATUS.search(folded):
+                return NoMatch(question, suggestions, "status")
 
         whole_service = service is not None and not (stems - service_words - _SERVICE_GENERIC)
         if whole_service and _DEFINITION.search(folded) and not _OWNERSHIP.search(folded):

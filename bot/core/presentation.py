@@ -20,6 +20,8 @@ NO_MATCH_MESSAGES = {
               "Responsibility Model; the service's documentation has the steps.",
     "limits": "That sounds like a question about service limits or quotas. I answer who is responsible for what "
               "under the AWS Shared Responsibility Model; the Service Quotas pages have the numbers.",
+    "status": "I can't tell whether something is up or down. For AWS services, the AWS Health Dashboard shows "
+              "events that affect your account; for your own systems, ask the team that runs them.",
     "definition": "I don't define AWS services, but I can tell you who is responsible for what on one: try "
                   "\"who secures it?\" or \"who patches the OS on it?\"",
 }
