@@ -236,8 +236,10 @@ def clip_escaped(mrkdwn: str, limit: int = 2000) -> str:
     if len(mrkdwn) <= limit:
         return mrkdwn
     head = mrkdwn[: limit - 1]
-    cut = max(head.rfind(" "), 0)
-    return head[:cut] + "\u2026"
+    head = head[: max(head.rfind(" "), 0)]  # entities (&amp;) hold no space, so a cut at a space never splits one
+    if head.rfind("<") > head.rfind(">"):  # the cut fell inside a link's label: drop the whole link
+        head = head[: head.rfind("<")].rstrip()
+    return head + "\u2026"
 
 
 def answer_text(answer: Answer) -> str:

@@ -206,5 +206,5 @@ def text_card(text: str) -> AdaptiveCard:
 
 
 def card_json(card: AdaptiveCard) -> dict[str, Any]:
-    """The card as the JSON Teams receives (`srm` tooling and tests use it)."""
+    """The card as the JSON Teams receives."""
     return card.model_dump(by_alias=True, exclude_none=True)

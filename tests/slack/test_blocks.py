@@ -22,12 +22,13 @@ from bot.slack.blocks import (
     MESSAGE_BUDGET,
     SECTION_LIMIT,
     clip,
+    clip_escaped,
     parse_feedback,
     parse_ref,
     render_result,
     render_tip,
 )
-from bot.slack.escape import escape_mrkdwn
+from bot.slack.escape import escape_mrkdwn, link
 from bot.slack.pages import render_help, render_home, render_list, render_services
 
 LINK = re.compile(r"<(https://[^<>|]+)\|[^<>]*>")
@@ -176,3 +177,10 @@ def test_pages_of_a_huge_knowledge_base_are_cut_to_fit(kb: KnowledgeBase) -> Non
     home = render_home(big, kb.tips[0])
     assert len(home["blocks"]) <= 100
     assert all(len(t) <= SECTION_LIMIT for t in texts(home["blocks"], ("mrkdwn",)))
+
+
+def test_clip_escaped_never_leaves_half_a_link() -> None:
+    text = "see " + link("https://docs.aws.amazon.com/x.html", "a long label with spaces in it") + " and more"
+    for limit in range(5, len(text)):
+        clipped = clip_escaped(text, limit)
+        assert len(clipped) <= limit and clipped.count("<") == clipped.count(">"), clipped
