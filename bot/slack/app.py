@@ -62,7 +62,7 @@ def create_app(settings: SlackSettings, matcher: Matcher | None = None, store: A
     }
     if settings.oauth:
         options["client"] = web_client(settings)
-        options["oauth_settings"] = oauth_settings(settings)
+        options["oauth_settings"] = oauth_settings(settings, getattr(store, "engine", None))
     else:
         options["client"] = web_client(settings, settings.bot_token)  # Bolt takes the bot token from the client
     app = App(**options)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import Engine
 
 from bot.slack.settings import SlackSettings
 from bot.store.db import make_engine
@@ -14,11 +15,12 @@ BOT_SCOPES = ("app_mentions:read", "chat:write", "chat:write.public", "commands"
 STATE_EXPIRATION_SECONDS = 600
 
 
-def oauth_settings(settings: SlackSettings) -> OAuthSettings:
-    """OAuth settings whose installations and states live in the project's database (tables created if absent)."""
+def oauth_settings(settings: SlackSettings, engine: Engine | None = None) -> OAuthSettings:
+    """OAuth settings whose installations and states live in the project's database (tables created if absent);
+    `engine` is the store's when there is one, so the process keeps one connection pool."""
     if not (settings.client_id and settings.client_secret):
         raise ValueError("oauth_settings needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
-    engine = make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url)
     installations = SQLAlchemyInstallationStore(client_id=settings.client_id, engine=engine)
     states = SQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine)
     installations.create_tables()

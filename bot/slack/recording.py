@@ -27,7 +27,8 @@ class Recorder:
 
     def miss(self, *, question: str, team_id: str | None) -> Future[None] | None:
         """Record a question nothing matched."""
-        LOGGER.info("unanswered question recorded team=%s chars=%d", team_id or "-", len(question))
+        LOGGER.info("unanswered question team=%s chars=%d stored=%s", team_id or "-", len(question),
+                    "yes" if self.store is not None else "no (no database)")
         if self.store is None:
             return None
         return self._executor.submit(self._call, "record_miss", question=question, platform="slack",
