@@ -264,7 +264,8 @@ class Matcher:
         exact = self._exact.get(alias_key(question))
         if exact is not None:
             return self._answer(question, self._entries[exact], service, 1.0, ())
-        stems = {s for _, s in content_terms(question)}
+        terms = content_terms(question)
+        stems = {s for _, s in terms}
         if not stems:
             return NoMatch(question, (), "empty")
         ranked = self.score_entries(question, service, service_words)
@@ -290,7 +291,7 @@ class Matcher:
             entry = self._service_entries[service.id]
             return self._answer(question, entry, service, 1.0, tuple(ranked[: t.max_candidates]))
 
-        asked = [(w, s) for w, s in content_terms(question) if s not in service_words]
+        asked = [(w, s) for w, s in terms if s not in service_words]
         short_and_known = len(asked) <= t.vague_words and all(self._similar(w, s) for w, s in asked)
         if ranked and ranked[0].score < t.clarify and short_and_known and ranked[0].score >= t.suggest:
             # A word or two the knowledge base uses ("encryption"): on topic, just too short to pick one topic.
