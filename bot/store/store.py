@@ -1,9 +1,11 @@
 """The one storage layer: feedback, unanswered questions, tip subscriptions and deliveries, Slack event ids.
 
 `Store(engine_or_url)` creates or upgrades the schema on first use. Recording feedback and misses never raises into
-the caller: when the database is down the record waits in a bounded in-memory queue, is logged, and is written once
-the database answers again: by a background retry (after 1 s, 2 s, 4 s ... up to RETRY_INTERVAL_S), by the next
-call, or by `flush()`.
+the caller: every record goes into a bounded in-memory queue, and the queue is written in one transaction by
+whichever caller gets the write lock next, so records arriving while a write is in progress share the next commit
+(one commit, one fsync on SQLite, per batch rather than per record). When the database is down the records wait,
+are logged, and are written once it answers again: by a background retry (after 1 s, 2 s, 4 s ... up to
+RETRY_INTERVAL_S), by the next call, or by `flush()`.
 """
 
 from __future__ import annotations
@@ -91,6 +93,9 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._schema_ready = False
         self._lock = threading.Lock()
+        """Held while writing queued records: one writer at a time, in order."""
+        self._queue_lock = threading.Lock()
+        """Held only to add to or take from the queue, so adding never waits for a write."""
         self._pending: deque[tuple[str, dict[str, Any]]] = deque(maxlen=max_pending)
         self._retry_interval = retry_interval
         self._next_retry = 0.0
@@ -138,30 +143,39 @@ class Store:
             return len(self._pending)
 
     def _record(self, kind: str, data: dict[str, Any]) -> None:
-        with self._lock:
+        with self._queue_lock:
             if len(self._pending) == self._pending.maxlen:
                 dropped_kind, _ = self._pending[0]
                 log.error("store: pending queue full (%d); dropping the oldest %s record", len(self._pending),
                           dropped_kind)
             self._pending.append((kind, data))
-            if time.monotonic() >= self._next_retry:
+        # Appended outside the write lock: while another caller commits, this record waits and goes in its batch
+        # or in the next one, written by whoever takes the lock first.
+        with self._lock:
+            if self._pending and time.monotonic() >= self._next_retry:
                 self._drain()
 
     def _drain(self) -> None:
-        """Write queued records in order, stopping at the first database error (caller holds the lock)."""
+        """Write every queued record in one transaction, in order (caller holds the write lock).
+
+        When the database refuses the batch, the records are written one by one so the refused one is found and
+        dropped. When it is unreachable, they stay queued and a retry is scheduled.
+        """
+        with self._queue_lock:
+            batch = list(self._pending)
+        if not batch:
+            return
         try:
-            while self._pending:
-                kind, data = self._pending[0]
-                try:
-                    with self.session() as session, session.begin():
-                        (self._write_feedback if kind == "feedback" else self._write_miss)(session, data)
-                except (OperationalError, InterfaceError):
-                    raise  # the database is unreachable: keep the record for the retry below
-                except SQLAlchemyError as exc:
-                    # The database answered and refused this record (too long, bad value): retrying cannot help,
-                    # and it must not hold up the records behind it.
-                    log.error("store: dropped a %s record the database refused: %s", kind, type(exc).__name__)
-                self._pending.popleft()
+            try:
+                with self.session() as session, session.begin():
+                    for kind, data in batch:
+                        self._write(session, kind, data)
+            except (OperationalError, InterfaceError):
+                raise  # the database is unreachable: keep the records for the retry below
+            except SQLAlchemyError:
+                self._write_one_by_one(batch)
+            else:
+                self._forget(batch)
             self._failures = 0
         except SQLAlchemyError as exc:
             delay = min(self._retry_interval, FIRST_RETRY_S * 2 ** self._failures)
@@ -174,6 +188,28 @@ class Store:
                 self._retry_timer.daemon = True
                 self._retry_timer.start()
 
+    def _write_one_by_one(self, batch: list[tuple[str, dict[str, Any]]]) -> None:
+        """Write `batch` a record per transaction, dropping (and logging) those the database refuses."""
+        for record in batch:
+            kind, data = record
+            try:
+                with self.session() as session, session.begin():
+                    self._write(session, kind, data)
+            except (OperationalError, InterfaceError):
+                raise  # the records not yet written stay queued
+            except SQLAlchemyError as exc:
+                # The database answered and refused this record (too long, bad value): retrying cannot help,
+                # and it must not hold up the records behind it.
+                log.error("store: dropped a %s record the database refused: %s", kind, type(exc).__name__)
+            self._forget([record])
+
+    def _forget(self, written: list[tuple[str, dict[str, Any]]]) -> None:
+        """Take written records off the front of the queue (unless a full queue already dropped them)."""
+        with self._queue_lock:
+            for record in written:
+                if self._pending and self._pending[0] is record:
+                    self._pending.popleft()
+
     def _retry(self) -> None:
         with self._lock:
             self._retry_timer = None
@@ -181,6 +217,10 @@ class Store:
                 self._drain()
                 if not self._pending:
                     log.info("store: database back, waiting records written")
+
+    @classmethod
+    def _write(cls, session: Session, kind: str, data: dict[str, Any]) -> None:
+        (cls._write_feedback if kind == "feedback" else cls._write_miss)(session, data)
 
     @staticmethod
     def _write_feedback(session: Session, data: dict[str, Any]) -> None:

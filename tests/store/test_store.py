@@ -6,12 +6,13 @@ import datetime as dt
 import logging
 import socket
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import event, inspect, text
 
 from bot.cli import main
 from bot.store.migrate import current_revision, head_revision, upgrade
@@ -81,6 +82,37 @@ def test_misses_are_normalized_counted_and_reported(store: Store) -> None:
     assert [(r.key, r.count, r.extra) for r in rows] == [("who patches the kafka brokers", 3, 2),
                                                          ("what about lightsail", 1, 1)]
     assert store.top_misses(since=dt.datetime.now(dt.UTC) + dt.timedelta(days=1)) == []
+
+
+def test_records_arriving_during_a_write_share_the_next_commit(store: Store) -> None:
+    store.ensure_schema()
+    first_commit_started, release_first_commit = threading.Event(), threading.Event()
+    commits: list[int] = []
+
+    @event.listens_for(store.engine, "commit")
+    def slow_first_commit(_connection: object) -> None:
+        commits.append(store.pending_count)
+        if len(commits) == 1:
+            first_commit_started.set()
+            release_first_commit.wait(10)
+
+    first = threading.Thread(target=store.record_miss, kwargs={"question": "q0", "platform": "slack",
+                                                                "team_id": "T1"})
+    first.start()
+    assert first_commit_started.wait(10)
+    others = [threading.Thread(target=store.record_miss, kwargs={"question": f"q{i}", "platform": "slack",
+                                                                  "team_id": "T1"}) for i in range(1, 20)]
+    for thread in others:
+        thread.start()
+    deadline = time.monotonic() + 5
+    while store.pending_count < 20 and time.monotonic() < deadline:  # the first stays queued until its commit
+        time.sleep(0.001)
+    release_first_commit.set()
+    for thread in (first, *others):
+        thread.join(10)
+    assert commits == [1, 19]  # records queued at each commit: the first alone, then the 19 that came meanwhile
+    assert store.pending_count == 0
+    assert sorted(r.key for r in store.top_misses(limit=50)) == sorted(f"q{i}" for i in range(20))
 
 
 def test_normalized_question_drops_mentions_case_and_trailing_punctuation() -> None:
