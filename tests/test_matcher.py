@@ -133,3 +133,34 @@ def test_answer_entry_rebuilds_an_answer_for_a_button_click(matcher: Matcher) ->
     assert matcher.answer_entry("no-such-entry") is None
     service_answer = matcher.answer_entry("service-lambda")
     assert service_answer is not None and service_answer.entry.title.endswith("AWS Lambda")
+
+
+def test_a_question_asked_again_reuses_its_result_and_a_new_one_does_not(matcher: Matcher) -> None:
+    cached = Matcher(matcher.kb, cache_size=8)
+    first = cached.match("who patches the guest OS on EC2?")
+    assert cached.match("who patches the guest OS on EC2?") is first
+    other = cached.match("who patches the guest os on ec2?")  # only word-for-word repeats are reused
+    assert other is not first
+    assert (other.question, other.entry, other.owner) == ("who patches the guest os on ec2?", first.entry, first.owner)
+    uncached = Matcher(matcher.kb, cache_size=0)
+    assert uncached.match("security groups") is not uncached.match("security groups")
+
+
+def test_long_questions_are_never_kept_in_the_cache(matcher: Matcher) -> None:
+    cached = Matcher(matcher.kb, cache_size=8)
+    long_question = "who is responsible for security groups " + "please " * 60
+    assert cached.match(long_question) is not cached.match(long_question)
+
+
+def test_the_cache_size_comes_from_the_environment_and_is_checked(
+    matcher: Matcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SRM_ANSWER_CACHE", "0")
+    uncached = Matcher(matcher.kb)
+    assert uncached.match("security groups") is not uncached.match("security groups")
+    monkeypatch.setenv("SRM_ANSWER_CACHE", "2")
+    cached = Matcher(matcher.kb)
+    assert cached.match("security groups") is cached.match("security groups")
+    monkeypatch.setenv("SRM_ANSWER_CACHE", "lots")
+    with pytest.raises(ValueError, match="SRM_ANSWER_CACHE must be a whole number"):
+        Matcher(matcher.kb)

@@ -16,6 +16,7 @@ millisecond. How a question is scored:
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -72,6 +73,22 @@ class Thresholds:
 
 THRESHOLDS = Thresholds()
 
+ANSWER_CACHE_SIZE = 1024
+"""Results kept per matcher for questions asked again (SRM_ANSWER_CACHE overrides it; 0 turns the cache off)."""
+CACHED_QUESTION_CHARS = 300
+"""Questions longer than this are matched afresh every time, so the cache holds at most ~300 KB of questions."""
+
+
+def answer_cache_size() -> int:
+    """The number of results a matcher keeps: SRM_ANSWER_CACHE if set (0 turns caching off), else the default."""
+    configured = os.environ.get("SRM_ANSWER_CACHE", "").strip()
+    if not configured:
+        return ANSWER_CACHE_SIZE
+    if not configured.isdigit():
+        raise ValueError(f"SRM_ANSWER_CACHE must be a whole number of results (0 turns the cache off), "
+                         f"not {configured!r}")
+    return int(configured)
+
 _PRICING = re.compile(r"\b(price|prices|pricing|cost|costs|cheap|cheaper|cheapest|expensive|billing|bill|billed|"
                       r"invoice|free tier|how much)\b")
 _HOW_TO = re.compile(r"^(?:how (?:do|can|should|would|to) (?:i |we |you )?)?(?:create|launch|make|build|deploy|"
@@ -97,9 +114,15 @@ class _Phrase:
 
 
 class Matcher:
-    """A search index over one knowledge base. Build once; `match()` is thread-safe and allocation-light."""
+    """A search index over one knowledge base. Build once; `match()` is thread-safe and allocation-light.
 
-    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds = THRESHOLDS) -> None:
+    A question asked again, word for word, gets the result computed the first time (the index never changes, so
+    the result cannot): `cache_size` results are kept, least recently asked dropped first; None reads
+    `answer_cache_size()`.
+    """
+
+    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds = THRESHOLDS, *,
+                 cache_size: int | None = None) -> None:
         self.kb = kb
         self.thresholds = thresholds
         self._entries = kb.entries
@@ -147,6 +170,8 @@ class Matcher:
             for override in entry.overrides:
                 overridden[override.service].add(index)
         self._overridden = {service_id: frozenset(ids) for service_id, ids in overridden.items()}
+        size = answer_cache_size() if cache_size is None else cache_size
+        self._match_cached = lru_cache(maxsize=size)(self._match) if size > 0 else self._match
 
     # --- words -------------------------------------------------------------------------------------------------
 
@@ -256,6 +281,11 @@ class Matcher:
 
     def match(self, raw_question: str) -> Result:
         """Answer `raw_question`: an Answer, Ambiguous or NoMatch (see the module docstring)."""
+        if len(raw_question) > CACHED_QUESTION_CHARS:
+            return self._match(raw_question)
+        return self._match_cached(raw_question)
+
+    def _match(self, raw_question: str) -> Result:
         t = self.thresholds
         question = question_text(raw_question)
         folded = fold(question)

@@ -45,6 +45,8 @@ def _plain(start_response: Callable[..., Any], status: str, text: str) -> list[b
 
 def _malformed(body: str, content_type: str | None) -> str | None:
     """Why Bolt could not read `body` (not JSON, not a JSON object, a `payload` that is not one), or None."""
+    if content_type != "application/json" and not body.startswith("{") and "payload" not in body:
+        return None  # a plain form, as slash commands come: Bolt reads any string as one (parse_qsl)
     try:
         parsed = parse_body(body, content_type)
     except ValueError as exc:

@@ -19,7 +19,7 @@ from collections import Counter, deque
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Table, case, delete, func, select, update
+from sqlalchemy import Engine, Table, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -91,6 +91,10 @@ class Store:
                  max_pending: int = MAX_PENDING) -> None:
         self.engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._insert_feedback = insert(Feedback.__table__).values(
+            entry_id=bindparam("entry_id"), helpful=bindparam("helpful"), platform=bindparam("platform"),
+            team_id=bindparam("team_id"), created_at=bindparam("at"))
+        self._upsert_miss = _miss_upsert(self.engine.dialect.name)
         self._schema_ready = False
         self._lock = threading.Lock()
         """Held while writing queued records: one writer at a time, in order."""
@@ -167,9 +171,7 @@ class Store:
             return
         try:
             try:
-                with self.session() as session, session.begin():
-                    for kind, data in batch:
-                        self._write(session, kind, data)
+                self._write(batch)
             except (OperationalError, InterfaceError):
                 raise  # the database is unreachable: keep the records for the retry below
             except SQLAlchemyError:
@@ -191,16 +193,14 @@ class Store:
     def _write_one_by_one(self, batch: list[tuple[str, dict[str, Any]]]) -> None:
         """Write `batch` a record per transaction, dropping (and logging) those the database refuses."""
         for record in batch:
-            kind, data = record
             try:
-                with self.session() as session, session.begin():
-                    self._write(session, kind, data)
+                self._write([record])
             except (OperationalError, InterfaceError):
                 raise  # the records not yet written stay queued
             except SQLAlchemyError as exc:
                 # The database answered and refused this record (too long, bad value): retrying cannot help,
                 # and it must not hold up the records behind it.
-                log.error("store: dropped a %s record the database refused: %s", kind, type(exc).__name__)
+                log.error("store: dropped a %s record the database refused: %s", record[0], type(exc).__name__)
             self._forget([record])
 
     def _forget(self, written: list[tuple[str, dict[str, Any]]]) -> None:
@@ -218,24 +218,22 @@ class Store:
                 if not self._pending:
                     log.info("store: database back, waiting records written")
 
-    @classmethod
-    def _write(cls, session: Session, kind: str, data: dict[str, Any]) -> None:
-        (cls._write_feedback if kind == "feedback" else cls._write_miss)(session, data)
-
-    @staticmethod
-    def _write_feedback(session: Session, data: dict[str, Any]) -> None:
-        session.add(Feedback(entry_id=data["entry_id"], helpful=data["helpful"], platform=data["platform"],
-                             team_id=data["team_id"], created_at=data["at"]))
-
-    @staticmethod
-    def _write_miss(session: Session, data: dict[str, Any]) -> None:
-        table = UnansweredQuestion.__table__
-        statement = _upsert(session, table).values(
-            platform=data["platform"], team_id=data["team_id"], question=data["question"], count=1,
-            first_seen=data["at"], last_seen=data["at"])
-        session.execute(statement.on_conflict_do_update(
-            index_elements=["platform", "team_id", "question"],
-            set_={"count": table.c.count + 1, "last_seen": data["at"]}))
+    def _write(self, records: list[tuple[str, dict[str, Any]]]) -> None:
+        """Write `records` in one transaction: feedback rows inserted, misses counted (a question repeated within
+        the batch is one upsert adding its count)."""
+        self.ensure_schema()
+        feedback = [data for kind, data in records if kind == "feedback"]
+        misses: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for kind, data in records:
+            if kind == "miss":
+                key = (data["platform"], data["team_id"], data["question"])
+                seen = misses.setdefault(key, {**data, "count": 0, "first": data["at"]})
+                seen["count"], seen["at"] = seen["count"] + 1, data["at"]
+        with self.engine.begin() as connection:
+            if feedback:
+                connection.execute(self._insert_feedback, feedback)
+            if misses:
+                connection.execute(self._upsert_miss, list(misses.values()))
 
     # -- Slack event ids: shared by every process ------------------------------------------------------------
 
@@ -403,5 +401,19 @@ class Store:
 
 def _upsert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
     """An INSERT with `on_conflict_do_*` for the session's database (PostgreSQL or SQLite)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+    return _dialect_insert(session.get_bind().dialect.name, table)
+
+
+def _dialect_insert(dialect_name: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    return (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
+
+
+def _miss_upsert(dialect_name: str) -> postgresql.Insert | sqlite.Insert:
+    """Count a batch of unanswered questions: insert each, or add its count to the row already there."""
+    table = UnansweredQuestion.__table__
+    statement = _dialect_insert(dialect_name, table).values(
+        platform=bindparam("platform"), team_id=bindparam("team_id"), question=bindparam("question"),
+        count=bindparam("count"), first_seen=bindparam("first"), last_seen=bindparam("at"))
+    return statement.on_conflict_do_update(
+        index_elements=["platform", "team_id", "question"],
+        set_={"count": table.c.count + statement.excluded.count, "last_seen": statement.excluded.last_seen})
