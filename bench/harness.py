@@ -60,17 +60,18 @@ class Server:
     ready_seconds: float
 
 
-def server_env(api_url: str, port: int, data_dir: str) -> dict[str, str]:
-    """The production environment of the web process, with Slack's Web API at the local stand-in."""
+def server_env(api_url: str, port: int, data_dir: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The production environment of the web process, with Slack's Web API at the local stand-in (plus `extra`)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "SRM_"))}
     env.update({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": api_url,
                 "PORT": str(port), "SRM_DATA_DIR": data_dir,
-                "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"})
+                "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}", **(extra or {})})
     return env
 
 
 @contextmanager
-def start_server(name: str, argv_for_port: Callable[[int], list[str]], api_url: str) -> Iterator[Server]:
+def start_server(name: str, argv_for_port: Callable[[int], list[str]], api_url: str,
+                 extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     """Start `argv_for_port(port)` on a free port, wait for /healthz, yield it, then stop it (TERM, then KILL).
 
     The process's own output goes to a temporary log, shown if it fails to start.
@@ -80,8 +81,8 @@ def start_server(name: str, argv_for_port: Callable[[int], list[str]], api_url: 
         log_path = Path(data_dir) / "server.log"
         with log_path.open("wb") as log:
             started = time.perf_counter()
-            process = subprocess.Popen(argv_for_port(port), env=server_env(api_url, port, data_dir), cwd=ROOT,
-                                       stdout=log, stderr=subprocess.STDOUT)
+            env = server_env(api_url, port, data_dir, extra_env)
+            process = subprocess.Popen(argv_for_port(port), env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
             if not wait_healthy(url, process, START_TIMEOUT, poll=0.005):

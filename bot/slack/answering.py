@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,11 +17,13 @@ from bot.slack.recording import Recorder
 
 @dataclass(frozen=True)
 class Deps:
-    """What every listener needs: the matcher (and its knowledge base), the recorder, the raw store and the event
-    ids already answered."""
+    """What every listener needs: the matcher (and its knowledge base), the recorder, the raw store, the event
+    ids already answered, and the pool that runs work after the acknowledgement (Bolt's lazy listeners use it too).
+    """
 
     matcher: Matcher
     recorder: Recorder
+    background: Executor
     seen_events: SeenEvents = field(default_factory=SeenEvents)
 
     @property

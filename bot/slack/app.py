@@ -52,13 +52,14 @@ def create_app(settings: SlackSettings, matcher: Matcher | None = None, store: A
     install flow and authorizes from the database.
     """
     matcher = matcher or Matcher(load_knowledge())
+    background = ThreadPoolExecutor(max_workers=LAZY_WORKERS, thread_name_prefix="srm-lazy")
     options: dict[str, Any] = {
         "name": "srm-bot",
         "signing_secret": settings.signing_secret,
         "process_before_response": True,  # `/srm` is answered from ack(); Web API work goes to lazy listeners
         "token_verification_enabled": False,
         "request_verification_enabled": settings.mode == "http",
-        "listener_executor": ThreadPoolExecutor(max_workers=LAZY_WORKERS, thread_name_prefix="srm-lazy"),
+        "listener_executor": background,
     }
     if settings.oauth:
         options["client"] = web_client(settings)
@@ -69,7 +70,8 @@ def create_app(settings: SlackSettings, matcher: Matcher | None = None, store: A
     if settings.oauth:
         app.enable_token_revocation_listeners()
     seen_events = seen_events or SeenEvents(shared=store)
-    register_listeners(app, Deps(matcher=matcher, recorder=Recorder(store), seen_events=seen_events))
+    register_listeners(app, Deps(matcher=matcher, recorder=Recorder(store), seen_events=seen_events,
+                                    background=background))
 
     @app.error
     def log_error(error: Exception, body: dict[str, Any]) -> None:

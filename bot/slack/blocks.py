@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
+from bot.core.matcher import answer_cache_size
 from bot.core.model import Entry, Tip
 from bot.core.presentation import (
     AMBIGUOUS_PROMPT,
@@ -37,6 +39,9 @@ EXPLANATION_BUDGET = 1200
 LIST_BUDGET = 1500
 MESSAGE_BUDGET = 12000
 """Upper bound on the JSON size of a message's blocks, far below where Slack rejects long messages."""
+RENDER_CACHE_SIZE = 256
+"""Renderings kept for results asked for again (the matcher reuses the result of a repeated question); at most the
+answer cache's size (bot.core.matcher.answer_cache_size)."""
 
 ACTION_SHARE = "srm_share"
 ACTION_PICK = "srm_pick"
@@ -287,12 +292,22 @@ def render_result(result: Result, *, shareable: bool = False, shared_by: str | N
 
     `shareable` adds the "Share in channel" button (for ephemeral answers to `/srm` and shortcuts);
     `shared_by` (a Slack user id, already validated) credits who shared an answer in the channel.
+    Results are immutable, so the last RENDER_CACHE_SIZE renderings are reused; the blocks are shared between
+    callers and must not be changed.
     """
+    return dict(_render_cached(result, shareable, shared_by))
+
+
+def _render(result: Result, shareable: bool, shared_by: str | None) -> dict[str, Any]:
     if isinstance(result, Answer):
         return message(answer_text(result), _answer_blocks(result, shareable, shared_by))
     if isinstance(result, Ambiguous):
         return _ambiguous(result)
     return _no_match(result)
+
+
+_render_cached = lru_cache(maxsize=min(RENDER_CACHE_SIZE, answer_cache_size()))(_render)
+"""SRM_ANSWER_CACHE=0 turns this cache off with the matcher's."""
 
 
 def render_tip(tip: Tip, entry: Entry) -> dict[str, Any]:

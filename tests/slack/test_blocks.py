@@ -122,6 +122,16 @@ def test_ambiguous_and_no_match_render_buttons(matcher: Matcher) -> None:
     assert "srm_help" in json.dumps(no_match["blocks"])
 
 
+def test_a_repeated_rendering_is_reused_but_its_message_belongs_to_the_caller(matcher: Matcher) -> None:
+    result = matcher.match("who patches the guest OS on EC2?")
+    first = render_result(result, shareable=True)
+    first["response_type"] = "in_channel"  # what a caller may do with the message it gets
+    second = render_result(result, shareable=True)
+    assert "response_type" not in second
+    assert second["blocks"] is first["blocks"]
+    assert render_result(result)["blocks"] != second["blocks"]  # no "Share in channel" button without shareable
+
+
 def test_pages_render_within_limits(kb: KnowledgeBase) -> None:
     tip = tip_of_the_day(kb)
     for message in (render_help(), render_list(kb), render_services(kb), *(render_list(kb, o) for o in

@@ -1,4 +1,5 @@
-"""`/srm`: questions answered straight from `ack()` (an in-memory match); `/srm tips ...` answered lazily."""
+"""`/srm`: questions answered straight from `ack()` (an in-memory match); `/srm tips ...` acknowledged at once and
+answered through the response_url from the background pool."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot.core.model import OWNERS
 from bot.core.tips import tip_of_the_day
-from bot.slack.answering import Deps, acknowledge, answer_question
+from bot.slack.answering import Deps, answer_question
 from bot.slack.blocks import render_result, render_tip
 from bot.slack.escape import escape_mrkdwn
 from bot.slack.pages import render_help, render_list, render_services, usage_error
@@ -50,11 +51,6 @@ def command_reply(deps: Deps, command: dict[str, Any]) -> dict[str, Any] | None:
     return render_result(result, shareable=True)
 
 
-def is_tips_command(command: dict[str, Any]) -> bool:
-    """True for `/srm tips ...`, which is answered through the response_url by a lazy listener."""
-    return split_command(command.get("text") or "")[0] == "tips"
-
-
 def user_tz(client: WebClient, user_id: str, logger: Logger) -> str | None:
     """The user's time zone from users.info, or None when Slack does not say."""
     try:
@@ -83,19 +79,22 @@ def tips_reply(deps: Deps, command: dict[str, Any], client: WebClient, logger: L
 
 
 def register(app: App, deps: Deps) -> None:
-    """Register `/srm`."""
+    """Register `/srm`: one listener, so Bolt matches and injects arguments once per question."""
 
-    def ack_srm(ack: Ack, command: dict[str, Any]) -> None:
+    def srm(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, logger: Logger) -> None:
         reply = command_reply(deps, command)
-        if reply is None:
-            ack()
-        else:
+        if reply is not None:
             ack(response_type="ephemeral", **reply)
+            return
+        ack()  # `/srm tips ...` needs the database and users.info: it is answered through the response_url
+        deps.background.submit(answer_tips, command, client, respond, logger)
 
-    def lazy_tips(command: dict[str, Any], client: WebClient, respond: Respond, logger: Logger) -> None:
-        respond(text=tips_reply(deps, command, client, logger), response_type="ephemeral")
+    def answer_tips(command: dict[str, Any], client: WebClient, respond: Respond, logger: Logger) -> None:
+        try:
+            respond(text=tips_reply(deps, command, client, logger), response_type="ephemeral")
+        except Exception:
+            logger.exception("could not answer /srm tips through the response_url")
 
-    # Only `/srm tips` gets a lazy half: Bolt copies the whole request for every lazy run, which would double
-    # the cost of every question answered from ack() (bench/http_bench.py).
-    app.command(COMMAND, matchers=[is_tips_command])(ack=acknowledge, lazy=[lazy_tips])
-    app.command(COMMAND)(ack_srm)
+    # Not a Bolt lazy listener: Bolt copies the whole request for every lazy run and matches each listener's
+    # matchers with their own argument injection, which doubled the cost of every question (bench/README.md).
+    app.command(COMMAND)(srm)
