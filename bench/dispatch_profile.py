@@ -1,8 +1,10 @@
 """Where a signed `/srm` question's time goes inside the web process, without HTTP: the WSGI app of `srm serve`
 and the bare ack-only Bolt app called directly with the same signed requests, and the srm request's parts
-(match, Block Kit rendering) timed on their own. Explains the ratios bench/http_bench.py prints.
+(match, Block Kit rendering) timed on their own, uncached. Explains the ratios bench/http_bench.py prints.
 
 Run: python bench/dispatch_profile.py [--requests 2000] [--cprofile]
+With SRM_ANSWER_CACHE=0 in the environment, srm matches and renders every question afresh (as srm-nc in
+bench/http_bench.py); by default the 50 questions repeat, so srm reuses their results and renderings.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from harness import BOT_TOKEN, SIGNING_SECRET, command_body, sign, slack_stand_i
 from http_bench import questions
 
 from bot.core import Matcher, load_knowledge
-from bot.slack.blocks import render_result
+from bot.core.matcher import answer_cache_size
+from bot.slack.blocks import _render
 
 
 def wsgi_call(app: Callable[..., Any], body: bytes) -> None:
@@ -69,17 +72,18 @@ def main() -> None:
         logging.getLogger().handlers[0].setStream(devnull)  # the request log line is still formatted and written
         texts = questions()
         bodies = [command_body(t, response_url=slack.response_url("profile")) for t in texts]
-        matcher = Matcher(load_knowledge())
+        matcher = Matcher(load_knowledge(), cache_size=0)
         results = [matcher.match(t) for t in texts]
         n = args.requests
         rows = {
             "bare Bolt app: whole WSGI call": per_call_ms(lambda i: wsgi_call(bare, bodies[i % len(bodies)]), n),
             "srm: whole WSGI call": per_call_ms(lambda i: wsgi_call(srm, bodies[i % len(bodies)]), n),
             "  of which matcher.match()": per_call_ms(lambda i: matcher.match(texts[i % len(texts)]), n),
-            "  of which render_result()": per_call_ms(
-                lambda i: render_result(results[i % len(results)], shareable=True), n),
+            "  of which rendering": per_call_ms(lambda i: _render(results[i % len(results)], True, None), n),
         }
-        print(f"{len(texts)} distinct signed /srm questions, {n} calls each, in one process (no HTTP)")
+        cache = f"answer cache of {answer_cache_size()}" if answer_cache_size() else "answer cache off"
+        print(f"{len(texts)} distinct signed /srm questions, {n} calls each, in one process (no HTTP); srm: {cache}; "
+              f"match and rendering timed uncached")
         for label, ms in rows.items():
             print(f"{label:<36}{ms:>8.3f} ms")
         if args.cprofile:

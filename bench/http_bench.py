@@ -6,14 +6,16 @@ Prints requests/s, p50/p99 latency, errors and memory per worker, and the ratios
 srm with its answer cache off (SRM_ANSWER_CACHE=0): every question is matched and rendered afresh, as a question
 nobody asked before is.
 
-Needs wrk (Debian: `apt-get install -y wrk`). Run: python bench/http_bench.py [--duration 10]
+Needs wrk (Debian: `apt-get install -y wrk`). Run: python bench/http_bench.py [--duration 5] [--rounds 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -118,6 +120,32 @@ def memory(server: Server) -> tuple[float, float]:
     return max(rss_mib(p) for p in workers), max(rss_mib(p, "VmHWM") for p in workers)
 
 
+def cpu_seconds(server: Server) -> float:
+    """CPU time (user + system) used so far by the gunicorn master and its workers."""
+    total = 0
+    for pid in (server.process.pid, *worker_pids(server.process.pid)):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measured(server: Server, script: Path, connections: int, seconds: int) -> dict[str, float]:
+    """One warm-up and one measured wrk run, with the server's CPU milliseconds per request and its memory."""
+    wrk(server.url, script, connections, WARMUP_SECONDS)
+    before = cpu_seconds(server)
+    row = wrk(server.url, script, connections, seconds)
+    row["cpu_ms"] = (cpu_seconds(server) - before) * 1000 / max(row["requests"], 1)
+    row["rss"], row["peak"] = memory(server)
+    return row
+
+
+def median_row(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The median of each figure over the rounds; errors are summed."""
+    row = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    row["errors"] = sum(run["errors"] for run in runs)
+    return row
+
+
 def srm_gunicorn() -> list[str]:
     """The gunicorn command line `srm serve --http` execs (shown with $PORT for the port)."""
     return [part.replace(":0", ":$PORT") for part in gunicorn_argv(0)[1:]]
@@ -125,7 +153,9 @@ def srm_gunicorn() -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per load run (default 10)")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per load run (default 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs per server and concurrency, taking turns; "
+                        "the medians are shown (default 3)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: it is the load generator of this benchmark and not part of srm-bot's "
@@ -140,25 +170,27 @@ def main() -> None:
         check_answers(bare, texts, response_url, expect_json=False)
         check_answers(srm, texts, response_url, expect_json=True)
         check_answers(uncached, texts, response_url, expect_json=True)
+        servers = (bare, srm, uncached)
         print(f"srm: `{' '.join(procfile_argv(0))}` (Procfile web:) -> `{' '.join(srm_gunicorn())}`")
         print(f"bare: `{' '.join(bare_argv(0)[1:]).replace(':0', ':$PORT')}`")
-        print(f"{len(texts)} distinct signed /srm questions, {args.duration} s per run, wrk on 127.0.0.1; "
-              f"RSS per worker after the run (peak); srm-nc: srm with SRM_ANSWER_CACHE=0, every question matched "
-              f"and rendered afresh")
-        print(f"{'conc':>4} {'server':<7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'RSS MiB':>9}"
+        print(f"{len(texts)} distinct signed /srm questions, wrk on 127.0.0.1, {args.rounds} round(s) of "
+              f"{args.duration} s per server and concurrency, medians shown; CPU ms: the server's CPU time per "
+              f"request; RSS per worker after the run (peak); srm-nc: srm with SRM_ANSWER_CACHE=0, every question "
+              f"matched and rendered afresh")
+        print(f"{'conc':>4} {'server':<7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms':>8}{'errors':>8}{'RSS MiB':>9}"
               f"{'peak':>7}   {'rps/bare':>8} {'p50/bare':>8}  verdict")
         misses = 0  # counted for srm as shipped; srm-nc shows what the answer cache is worth
         for connections in CONCURRENCY:
             script = Path(tmp) / f"srm-{connections}.lua"
             script.write_text(lua_script(texts, response_url))  # signed afresh per concurrency: well within 5 min
-            rows = {}
-            for server in (bare, srm, uncached):
-                wrk(server.url, script, connections, WARMUP_SECONDS)
-                rows[server.name] = wrk(server.url, script, connections, args.duration)
-                rows[server.name]["rss"], rows[server.name]["peak"] = memory(server)
+            runs: dict[str, list[dict[str, float]]] = {server.name: [] for server in servers}
+            for _ in range(args.rounds):  # the servers take turns, so a busy moment on the machine hits them all
+                for server in servers:
+                    runs[server.name].append(measured(server, script, connections, args.duration))
+            rows = {name: median_row(server_runs) for name, server_runs in runs.items()}
             for name, row in rows.items():
                 line = (f"{connections:>4} {name:<7}{row['rps']:>9.0f}{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}"
-                        f"{row['errors']:>8}{row['rss']:>9.1f}{row['peak']:>7.1f}")
+                        f"{row['cpu_ms']:>8.2f}{row['errors']:>8}{row['rss']:>9.1f}{row['peak']:>7.1f}")
                 if name != "bare":
                     rps_ratio = row["rps"] / rows["bare"]["rps"]
                     p50_ratio = row["p50_ms"] / rows["bare"]["p50_ms"]

@@ -19,18 +19,15 @@ from slack_sdk.signature import SignatureVerifier
 from bot.logs import configure_logging
 from bot.slack.app import create_app
 from bot.slack.settings import SlackSettings
+from bot.store.store import WEB_WRITE_DELAY_S, Store
 
 LOGGER = logging.getLogger("srm.slack")
 
 
-def build_store() -> Any | None:
-    """THE one place the Slack processes build their store; None (feedback only logged) until it exists."""
-    try:
-        from bot.store.store import Store
-    except ImportError:
-        LOGGER.warning("bot.store.store is not available: feedback and unanswered questions are only logged")
-        return None
-    return Store()  # DATABASE_URL, else the SQLite file in SRM_DATA_DIR; the schema is created on first use
+def build_store() -> Store:
+    """THE one place the Slack processes build their store: DATABASE_URL, else the SQLite file in SRM_DATA_DIR (the
+    schema is created on first use), with feedback and misses written in the background (WEB_WRITE_DELAY_S)."""
+    return Store(write_delay=WEB_WRITE_DELAY_S)
 
 
 MAX_BODY_BYTES = 2 * 1024 * 1024

@@ -3,13 +3,15 @@
 `Store(engine_or_url)` creates or upgrades the schema on first use. Recording feedback and misses never raises into
 the caller: every record goes into a bounded in-memory queue, and the queue is written in one transaction by
 whichever caller gets the write lock next, so records arriving while a write is in progress share the next commit
-(one commit, one fsync on SQLite, per batch rather than per record). When the database is down the records wait,
+(one commit per batch rather than per record). With `write_delay` (the web processes) no caller writes: a
+background timer writes everything waiting a moment after the first record. When the database is down the records wait,
 are logged, and are written once it answers again: by a background retry (after 1 s, 2 s, 4 s ... up to
 RETRY_INTERVAL_S), by the next call, or by `flush()`.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import logging
 import threading
@@ -46,6 +48,8 @@ MAX_PENDING = 1000
 RETRY_INTERVAL_S = 30.0
 """The longest wait between retries of waiting records; the waits double from FIRST_RETRY_S up to this."""
 FIRST_RETRY_S = 1.0
+WEB_WRITE_DELAY_S = 0.25
+"""The web processes' `write_delay`: feedback and misses of the same quarter second share one commit."""
 EVENT_RETENTION = dt.timedelta(days=1)
 """How long a Slack event id is remembered; Slack's last retry comes about 5 minutes after the event."""
 EVENT_PRUNE_INTERVAL_S = 3600.0
@@ -88,7 +92,10 @@ class Store:
     """Persistence for the bot. Thread-safe; one instance per process is enough."""
 
     def __init__(self, engine_or_url: Engine | str | None = None, *, retry_interval: float = RETRY_INTERVAL_S,
-                 max_pending: int = MAX_PENDING) -> None:
+                 max_pending: int = MAX_PENDING, write_delay: float = 0.0) -> None:
+        """`write_delay` > 0 (the web processes): feedback and misses are written by a background timer this many
+        seconds after the first waiting one, all waiting records in one commit, instead of by the caller at once;
+        records still waiting when the process exits are written then."""
         self.engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._insert_feedback = insert(Feedback.__table__).values(
@@ -105,6 +112,9 @@ class Store:
         self._next_retry = 0.0
         self._failures = 0
         self._retry_timer: threading.Timer | None = None
+        self._write_delay = write_delay
+        if write_delay > 0:
+            atexit.register(self.flush)
         self._next_event_prune = 0.0
 
     # -- schema ---------------------------------------------------------------------------------------------
@@ -153,6 +163,9 @@ class Store:
                 log.error("store: pending queue full (%d); dropping the oldest %s record", len(self._pending),
                           dropped_kind)
             self._pending.append((kind, data))
+        if self._write_delay > 0:
+            self._schedule_write(self._write_delay)
+            return
         # Appended outside the write lock: while another caller commits, this record waits and goes in its batch
         # or in the next one, written by whoever takes the lock first.
         with self._lock:
@@ -185,10 +198,8 @@ class Store:
             self._next_retry = time.monotonic() + delay
             log.warning("store: database unavailable, %d record(s) kept for retry in %.0f s: %s",
                         len(self._pending), delay, type(exc).__name__)
-            if delay > 0 and self._retry_timer is None:  # nothing else may write them: retry in the background
-                self._retry_timer = threading.Timer(delay, self._retry)
-                self._retry_timer.daemon = True
-                self._retry_timer.start()
+            if delay > 0:  # nothing else may write them: retry in the background
+                self._schedule_write(delay)
 
     def _write_one_by_one(self, batch: list[tuple[str, dict[str, Any]]]) -> None:
         """Write `batch` a record per transaction, dropping (and logging) those the database refuses."""
@@ -210,12 +221,25 @@ class Store:
                 if self._pending and self._pending[0] is record:
                     self._pending.popleft()
 
+    def _schedule_write(self, delay: float) -> None:
+        """Write the waiting records from a background timer in `delay` seconds, unless one is already set."""
+        with self._queue_lock:
+            if self._retry_timer is None:
+                self._retry_timer = threading.Timer(delay, self._retry)
+                self._retry_timer.daemon = True
+                self._retry_timer.start()
+
     def _retry(self) -> None:
-        with self._lock:
+        with self._queue_lock:
             self._retry_timer = None
+        if (wait := self._next_retry - time.monotonic()) > 0:  # the database failed lately: keep the back-off
+            self._schedule_write(wait)
+            return
+        with self._lock:
+            was_failing = self._failures > 0
             if self._pending:
                 self._drain()
-                if not self._pending:
+                if was_failing and not self._pending:
                     log.info("store: database back, waiting records written")
 
     def _write(self, records: list[tuple[str, dict[str, Any]]]) -> None:

@@ -22,11 +22,12 @@ def run(env: Mapping[str, str] | None = None) -> int:
         print(f"srm serve --teams: {exc}", file=sys.stderr)
         return 2
     from bot.core import Matcher, load_knowledge  # after the check: a refused start-up fails fast
-    from bot.store.store import Store
+    from bot.store.store import WEB_WRITE_DELAY_S, Store
     from bot.teams.app import create_app
     from bot.teams.screen import ScreenedFastAPIAdapter
 
-    app = create_app(settings, Matcher(load_knowledge()), store=Store(), http_server_adapter=ScreenedFastAPIAdapter())
+    app = create_app(settings, Matcher(load_knowledge()), store=Store(write_delay=WEB_WRITE_DELAY_S),
+                     http_server_adapter=ScreenedFastAPIAdapter())
     logger.info("Teams bot on port %d (POST /api/messages, %s)", settings.port,
                 "UNAUTHENTICATED development mode" if settings.allow_unauthenticated else "JWT validation on")
     asyncio.run(app.start(settings.port))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -18,7 +20,7 @@ from bot.cli import main
 from bot.store.migrate import current_revision, head_revision, upgrade
 from bot.store.models import Base
 from bot.store.store import Store, normalize_question
-from store.databases import POSTGRES_ADDRESS, postgres_schema_url, postgres_unavailable
+from store.databases import POSTGRES_ADDRESS, postgres_schema_url, postgres_unavailable, sqlite_url
 
 TABLES = {"tip_subscriptions", "tip_deliveries", "feedback", "unanswered_questions", "slack_installations",
           "slack_bots", "slack_oauth_states", "alembic_version"}
@@ -114,6 +116,33 @@ def test_records_arriving_during_a_write_share_the_next_commit_and_add_up(store:
     assert store.pending_count == 0
     # Five questions asked four times each; a question repeated within one batch still counts every time.
     assert sorted((r.key, r.count) for r in store.top_misses()) == [(f"q{i}", 4) for i in range(5)]
+
+
+def test_with_a_write_delay_the_records_of_a_moment_are_written_together_in_the_background(db_url: str) -> None:
+    store = Store(db_url, write_delay=0.2)
+    store.ensure_schema()
+    commits: list[int] = []
+    event.listen(store.engine, "commit", lambda _connection: commits.append(store.pending_count))
+    for i in range(10):
+        store.record_miss(question=f"q{i % 2}", platform="slack", team_id="T1")
+    store.record_feedback(entry_id="security-groups", helpful=True, platform="slack", team_id="T1")
+    assert store.pending_count == 11  # the callers wrote nothing
+    deadline = time.monotonic() + 10
+    while store.pending_count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert commits == [11]
+    assert sorted((r.key, r.count) for r in store.top_misses()) == [("q0", 5), ("q1", 5)]
+    store.engine.dispose()
+
+
+def test_records_still_waiting_when_the_process_exits_are_written(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path)
+    program = (f"from bot.store.store import Store\n"
+               f"store = Store({url!r}, write_delay=3600)\n"
+               f"store.record_miss(question='who patches lightsail', platform='slack', team_id='T1')\n"
+               f"assert store.pending_count == 1\n")
+    subprocess.run([sys.executable, "-c", program], check=True, timeout=60)
+    assert [(r.key, r.count) for r in Store(url).top_misses()] == [("who patches lightsail", 1)]
 
 
 def test_normalized_question_drops_mentions_case_and_trailing_punctuation() -> None:
