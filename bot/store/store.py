@@ -113,8 +113,9 @@ class Store:
         self._failures = 0
         self._retry_timer: threading.Timer | None = None
         self._write_delay = write_delay
+        self._exiting = False
         if write_delay > 0:
-            atexit.register(self.flush)
+            atexit.register(self._write_before_exit)
         self._next_event_prune = 0.0
 
     # -- schema ---------------------------------------------------------------------------------------------
@@ -221,10 +222,16 @@ class Store:
                 if self._pending and self._pending[0] is record:
                     self._pending.popleft()
 
+    def _write_before_exit(self) -> None:
+        """At exit: one last try for the waiting records, and an error naming how many are lost if it fails."""
+        self._exiting = True  # no timer can run any more
+        if left := self.flush():
+            log.error("store: %d record(s) could not be written before exit: the database did not answer", left)
+
     def _schedule_write(self, delay: float) -> None:
         """Write the waiting records from a background timer in `delay` seconds, unless one is already set."""
         with self._queue_lock:
-            if self._retry_timer is None:
+            if self._retry_timer is None and not self._exiting:
                 self._retry_timer = threading.Timer(delay, self._retry)
                 self._retry_timer.daemon = True
                 self._retry_timer.start()

@@ -145,6 +145,17 @@ def test_records_still_waiting_when_the_process_exits_are_written(tmp_path: Path
     assert [(r.key, r.count) for r in Store(url).top_misses()] == [("who patches lightsail", 1)]
 
 
+def test_records_that_cannot_be_written_at_exit_are_counted_in_an_error_not_a_traceback(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "missing-directory")
+    program = (f"from bot.store.store import Store\n"
+               f"store = Store({url!r}, write_delay=3600)\n"
+               f"store.record_miss(question='who patches lightsail', platform='slack', team_id='T1')\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    assert "1 record(s) could not be written before exit" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_normalized_question_drops_mentions_case_and_trailing_punctuation() -> None:
     assert normalize_question("Who patches <@U123ABC> the Kafka brokers??") == "who patches the kafka brokers"
     assert normalize_question("<#C1|general> &amp; RDS backups") == "general & rds backups"
