@@ -74,6 +74,38 @@ def test_a_topic_named_like_a_service_gets_the_topic(matcher: Matcher) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("who turns on CloudTrail?", "cloudtrail-logging"),
+        ("who is responsible for enabling CloudTrail?", "cloudtrail-logging"),
+        ("do we have to switch on GuardDuty ourselves?", "guardduty-findings"),
+        ("who activates Shield Advanced?", "shield-advanced"),
+    ],
+)
+def test_switching_a_service_on_asks_about_that_setting_not_the_whole_service(
+    matcher: Matcher, question: str, entry_id: str
+) -> None:
+    assert answer(matcher, question).entry.id == entry_id
+
+
+def test_switching_on_a_service_without_such_a_setting_still_gets_the_overview(matcher: Matcher) -> None:
+    assert answer(matcher, "who turns on EC2?").entry.id == "service-ec2"
+    assert isinstance(matcher.match("who enables it?"), NoMatch)  # "enable" alone is no topic
+
+
+@pytest.mark.parametrize("question", ["pen tset policy", "who does the pen tset?"])
+def test_two_middle_letters_swapped_in_a_four_letter_word_are_a_typo(matcher: Matcher, question: str) -> None:
+    assert answer(matcher, question).entry.id == "penetration-testing"
+
+
+@pytest.mark.parametrize("question", ["pen tent policy", "coed dorms"])
+def test_other_four_letter_words_are_not_taken_for_an_index_word(matcher: Matcher, question: str) -> None:
+    # "tent" is one letter off "test", "coed" is "code" with its last letters swapped: both are real words.
+    result = matcher.match(question)
+    assert not (isinstance(result, Answer) and result.entry.id in {"penetration-testing", "application-security"})
+
+
+@pytest.mark.parametrize(
     ("question", "reason"),
     [
         ("what's the weather", "off-topic"),

@@ -6,8 +6,9 @@ millisecond. How a question is scored:
 1. The question is normalized (`bot.core.normalize`): markup undone, filler dropped, words stemmed.
 2. Services are found by their names and aliases, tolerating typos ("lamda", "dynamo db", "cloud trail").
 3. Every question word is matched to the index vocabulary with rapidfuzz (exact, or `fuzz.ratio` at least
-   `Thresholds.typo_similarity` for words of five letters or more, compared as typed), and only phrases (titles,
-   aliases, keywords) sharing a word are scored.
+   `Thresholds.typo_similarity` for words of five letters or more, compared as typed; a four-letter word with one
+   slip or its two middle letters swapped, more strictly), and only phrases (titles, aliases, keywords) sharing a
+   word are scored.
 4. A phrase scores by how much of it the question covers and how much of the question it explains, each word
    weighted by its rarity, so a word the knowledge base never uses ("weather") counts against a match.
 5. The best entry becomes an Answer, or the question is Ambiguous, or NoMatch, by the THRESHOLDS below.
@@ -29,6 +30,7 @@ from bot.core.model import Entry, KnowledgeBase, Link, Service
 from bot.core.normalize import (
     FILLER_WORDS,
     GENERIC_WORDS,
+    SWITCH_ON,
     alias_key,
     content_terms,
     distinctive_words,
@@ -57,6 +59,11 @@ class Thresholds:
     """rapidfuzz `fuzz.ratio` (0..100) at which two words of five letters or more count as the same word."""
     short_typo_similarity: float = 88.0
     """The same for a four-letter word, compared with index words of four or five letters only."""
+    swap_similarity: float = 88.0
+    """A four-letter word that is a four-letter index word with its two middle letters swapped ("tset" for "test")
+    counts as that word with this similarity (`fuzz.ratio` scores a swap as two edits, 75). Only the middle pair:
+    first and last letters in place keep real words apart ("sued" is not "used", "coed" not "code"), and other
+    slips in four letters ("tent", "best" for "test") stay unmatched."""
     service_similarity: float = 88.0
     """rapidfuzz `fuzz.ratio` at which a service alias with a typo still names the service."""
     phrase_weight: float = 0.65
@@ -155,6 +162,8 @@ class Matcher:
         self._unknown_idf = math.log(1 + total)
         self._long_words = [w for w in self._stem_of if len(w) >= 5]
         self._short_words = [w for w in self._stem_of if 4 <= len(w) <= 5]
+        # A four-letter index word with its middle letters swapped -> the word ("tset" -> "test").
+        self._swapped = {_middle_swapped(w): w for w in self._stem_of if len(w) == 4 and w[1] != w[2]}
 
         self._service_exact: dict[str, Service] = {}
         for service in kb.services:
@@ -186,6 +195,8 @@ class Matcher:
         else:
             choices, cutoff = self._long_words, self.thresholds.typo_similarity
         found = process.extract(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3)
+        if len(word) == 4 and word in self._swapped:
+            found.append((self._swapped[word], self.thresholds.swap_similarity, None))
         best: dict[str, float] = {}
         for typed, score, _ in found:
             stem_ = self._stem_of[typed]
@@ -236,7 +247,9 @@ class Matcher:
         terms = list({s: (w, s) for w, s in content_terms(text)}.values())
         tokens = [s for _, s in terms]
         similar = {s: dict(self._similar(w, s)) for w, s in terms}
-        explained = [t for t in tokens if t not in service_words]
+        # The service's own name and "switch on" need no phrase of their own: they add to phrases using them and
+        # cost the others nothing ("who turns on GuardDuty?" is about GuardDuty, switched on or not).
+        explained = [t for t in tokens if t not in service_words and t != SWITCH_ON]
         explained_weight = sum(self._weight(t) for t in explained)
         # Scores are added up word by word over the posting lists, so the work follows the phrases actually touched.
         word_cover: dict[str, float] = {}  # index word -> how well the question covers it
@@ -260,8 +273,10 @@ class Matcher:
             w = self._weight(t)
             for phrase_id, sim in best_sim.items():
                 hits[phrase_id] += w * sim
-        # Numbers alone ("2+2") never make an entry a candidate; they only add to a match found by words.
-        candidates = {p for t in tokens if not t.isdigit() for word in similar[t] for p in self._postings[word]}
+        # Numbers alone ("2+2") and "switch on" alone never make an entry a candidate; they only add to a match
+        # found by other words.
+        candidates = {p for t in tokens if not t.isdigit() and t != SWITCH_ON
+                      for word in similar[t] for p in self._postings[word]}
         with_override = self._overridden.get(service.id, frozenset()) if service else frozenset()
 
         best: dict[int, tuple[float, int]] = {}
@@ -311,12 +326,13 @@ class Matcher:
             if _STATUS.search(folded):
                 return NoMatch(question, suggestions, "status")
 
-        whole_service = service is not None and not (stems - service_words - _SERVICE_GENERIC)
+        whole_service = service is not None and not (stems - service_words - _SERVICE_GENERIC - {SWITCH_ON})
         if whole_service and _DEFINITION.search(folded) and not _OWNERSHIP.search(folded):
             return NoMatch(question, suggestions, "definition")
         # The question only names a service: its overview, unless an entry's phrase is exactly those words
-        # ("shield advanced" is both a service name and a topic).
-        exact_topic = bool(ranked) and ranked[0].score >= 0.999 and ranked[0].words >= len(stems)
+        # ("shield advanced" is both a service name and a topic). "Switch on" may be part of that phrase: "who turns
+        # on CloudTrail?" asks about the setting an entry's "turn on cloudtrail" describes, not all of CloudTrail.
+        exact_topic = bool(ranked) and ranked[0].score >= 0.999 and ranked[0].words >= len(stems - {SWITCH_ON})
         if service is not None and whole_service and not exact_topic:
             entry = self._service_entries[service.id]
             return self._answer(question, entry, service, 1.0, tuple(ranked[: t.max_candidates]))
@@ -369,6 +385,11 @@ _CATEGORY_PHRASES = {
     "managed": "a managed service: AWS runs more of the stack for you, and the notes below say what stays yours",
     "abstracted": "an abstracted service: you use it through its API, and your data and who can reach it stay yours",
 }
+
+
+def _middle_swapped(word: str) -> str:
+    """A four-letter word with its two middle letters swapped ("test" -> "tset")."""
+    return word[0] + word[2] + word[1] + word[3]
 
 
 def _joined(text: str) -> str:
