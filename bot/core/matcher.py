@@ -16,6 +16,7 @@ millisecond. How a question is scored:
 
 from __future__ import annotations
 
+import heapq
 import math
 import os
 import re
@@ -243,7 +244,8 @@ class Matcher:
 
     def score_entries(self, text: str, service: Service | None = None,
                       service_words: frozenset[str] = frozenset()) -> list[Candidate]:
-        """Every entry sharing a word with `text`, best first, with its score 0..1."""
+        """The entries sharing a word with `text` that can matter, best first, with their scores 0..1: every one
+        scoring at least `Thresholds.answer`, and the best `max_candidates + 1` in any case."""
         terms = list({s: (w, s) for w, s in content_terms(text)}.values())
         tokens = [s for _, s in terms]
         similar = {s: dict(self._similar(w, s)) for w, s in terms}
@@ -291,7 +293,15 @@ class Matcher:
             key = (score, used[phrase_id])
             if key > best.get(phrase.entry, (0.0, 0)):
                 best[phrase.entry] = key
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+        # Only the leaders are ever looked at: every entry good enough to answer (any of them can make the question
+        # ambiguous), and enough others to offer as alternatives. A 10x base ties hundreds of entries for nothing.
+        def order(item: tuple[int, tuple[float, int]]) -> tuple[float, int, int]:
+            return -item[1][0], -item[1][1], item[0]
+
+        answer = self.thresholds.answer
+        ranked = sorted((item for item in best.items() if item[1][0] >= answer), key=order)
+        if (wanted := self.thresholds.max_candidates + 1 - len(ranked)) > 0:
+            ranked += heapq.nsmallest(wanted, (item for item in best.items() if item[1][0] < answer), key=order)
         return [Candidate(self._entries[i], score, words) for i, (score, words) in ranked]
 
     def match(self, raw_question: str) -> Result:
