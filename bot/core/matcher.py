@@ -161,6 +161,10 @@ class Matcher:
             for p in self._phrases
         ]
         self._unknown_idf = math.log(1 + total)
+        # The phrases' fields as plain lists: score_entries reads them for thousands of phrases on a large base.
+        self._phrase_entry = [p.entry for p in self._phrases]
+        self._phrase_factor = [p.factor for p in self._phrases]
+        self._phrase_total = [p.total for p in self._phrases]
         self._long_words = [w for w in self._stem_of if len(w) >= 5]
         self._short_words = [w for w in self._stem_of if 4 <= len(w) <= 5]
         # A four-letter index word with its middle letters swapped -> the word ("tset" -> "test").
@@ -258,21 +262,27 @@ class Matcher:
         for t in tokens:
             for word, sim in similar[t].items():
                 word_cover[word] = max(word_cover.get(word, 0.0), sim)
-        covered: dict[int, float] = defaultdict(float)
-        used: dict[int, int] = defaultdict(int)
+        # Per phrase id (dense, 0..n): lists index faster than dicts hash, which counts on a large base.
+        size = len(self._phrase_entry)
+        covered, used, hits = [0.0] * size, [0] * size, [0.0] * size
         for word, sim in word_cover.items():
             gain = self._idf[word] * sim
             for phrase_id in self._postings[word]:
                 covered[phrase_id] += gain
                 used[phrase_id] += 1
-        hits: dict[int, float] = defaultdict(float)
         for t in explained:
-            best_sim: dict[int, float] = {}
+            w = self._weight(t)
+            if len(similar[t]) == 1:  # the usual case, a word the index knows: its phrases get it at its similarity
+                [(word, sim)] = similar[t].items()
+                gain = w * sim
+                for phrase_id in self._postings[word]:
+                    hits[phrase_id] += gain
+                continue
+            best_sim: dict[int, float] = {}  # a typo standing for several index words: its best one per phrase
             for word, sim in similar[t].items():
                 for phrase_id in self._postings[word]:
                     if sim > best_sim.get(phrase_id, 0.0):
                         best_sim[phrase_id] = sim
-            w = self._weight(t)
             for phrase_id, sim in best_sim.items():
                 hits[phrase_id] += w * sim
         # Numbers alone ("2+2") and "switch on" alone never make an entry a candidate; they only add to a match
@@ -283,16 +293,19 @@ class Matcher:
 
         best: dict[int, tuple[float, int]] = {}
         weight = self.thresholds.phrase_weight
+        rest = 1 - weight
+        entry_of, factor_of, total_of = self._phrase_entry, self._phrase_factor, self._phrase_total
+        nothing = (0.0, 0)
         for phrase_id in candidates:
-            phrase = self._phrases[phrase_id]
             question_cover = hits[phrase_id] / explained_weight if explained_weight else 1.0
-            score = phrase.factor * (weight * covered[phrase_id] / phrase.total + (1 - weight) * question_cover)
-            if phrase.entry in with_override:
+            score = factor_of[phrase_id] * (weight * covered[phrase_id] / total_of[phrase_id] + rest * question_cover)
+            entry = entry_of[phrase_id]
+            if entry in with_override:
                 score = min(score + self.thresholds.service_bonus, 1.0)
             # Ties go to the phrase that uses more of the question, service names included ("SSE-KMS" beats "SSE").
             key = (score, used[phrase_id])
-            if key > best.get(phrase.entry, (0.0, 0)):
-                best[phrase.entry] = key
+            if key > best.get(entry, nothing):
+                best[entry] = key
         # Only the leaders are ever looked at: every entry good enough to answer (any of them can make the question
         # ambiguous), and enough others to offer as alternatives. A 10x base ties hundreds of entries for nothing.
         def order(item: tuple[int, tuple[float, int]]) -> tuple[float, int, int]:
