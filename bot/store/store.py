@@ -111,7 +111,7 @@ class Store:
         self._retry_interval = retry_interval
         self._next_retry = 0.0
         self._failures = 0
-        self._retry_timer: threading.Timer | None = None
+        self._write_timer: threading.Timer | None = None
         self._write_delay = write_delay
         self._exiting = False
         if write_delay > 0:
@@ -231,14 +231,14 @@ class Store:
     def _schedule_write(self, delay: float) -> None:
         """Write the waiting records from a background timer in `delay` seconds, unless one is already set."""
         with self._queue_lock:
-            if self._retry_timer is None and not self._exiting:
-                self._retry_timer = threading.Timer(delay, self._retry)
-                self._retry_timer.daemon = True
-                self._retry_timer.start()
+            if self._write_timer is None and not self._exiting:
+                self._write_timer = threading.Timer(delay, self._timed_write)
+                self._write_timer.daemon = True
+                self._write_timer.start()
 
-    def _retry(self) -> None:
+    def _timed_write(self) -> None:
         with self._queue_lock:
-            self._retry_timer = None
+            self._write_timer = None
         if (wait := self._next_retry - time.monotonic()) > 0:  # the database failed lately: keep the back-off
             self._schedule_write(wait)
             return
