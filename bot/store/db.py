@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +59,12 @@ def _begin_immediate(engine: Engine) -> None:
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
         # Write-ahead log: readers never wait for the writer, and a commit appends to the log without an fsync
         # (the log is synced at checkpoints). A killed process loses nothing committed; a power cut can lose the
-        # last commits, never the file.
-        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        # last commits, never the file. The mode is kept in the file: set once, by the first connection that can.
+        # Switching fails at once (SQLite does not wait for it) while another connection holds the file; then a
+        # later connection switches it.
+        if dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            with contextlib.suppress(sqlite3.OperationalError):
+                dbapi_connection.execute("PRAGMA journal_mode=WAL")
         dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
     @event.listens_for(engine, "begin")

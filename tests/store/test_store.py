@@ -74,6 +74,14 @@ def test_processes_starting_together_on_an_empty_database_migrate_once(db_url: s
         store.engine.dispose()
 
 
+def test_a_sqlite_file_uses_the_write_ahead_log(tmp_path: Path) -> None:
+    store = Store(sqlite_url(tmp_path))
+    store.ensure_schema()
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    store.engine.dispose()
+
+
 def test_misses_are_normalized_counted_and_reported(store: Store) -> None:
     store.record_miss(question="Who patches <@U123ABC> the Kafka brokers?", platform="slack", team_id="T1")
     store.record_miss(question="who patches the kafka brokers", platform="slack", team_id="T2")
