@@ -253,9 +253,10 @@ class WebProcess:
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
 
-    def wait_for_log(self, needle: str, timeout: float = 15.0) -> str:
+    def wait_for_log(self, needle: str, timeout: float = 15.0, *, more_than: int = 0) -> str:
+        """The log once `needle` appears in it more than `more_than` times (a new line since a count taken earlier)."""
         deadline = time.monotonic() + timeout
-        while needle not in (text := self.log_text()):
+        while (text := self.log_text()).count(needle) <= more_than:
             assert time.monotonic() < deadline, f"{needle!r} never appeared in the log:\n{text[-3000:]}"
             time.sleep(0.05)
         return text
