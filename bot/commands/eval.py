@@ -17,8 +17,8 @@ def register(subparsers: Any) -> None:
     """Add `srm eval` to the command line."""
     parser = subparsers.add_parser("eval", help="accuracy on a question set, by kind of question")
     parser.add_argument("file", nargs="?", default=str(DEFAULT_QUESTIONS),
-                        help="question set: a YAML list of {q, expect, owner, kind}, or a directory of them "
-                        "(default tests/questions/)")
+                        help="question set: a YAML list of {q, expect, owner, kind}, a JSONL file of {q, owner, kind} "
+                        "lines, or a directory of them (default tests/questions/)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every question answered wrongly")
     parser.set_defaults(handler=run)
 
@@ -36,5 +36,5 @@ def run(args: argparse.Namespace) -> int:
     if args.verbose:
         for kind, row in sorted(scores.items()):
             for question, outcome in row.failures:
-                print(f"[{kind}] {question.q!r}: expected {question.expect} ({question.owner}); {outcome}")
+                print(f"[{kind}] {question.q!r}: expected {question.expected}; {outcome}")
     return 0
