@@ -106,7 +106,8 @@ def test_an_invalid_base_stops_ask_with_the_problems(tmp_path: Path) -> None:
 def test_export_has_every_part() -> None:
     done = srm("kb", "export", "--json")
     data = json.loads(done.stdout)
-    assert set(data) == {"entries", "services", "artifacts", "tips"}
+    assert set(data) == {"layers", "entries", "services", "artifacts", "tips"}
+    assert {layer["id"] for layer in data["layers"]} >= {"guest-os", "host-os", "data", "identity"}
     guest = next(e for e in data["entries"] if e["id"] == "guest-os-patching")
     assert {"id", "title", "owner", "aliases", "summary", "services"} <= set(guest)
     assert guest["services"]["rds"]["owner"] == "aws"

@@ -24,6 +24,7 @@ ENTRY = """\
   reviewed: 2026-11-27
   services:
     ec2: {owner: customer, note: Attached to instances.}
+  layers: [network-config]
 - id: host-os
   title: Host operating system
   owner: aws
@@ -34,6 +35,7 @@ ENTRY = """\
     - title: SRM
       url: https://aws.amazon.com/compliance/shared-responsibility-model/
   reviewed: 2026-11-27
+  layers: [host-os]
 """
 SERVICES = """\
 - id: ec2
@@ -51,6 +53,22 @@ ARTIFACTS = """\
   how: Download from AWS Artifact.
   url: https://aws.amazon.com/compliance/soc-faqs/
 """
+LAYERS = """\
+- id: network-config
+  name: Network configuration
+  explanation: Your rules.
+  defaults: {infrastructure: customer, managed: customer, abstracted: customer}
+  words: [security groups]
+  sources:
+    - {title: SRM, url: "https://aws.amazon.com/compliance/shared-responsibility-model/", verified: 2026-12-02}
+- id: host-os
+  name: Host operating system
+  explanation: AWS's hosts.
+  defaults: {infrastructure: aws, managed: aws, abstracted: aws}
+  words: [host os]
+  sources:
+    - {title: SRM, url: "https://aws.amazon.com/compliance/shared-responsibility-model/", verified: 2026-12-02}
+"""
 TIPS = """\
 - id: tip-001
   entry: security-groups
@@ -59,8 +77,9 @@ TIPS = """\
 
 
 def write_base(root: Path, entries: str = ENTRY, services: str = SERVICES, artifacts: str = ARTIFACTS,
-               tips: str = TIPS) -> Path:
+               tips: str = TIPS, layers: str = LAYERS) -> Path:
     (root / "entries").mkdir(parents=True)
+    (root / "layers.yaml").write_text(layers)
     (root / "entries" / "network.yaml").write_text(entries)
     (root / "services.yaml").write_text(services)
     (root / "artifacts.yaml").write_text(artifacts)
@@ -119,7 +138,7 @@ def test_duplicate_ids_across_files(tmp_path: Path) -> None:
 
 def test_one_alias_claimed_by_two_entries(tmp_path: Path) -> None:
     found = problems(write_base(tmp_path, entries=ENTRY.replace("[host patching]", "[Firewall Rules]")))
-    assert found == ["entries/network.yaml:20: entry 'host-os': alias 'Firewall Rules' is already claimed by "
+    assert found == ["entries/network.yaml:21: entry 'host-os': alias 'Firewall Rules' is already claimed by "
                      "entry 'security-groups'"]
 
 
@@ -176,3 +195,56 @@ def test_the_environment_variable_points_at_another_base(tmp_path: Path, monkeyp
 def test_a_base_without_tips_is_refused(tmp_path: Path) -> None:
     assert problems(write_base(tmp_path, tips="")) == [
         "tips.yaml:0: no tips: at least one is needed (App Home and `/srm tip` show one a day)"]
+
+
+STATEMENTS = SERVICES + """\
+  layers:
+    network-config:
+      owner: customer
+      note: You write the rules.
+      source: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-security.html
+      verified: 2026-12-02
+"""
+
+
+def test_service_statements_and_layers_load(tmp_path: Path) -> None:
+    root = write_base(tmp_path, services=STATEMENTS)
+    (root / "services").mkdir()
+    (root / "services" / "more.yaml").write_text(SERVICES.replace("id: ec2", "id: ec2-more").replace(
+        "Amazon EC2", "Amazon EC2 More").replace("[elastic compute cloud]", "[more compute]"))
+    kb = load_knowledge(root)
+    ec2 = kb.service("ec2")
+    assert ec2 is not None and ec2.statement_for("network-config") is not None
+    assert ec2.statement_for("network-config").verified.isoformat() == "2026-12-02"
+    assert kb.service("ec2-more") is not None
+    assert kb.layer("host-os") is not None and kb.layer("host-os").default_for("managed") == "aws"
+
+
+def test_a_statement_without_its_source_is_named(tmp_path: Path) -> None:
+    source = "      source: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-security.html\n"
+    bad = STATEMENTS.replace(source, "")
+    found = problems(write_base(tmp_path, services=bad))
+    assert found == ["services.yaml:9: service 'ec2' layer 'network-config': missing required field 'source'"]
+
+
+def test_a_statement_about_an_unknown_layer_is_named(tmp_path: Path) -> None:
+    found = problems(write_base(tmp_path, services=STATEMENTS.replace("    network-config:", "    guestos:")))
+    assert found == ["services.yaml:8: service 'ec2': field 'layers' names unknown layer 'guestos'"]
+
+
+def test_an_entry_without_layers_is_named(tmp_path: Path) -> None:
+    found = problems(write_base(tmp_path, entries=ENTRY.replace("  layers: [host-os]\n", "")))
+    assert found == ["entries/network.yaml:16: entry 'host-os': missing required field 'layers'"]
+
+
+def test_a_layer_needs_a_default_for_every_category(tmp_path: Path) -> None:
+    bad = LAYERS.replace("{infrastructure: aws, managed: aws, abstracted: aws}", "{infrastructure: aws}")
+    found = problems(write_base(tmp_path, layers=bad))
+    assert found == ["layers.yaml:11: layer 'host-os': field 'defaults' must give an owner for each service "
+                     "category: infrastructure, managed, abstracted"]
+
+
+def test_sides_belong_to_shared_entries_only(tmp_path: Path) -> None:
+    sided = ENTRY.replace("  layers: [host-os]\n", "  layers: [host-os]\n  sides:\n    aws: {text: AWS patches.}\n")
+    found = problems(write_base(tmp_path, entries=sided))
+    assert found == ["entries/network.yaml:27: entry 'host-os': only a shared entry has sides (owner is 'aws')"]

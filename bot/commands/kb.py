@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections import Counter
@@ -66,6 +67,13 @@ def run_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _iso_date(value: Any) -> str:
+    """Dates (when a claim was verified, when a default changed) as YYYY-MM-DD in the JSON export."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def export_dict(kb: KnowledgeBase) -> dict[str, Any]:
     """The knowledge base as plain JSON-ready data."""
 
@@ -82,6 +90,7 @@ def export_dict(kb: KnowledgeBase) -> dict[str, Any]:
         del data["overrides"]
         entries.append(data)
     return {
+        "layers": [plain(layer) for layer in kb.layers],
         "entries": entries,
         "services": [plain(s) for s in kb.services],
         "artifacts": [plain(a) for a in kb.artifacts],
@@ -91,7 +100,7 @@ def export_dict(kb: KnowledgeBase) -> dict[str, Any]:
 
 def run_export(args: argparse.Namespace) -> int:
     """Print the knowledge base as JSON."""
-    print(json.dumps(export_dict(load_knowledge()), ensure_ascii=False, indent=2))
+    print(json.dumps(export_dict(load_knowledge()), ensure_ascii=False, indent=2, default=_iso_date))
     return 0
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.model import Artifact, Entry, Link, Override, Owner, Service
+from bot.core.ownership import Decision
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,19 @@ class Answer:
     entry: Entry
     owner: Owner
     service: Service | None
-    override: Override | None
+    decision: Decision
+    """Which rule decided the owner (the service's record, its category's default, one side of a shared control,
+    or the entry itself), and why."""
     confidence: float
     alternatives: tuple[Candidate, ...]
     artifacts: tuple[Artifact, ...]
     differences: tuple[tuple[Service, Override], ...]
     """How the answer changes on other services (every override except the one applied)."""
+
+    @property
+    def override(self) -> Override | None:
+        """The named service's record for this entry, when it decided the owner."""
+        return self.decision.override
 
     @property
     def links(self) -> tuple[Link, ...]:
@@ -98,6 +106,9 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "default_owner": entry.owner,
             "service": result.service.id if result.service else None,
             "service_note": result.override.note if result.override else None,
+            "decided_by": result.decision.rule,
+            "reason": result.decision.reason or None,
+            "layers": list(entry.layers),
             "summary": entry.summary,
             "explanation": entry.explanation,
             "customer_actions": list(entry.customer_actions),

@@ -25,9 +25,13 @@ from bot.core.model import (
     Artifact,
     Entry,
     KnowledgeBase,
+    Layer,
     Link,
     Override,
     Service,
+    Side,
+    Source,
+    Statement,
     Tip,
 )
 from bot.core.normalize import alias_key, distinctive_words
@@ -119,6 +123,27 @@ def _mapping(value: Any) -> str | None:
     return None if isinstance(value, dict) else "must be a mapping of service id to {owner, note}"
 
 
+def _layer_statements(value: Any) -> str | None:
+    return None if isinstance(value, dict) else "must be a mapping of layer id to {owner, note, source, verified}"
+
+
+def _sides(value: Any) -> str | None:
+    return None if isinstance(value, dict) else "must be a mapping {aws: {...}, customer: {...}}"
+
+
+def _defaults(value: Any) -> str | None:
+    if not isinstance(value, dict) or set(value) != set(SERVICE_CATEGORIES):
+        return f"must give an owner for each service category: {', '.join(SERVICE_CATEGORIES)}"
+    bad = [c for c, owner in value.items() if owner not in OWNERS]
+    return f"owner for {bad[0]!r} must be one of {', '.join(OWNERS)}" if bad else None
+
+
+def _sources(value: Any) -> str | None:
+    if not isinstance(value, list) or not value:
+        return "must be a non-empty list of {title, url, verified}"
+    return None
+
+
 Schema = dict[str, tuple[bool, Callable[[Any], str | None]]]
 
 ENTRY_SCHEMA: Schema = {
@@ -137,6 +162,8 @@ ENTRY_SCHEMA: Schema = {
     "artifacts": (False, _text_list),
     "see_also": (False, _text_list),
     "services": (False, _mapping),
+    "layers": (True, _text_list),
+    "sides": (False, _sides),
 }
 SERVICE_SCHEMA: Schema = {
     "id": (True, _identifier),
@@ -145,7 +172,31 @@ SERVICE_SCHEMA: Schema = {
     "category": (True, _one_of(SERVICE_CATEGORIES)),
     "summary": (True, _text),
     "security_url": (True, check_url),
+    "layers": (False, _layer_statements),
 }
+LAYER_SCHEMA: Schema = {
+    "id": (True, _identifier),
+    "name": (True, _text),
+    "explanation": (True, _text),
+    "defaults": (True, _defaults),
+    "words": (True, _text_list),
+    "sources": (True, _sources),
+    "entry": (False, _identifier),
+}
+SOURCE_SCHEMA: Schema = {"title": (True, _text), "url": (True, check_url), "verified": (True, _date)}
+STATEMENT_SCHEMA: Schema = {
+    "owner": (True, _one_of(OWNERS)),
+    "note": (True, _text),
+    "source": (True, check_url),
+    "verified": (True, _date),
+    "since": (False, _date),
+}
+SIDE_SCHEMA: Schema = {"layers": (False, _text_list), "words": (False, _text_list), "text": (True, _text)}
+SIDE_OWNERS = ("aws", "customer")
+REQUIRED_SERVICE_LAYERS: tuple[tuple[str, ...], ...] = (
+    ("guest-os", "service-software"), ("encryption-at-rest",), ("identity",),
+)
+"""Every service states who patches (its OS or its software), who encrypts at rest, and its access model."""
 ARTIFACT_SCHEMA: Schema = {
     "id": (True, _identifier),
     "name": (True, _text),
@@ -231,6 +282,47 @@ class _Validator:
                 result.append(Link(item["title"].strip(), item["url"]))
         return tuple(result)
 
+    def sources(self, file: Path, record: LineDict, what: str) -> tuple[Source, ...]:
+        result = []
+        items: LineList = record["sources"]
+        for line, item in zip(items.item_lines, items, strict=True):
+            if not isinstance(item, LineDict):
+                self.report(file, line, f"{what}: each item of field 'sources' must be a mapping "
+                            "{title, url, verified}")
+            elif self.check_fields(file, item, SOURCE_SCHEMA, f"{what} source"):
+                result.append(Source(item["title"].strip(), item["url"], item["verified"]))
+        return tuple(result)
+
+    def statements(self, file: Path, record: LineDict, what: str) -> tuple[Statement, ...]:
+        result = []
+        layers: LineDict = record.get("layers") or LineDict()
+        for layer_id, value in layers.items():
+            where = f"{what} layer '{layer_id}'"
+            if not isinstance(value, LineDict):
+                self.report(file, layers.line_of(layer_id), f"{where}: must be a mapping "
+                            "{owner, note, source, verified}")
+            elif self.check_fields(file, value, STATEMENT_SCHEMA, where):
+                result.append(Statement(str(layer_id), value["owner"], " ".join(value["note"].split()),
+                                        value["source"], value["verified"], value.get("since")))
+        return tuple(result)
+
+    def sides(self, file: Path, record: LineDict, what: str) -> tuple[Side, ...]:
+        result = []
+        sides: LineDict = record.get("sides") or LineDict()
+        if sides and record.get("owner") != "shared":
+            self.report(file, record.line_of("sides"), f"{what}: only a shared entry has sides (owner is "
+                        f"{record.get('owner')!r})")
+        for owner, value in sides.items():
+            where = f"{what} side '{owner}'"
+            if owner not in SIDE_OWNERS:
+                self.report(file, sides.line_of(owner), f"{where}: a side is 'aws' or 'customer'")
+            elif not isinstance(value, LineDict):
+                self.report(file, sides.line_of(owner), f"{where}: must be a mapping {{layers, words, text}}")
+            elif self.check_fields(file, value, SIDE_SCHEMA, where):
+                result.append(Side(owner, _texts(value, "layers"), _texts(value, "words"),
+                                   " ".join(value["text"].split())))
+        return tuple(result)
+
     def overrides(self, file: Path, record: LineDict, what: str) -> tuple[Override, ...]:
         result = []
         services: LineDict = record.get("services") or LineDict()
@@ -257,7 +349,9 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     if not root.is_dir():
         raise KnowledgeError([Problem(str(root), 0, "knowledge directory not found")])
 
-    located: dict[str, dict[str, tuple[Path, int]]] = {"entry": {}, "service": {}, "artifact": {}, "tip": {}}
+    located: dict[str, dict[str, tuple[Path, int]]] = {
+        "entry": {}, "service": {}, "artifact": {}, "tip": {}, "layer": {},
+    }
 
     def first_seen(kind: str, file: Path, line: int, item_id: str) -> bool:
         seen = located[kind]
@@ -282,10 +376,20 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
             if fields_ok and unique:
                 yield line, record, what
 
+    layer_records = list(records(root / "layers.yaml", "layer", LAYER_SCHEMA))
+    layers = [
+        Layer(r["id"], r["name"].strip(), " ".join(r["explanation"].split()),
+              tuple((c, r["defaults"][c]) for c in SERVICE_CATEGORIES), _texts(r, "words"),
+              v.sources(root / "layers.yaml", r, what), r.get("entry"))
+        for _, r, what in layer_records
+    ]
+    service_files = [root / "services.yaml", *sorted((root / "services").glob("*.yaml"))]
+    service_records = [(file, r, what) for file in service_files if file.exists() or file.name == "services.yaml"
+                       for _, r, what in records(file, "service", SERVICE_SCHEMA)]
     services = [
         Service(r["id"], r["name"].strip(), _texts(r, "aliases"), r["category"], r["summary"].strip(),
-                r["security_url"])
-        for _, r, _ in records(root / "services.yaml", "service", SERVICE_SCHEMA)
+                r["security_url"], v.statements(file, r, what))
+        for file, r, what in service_records
     ]
     artifacts = [
         Artifact(r["id"], r["name"].strip(), r["attests"].strip(), r["access"], r["how"].strip(), r["url"])
@@ -304,6 +408,7 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
                 customer_actions=_texts(r, "customer_actions"), aws_features=_texts(r, "aws_features"),
                 control=r.get("control"), artifacts=_texts(r, "artifacts"), see_also=_texts(r, "see_also"),
                 overrides=v.overrides(file, r, what), source=str(file.relative_to(root)),
+                layers=_texts(r, "layers"), sides=v.sides(file, r, what),
             )
             entries.append((entry, file, r))
     tips = [
@@ -315,13 +420,76 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     if not tips and not any(p.file.startswith("tips") for p in v.problems):
         v.report(root / "tips.yaml", 0, "no tips: at least one is needed (App Home and `/srm tip` show one a day)")
     _check_references(v, root, entries, tips, located)
+    _check_layers(v, root, layer_records, entries, service_records, located)
     _check_aliases(v, entries, services, located["service"])
     if v.problems:
         raise KnowledgeError(v.problems)
     return KnowledgeBase(
         entries=tuple(e for e, _, _ in entries), services=tuple(services), artifacts=tuple(artifacts),
-        tips=tuple(t for t, _, _ in tips), root=str(root),
+        tips=tuple(t for t, _, _ in tips), root=str(root), layers=tuple(layers),
     )
+
+
+def coverage_gaps(kb: KnowledgeBase) -> list[Problem]:
+    """Services missing a statement every service needs (patching, encryption at rest, access), located to the
+    service's record: what `srm kb validate` reports besides errors, so a maintainer knows what to write next."""
+    root = Path(kb.root)
+    lines = _record_lines(root)
+    gaps = []
+    for service in kb.services:
+        missing = [" or ".join(group) for group in REQUIRED_SERVICE_LAYERS
+                   if not any(service.statement_for(layer) for layer in group)]
+        if missing:
+            file, line = lines.get(service.id, (root / "services.yaml", 0))
+            name = str(file.relative_to(root)) if file.is_relative_to(root) else str(file)
+            gaps.append(Problem(name, line, f"service '{service.id}': no statement for layer {', '.join(missing)}"))
+    return gaps
+
+
+def _record_lines(root: Path) -> dict[str, tuple[Path, int]]:
+    """Where each service record starts, by id."""
+    lines: dict[str, tuple[Path, int]] = {}
+    for file in [root / "services.yaml", *sorted((root / "services").glob("*.yaml"))]:
+        if not file.exists():
+            continue
+        data, _ = load_with_lines(file.read_text(encoding="utf-8"))
+        for line, item in zip(data.item_lines, data, strict=True):
+            if isinstance(item, LineDict) and isinstance(item.get("id"), str):
+                lines[item["id"]] = (file, line)
+    return lines
+
+
+def _check_layers(
+    v: _Validator,
+    root: Path,
+    layer_records: list[tuple[int, LineDict, str]],
+    entries: list[tuple[Entry, Path, LineDict]],
+    service_records: list[tuple[Path, LineDict, str]],
+    located: dict[str, dict[str, tuple[Path, int]]],
+) -> None:
+    """Every layer an entry, a side or a service statement names must exist; a layer's entry must exist."""
+    known = located["layer"]
+    for _, record, what in layer_records:
+        if record.get("entry") and record["entry"] not in located["entry"]:
+            v.report(root / "layers.yaml", record.line_of("entry"), f"{what}: field 'entry' names unknown entry "
+                     f"'{record['entry']}'")
+    for entry, file, record in entries:
+        what = f"entry '{entry.id}'"
+        for layer_id in entry.layers:
+            if layer_id not in known:
+                v.report(file, record.line_of("layers"), f"{what}: field 'layers' names unknown layer '{layer_id}'")
+        sides: LineDict = record.get("sides") or LineDict()
+        for side in entry.sides:
+            for layer_id in side.layers:
+                if layer_id not in known:
+                    v.report(file, sides.line_of(side.owner), f"{what} side '{side.owner}': unknown layer "
+                             f"'{layer_id}'")
+    for file, record, what in service_records:
+        statements: LineDict = record.get("layers") or LineDict()
+        for layer_id in statements:
+            if layer_id not in known:
+                v.report(file, statements.line_of(layer_id), f"{what}: field 'layers' names unknown layer "
+                         f"'{layer_id}'")
 
 
 def _check_references(

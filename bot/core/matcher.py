@@ -38,7 +38,10 @@ from bot.core.normalize import (
     fold,
     question_text,
     stem,
+    words,
 )
+from bot.core.ownership import decide
+from bot.core.spotting import PhraseSpotter
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,9 @@ class Matcher:
             for override in entry.overrides:
                 overridden[override.service].add(index)
         self._overridden = {service_id: frozenset(ids) for service_id, ids in overridden.items()}
+        self._layer_spotter = PhraseSpotter((w, layer.id) for layer in kb.layers for w in layer.words)
+        self._side_spotters = {e.id: PhraseSpotter((w, s.owner) for s in e.sides for w in s.words)
+                               for e in kb.entries if e.sides}
         size = answer_cache_size() if cache_size is None else cache_size
         self._match_cached = lru_cache(maxsize=size)(self._match) if size > 0 else self._match
 
@@ -391,15 +397,18 @@ class Matcher:
 
     def _answer(self, question: str, entry: Entry, service: Service | None, confidence: float,
                 alternatives: tuple[Candidate, ...]) -> Answer:
-        override = entry.override_for(service.id) if service else None
+        stems = words(question)
+        spotter = self._side_spotters.get(entry.id)
+        decision = decide(self.kb, entry, service, self._layer_spotter.find_in(stems),
+                          spotter.find_in(stems) if spotter else ())
+        named = service.id if service else None
         differences = tuple(
-            (s, o) for o in entry.overrides if o is not override and (s := self.kb.service(o.service)) is not None
+            (s, o) for o in entry.overrides if o.service != named and (s := self.kb.service(o.service)) is not None
         )
         artifacts = tuple(a for a in map(self.kb.artifact, entry.artifacts) if a is not None)
         return Answer(
-            question=question, entry=entry, owner=override.owner if override else entry.owner, service=service,
-            override=override, confidence=min(confidence, 1.0), alternatives=alternatives, artifacts=artifacts,
-            differences=differences,
+            question=question, entry=entry, owner=decision.owner, service=service, decision=decision,
+            confidence=min(confidence, 1.0), alternatives=alternatives, artifacts=artifacts, differences=differences,
         )
 
 

@@ -41,6 +41,63 @@ class Override:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a claim comes from, and the day it was last checked there."""
+
+    title: str
+    url: str
+    verified: dt.date
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer of the stack (facilities, hardware, guest OS, data, identity ...) and who owns it by default."""
+
+    id: str
+    name: str
+    explanation: str
+    defaults: tuple[tuple[str, Owner], ...]
+    """(service category, owner) for every category."""
+    words: tuple[str, ...]
+    """What people call this layer; a question naming one of these is about the layer."""
+    sources: tuple[Source, ...]
+    entry: str | None = None
+    """The entry that answers a question about the layer as a whole."""
+
+    def default_for(self, category: str) -> Owner:
+        """The layer's default owner on a service of `category`."""
+        return dict(self.defaults)[category]
+
+    @property
+    def varies_by_category(self) -> bool:
+        """Whether the default owner depends on the service category (only then does it override an entry)."""
+        return len({owner for _, owner in self.defaults}) > 1
+
+
+@dataclass(frozen=True)
+class Side:
+    """One party's part of a shared control: the layers and words that name it, and what that party does."""
+
+    owner: Owner
+    layers: tuple[str, ...]
+    words: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Statement:
+    """What one service's own documentation says about one layer: who does it there, and the source."""
+
+    layer: str
+    owner: Owner
+    note: str
+    source: str
+    verified: dt.date
+    since: dt.date | None = None
+    """When AWS changed the default this statement describes, if it did."""
+
+
+@dataclass(frozen=True)
 class Entry:
     """One responsibility topic: who owns it, why, and what the customer should do."""
 
@@ -60,6 +117,14 @@ class Entry:
     see_also: tuple[str, ...] = ()
     overrides: tuple[Override, ...] = ()
     source: str = ""
+    layers: tuple[str, ...] = ()
+    """The layers this topic belongs to, the one that decides it first."""
+    sides: tuple[Side, ...] = ()
+    """For a shared control: AWS's part and the customer's part."""
+
+    def side(self, owner: str) -> Side | None:
+        """The side of this shared control that `owner` holds, or None."""
+        return next((s for s in self.sides if s.owner == owner), None)
 
     def override_for(self, service_id: str | None) -> Override | None:
         """The override for `service_id`, or None when the entry has none for it."""
@@ -76,6 +141,12 @@ class Service:
     category: str
     summary: str
     security_url: str
+    statements: tuple[Statement, ...] = ()
+    """Where this service differs from (or confirms) its category's default, layer by layer."""
+
+    def statement_for(self, layer_id: str) -> Statement | None:
+        """This service's statement about `layer_id`, or None."""
+        return next((s for s in self.statements if s.layer == layer_id), None)
 
 
 @dataclass(frozen=True)
@@ -108,14 +179,21 @@ class KnowledgeBase:
     artifacts: tuple[Artifact, ...]
     tips: tuple[Tip, ...]
     root: str = ""
+    layers: tuple[Layer, ...] = ()
     _by_id: dict[str, Entry] = field(default_factory=dict, repr=False, compare=False)
     _services: dict[str, Service] = field(default_factory=dict, repr=False, compare=False)
     _artifacts: dict[str, Artifact] = field(default_factory=dict, repr=False, compare=False)
+    _layers: dict[str, Layer] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({e.id: e for e in self.entries})
         self._services.update({s.id: s for s in self.services})
         self._artifacts.update({a.id: a for a in self.artifacts})
+        self._layers.update({layer.id: layer for layer in self.layers})
+
+    def layer(self, layer_id: str) -> Layer | None:
+        """The layer with this id, or None."""
+        return self._layers.get(layer_id)
 
     def entry(self, entry_id: str) -> Entry | None:
         """The entry with this id, or None."""

@@ -49,12 +49,10 @@ def owner_label(owner: str) -> str:
 
 
 def service_line(answer: Answer) -> str | None:
-    """How the named service changes the answer, or None when no service was named."""
-    if answer.service is None:
-        return None
-    if answer.override is not None:
-        return f"On {answer.service.name}: {answer.override.note}"
-    return f"On {answer.service.name}: the general answer applies."
+    """Why this owner, when something more specific than the entry decided it: the named service's record, its
+    category's default, or the side of a shared control the question named. None when the entry's own answer
+    stands (nothing to add to it)."""
+    return answer.decision.reason or None
 
 
 def difference_lines(answer: Answer) -> list[str]:

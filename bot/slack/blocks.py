@@ -249,9 +249,8 @@ def clip_escaped(mrkdwn: str, limit: int = 2000) -> str:
 
 def answer_text(answer: Answer) -> str:
     """The notification fallback of an answer: title, owner and the summary (or the service's note), escaped."""
-    if answer.service is not None and answer.override is not None:
-        return escape_mrkdwn(f"{answer.entry.title} on {answer.service.name}: {owner_label(answer.owner)}. "
-                             f"{answer.override.note}")
+    if answer.decision.reason:
+        return escape_mrkdwn(f"{answer.entry.title}: {owner_label(answer.owner)}. {answer.decision.reason}")
     return escape_mrkdwn(f"{answer.entry.title}: {owner_label(answer.owner)}. {answer.entry.summary}")
 
 

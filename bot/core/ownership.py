@@ -1,0 +1,111 @@
+"""Who owns a topic on a service: the one function that decides, and says which rule decided.
+
+The order, most specific first:
+
+1. the named service's record for the entry (an entry's `services:` override);
+2. the named service's statement for the layer in question (`layers:` in the services catalog);
+3. the default of the service's category for that layer, when the layer's default depends on the category
+   (a guest OS is the customer's on EC2 and AWS's on Athena; the data is the customer's everywhere, so a layer
+   like that never overrides what an entry says);
+4. the entry's own owner.
+
+A shared control has an AWS side and a customer side. A question that names one side (by the side's words, or a
+layer that belongs to it) is answered with that side's owner, refined by rules 2 and 3 for the side's layers; a
+question naming both sides or neither gets the control's owner, Shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.core.model import Entry, KnowledgeBase, Layer, Override, Owner, Service, Side, Statement
+
+Rule = Literal["service-entry", "service-layer", "category-default", "side", "entry"]
+
+_CATEGORY_WORDS = {"infrastructure": "an infrastructure service", "managed": "a managed service",
+                   "abstracted": "an abstracted service"}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The owner of one answer, the rule that decided it, and the record behind that rule."""
+
+    owner: Owner
+    rule: Rule
+    reason: str
+    """One line saying why, for the answer and the Why view."""
+    layer: Layer | None = None
+    side: Side | None = None
+    statement: Statement | None = None
+    override: Override | None = None
+
+
+def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
+           asked_layers: Collection[str] = (), named_sides: Collection[str] = ()) -> Decision:
+    """The owner of `entry` for a question naming `service` (or none), the layers `asked_layers` and the shared
+    control's sides `named_sides` ("aws", "customer")."""
+    override = entry.override_for(service.id) if service else None
+    side = _side_asked(entry, asked_layers, named_sides)
+    if override is not None and not (side and override.owner == "shared"):
+        name = service.name if service else ""
+        return Decision(override.owner, "service-entry", f"On {name}: {override.note}", override=override)
+    if side is not None:
+        layers = [lid for lid in side.layers if lid in asked_layers] or list(side.layers)
+        found = _by_layers(kb, service, layers, asked_layers) if service else None
+        if found is not None:
+            return found
+        return Decision(side.owner, "side", f"This is {_party(side.owner)} side of a shared control: {side.text}",
+                        side=side)
+    if service is not None and entry.owner != "shared":
+        layers = [lid for lid in entry.layers if lid in asked_layers] or list(entry.layers[:1])
+        found = _by_layers(kb, service, layers, asked_layers)
+        if found is not None:
+            return found
+    elif service is not None and entry.layers and not entry.sides:
+        found = _by_layers(kb, service, list(entry.layers[:1]), asked_layers, category_defaults=False)
+        if found is not None:
+            return found
+    return Decision(entry.owner, "entry", "")
+
+
+def _side_asked(entry: Entry, asked_layers: Collection[str], named_sides: Collection[str]) -> Side | None:
+    """The one side of a shared control the question names, or None (both, neither, or not a shared control)."""
+    if not entry.sides:
+        return None
+    hits = [s for s in entry.sides if s.owner in named_sides or any(lid in asked_layers for lid in s.layers)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _by_layers(kb: KnowledgeBase, service: Service | None, layer_ids: list[str], asked_layers: Collection[str],
+               *, category_defaults: bool = True) -> Decision | None:
+    """Rules 2 and 3 over `layer_ids`: a decision when they agree on one owner, else None.
+
+    A service's statement about a layer whose owner does not depend on the category (data, identity, encryption)
+    speaks for the entry only when the question names that layer: "who encrypts DynamoDB at rest?" takes
+    DynamoDB's statement on encryption at rest, "who secures the landing zone?" keeps its entry's owner."""
+    if service is None:
+        return None
+    decisions = []
+    for layer_id in layer_ids:
+        statement = service.statement_for(layer_id)
+        layer = kb.layer(layer_id)
+        varies = layer is not None and layer.varies_by_category
+        if statement is not None and (varies or layer_id in asked_layers):
+            decisions.append(_from_statement(kb, service, statement))
+        elif layer is not None and varies and category_defaults:
+            owner = layer.default_for(service.category)
+            reason = f"{service.name} is {_CATEGORY_WORDS[service.category]}. {layer.explanation}"
+            decisions.append(Decision(owner, "category-default", reason, layer=layer))
+    owners = {d.owner for d in decisions}
+    return decisions[0] if len(owners) == 1 else None
+
+
+def _from_statement(kb: KnowledgeBase, service: Service, statement: Statement) -> Decision:
+    return Decision(statement.owner, "service-layer", f"On {service.name}: {statement.note}",
+                    layer=kb.layer(statement.layer), statement=statement)
+
+
+def _party(owner: str) -> str:
+    return "AWS's" if owner == "aws" else "the customer's"

@@ -1,0 +1,47 @@
+"""Find known phrases in a question: the layers it names, the sides of a shared control it names.
+
+Phrases and questions are compared as Snowball stems of every word, filler included ("our staff" is not "AWS
+staff"), and a phrase matches only where its words stand together in the question. Longer phrases are found
+first and each word of the question serves one phrase, so "host OS" is the host layer and not also "OS".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from bot.core.normalize import words
+
+
+class PhraseSpotter:
+    """Labels of the phrases that occur in a text. Build once; `find()` is thread-safe."""
+
+    def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
+        """`phrases`: (phrase, label) pairs; several phrases may share a label."""
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        for phrase, label in phrases:
+            stems = tuple(words(phrase))
+            if stems:
+                self._by_first[stems[0]].append((stems, label))
+        for candidates in self._by_first.values():
+            candidates.sort(key=lambda c: -len(c[0]))
+
+    def find(self, text: str) -> frozenset[str]:
+        """The labels of every phrase found in `text`, longest phrases first, each word used once."""
+        return self.find_in(words(text))
+
+    def find_in(self, stems: list[str]) -> frozenset[str]:
+        """The same for text already reduced to stems (`bot.core.normalize.words`)."""
+        found: list[tuple[int, int, str]] = []
+        for start, stem_ in enumerate(stems):
+            for phrase, label in self._by_first.get(stem_, ()):
+                if tuple(stems[start:start + len(phrase)]) == phrase:
+                    found.append((len(phrase), start, label))
+        used: set[int] = set()
+        labels: set[str] = set()
+        for size, start, label in sorted(found, key=lambda f: (-f[0], f[1])):
+            span = range(start, start + size)
+            if not used.intersection(span):
+                used.update(span)
+                labels.add(label)
+        return frozenset(labels)
