@@ -41,6 +41,7 @@ from bot.core.normalize import (
     words,
 )
 from bot.core.ownership import decide
+from bot.core.retrieval import TextIndex
 from bot.core.spotting import PhraseSpotter
 
 
@@ -80,6 +81,14 @@ class Thresholds:
     """Service names of at most this many words are recognised with typos; longer ones must be exact."""
     max_candidates: int = 5
     """At most this many candidates in an ambiguous result, suggestions or alternatives."""
+    lexical_answer: float = 0.35
+    """When the phrases find no clear topic, the full-text score (`bot.core.retrieval`, 0..1: the share of the
+    question's weight an entry's text explains) at which its best entry is answered instead."""
+    lexical_words: int = 2
+    """... and uses at least this many of the question's words: one shared word is no evidence of a topic."""
+    lexical_margin: float = 0.05
+    """... provided it leads the next entry's full-text score by this much; among "Did you mean" candidates, the
+    lead that picks one of them."""
 
 
 THRESHOLDS = Thresholds()
@@ -187,6 +196,8 @@ class Matcher:
             for override in entry.overrides:
                 overridden[override.service].add(index)
         self._overridden = {service_id: frozenset(ids) for service_id, ids in overridden.items()}
+        self._text = TextIndex(kb)
+        self._entry_index = {e.id: i for i, e in enumerate(kb.entries)}
         self._layer_spotter = PhraseSpotter((w, layer.id) for layer in kb.layers for w in layer.words)
         self._side_spotters = {e.id: PhraseSpotter((w, s.owner) for s in e.sides for w in s.words)
                                for e in kb.entries if e.sides}
@@ -366,6 +377,43 @@ class Matcher:
             entry = self._service_entries[service.id]
             return self._answer(question, entry, service, 1.0, tuple(ranked[: t.max_candidates]))
 
+        result = self._decide(question, ranked, suggestions, service, terms, service_words)
+        if isinstance(result, Ambiguous) or (isinstance(result, NoMatch) and result.reason == "off-topic"):
+            # Full text may only overturn a refusal for a question that asks who owns something or names a layer
+            # of the stack: "which instance type is best?" shares words with entries but asks nothing of them.
+            asks = bool(_OWNERSHIP.search(folded)) or bool(self._layer_spotter.find(question))
+            if isinstance(result, Ambiguous) or asks:
+                return self._second_opinion(question, result, service, [s for _, s in terms]) or result
+        return result
+
+    def _second_opinion(self, question: str, result: Ambiguous | NoMatch, service: Service | None,
+                        stems: list[str]) -> Answer | None:
+        """The full-text index's answer where the phrases found no clear topic: among "Did you mean" candidates,
+        the one whose whole text explains the question clearly best; after a refusal, an entry whose text
+        explains most of the question, well ahead of the next."""
+        t = self.thresholds
+        scores = self._text.scores(stems)
+        if isinstance(result, Ambiguous):
+            picked = sorted(((scores.get(self._entry_index[c.entry.id], 0.0), c) for c in result.candidates
+                             if c.entry.id in self._entry_index), key=lambda pair: -pair[0])
+            if picked and (len(picked) == 1 or picked[0][0] - picked[1][0] >= t.lexical_margin):
+                best = picked[0][1]
+                return self._answer(question, best.entry, service, best.score,
+                                    tuple(c for c in result.candidates if c is not best))
+            return None
+        ranked = heapq.nlargest(2, scores.items(), key=lambda item: item[1])
+        if not ranked:
+            return None
+        (index, score), runner_up = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0.0)
+        enough_words = self._text.shared_words(index, stems) >= t.lexical_words
+        if score >= t.lexical_answer and score - runner_up >= t.lexical_margin and enough_words:
+            return self._answer(question, self._entries[index], service, score, result.suggestions)
+        return None
+
+    def _decide(self, question: str, ranked: list[Candidate], suggestions: tuple[Candidate, ...],
+                service: Service | None, terms: list[tuple[str, str]], service_words: frozenset[str]) -> Result:
+        """The phrases' verdict: an answer, "Did you mean", or a refusal, by the thresholds."""
+        t = self.thresholds
         asked = [(w, s) for w, s in terms if s not in service_words]
         short_and_known = len(asked) <= t.vague_words and all(self._similar(w, s) for w, s in asked)
         if ranked and ranked[0].score < t.clarify and short_and_known and ranked[0].score >= t.suggest:

@@ -58,7 +58,11 @@ def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
             return found
         return Decision(side.owner, "side", f"This is {_party(side.owner)} side of a shared control: {side.text}",
                         side=side)
-    if service is not None and entry.owner != "shared":
+    if service is not None and entry.sides:
+        found = _both_sides(kb, entry, service, asked_layers)
+        if found is not None:
+            return found
+    elif service is not None and entry.owner != "shared":
         layers = [lid for lid in entry.layers if lid in asked_layers] or list(entry.layers[:1])
         found = _by_layers(kb, service, layers, asked_layers)
         if found is not None:
@@ -76,6 +80,17 @@ def _side_asked(entry: Entry, asked_layers: Collection[str], named_sides: Collec
         return None
     hits = [s for s in entry.sides if s.owner in named_sides or any(lid in asked_layers for lid in s.layers)]
     return hits[0] if len(hits) == 1 else None
+
+
+def _both_sides(kb: KnowledgeBase, entry: Entry, service: Service, asked_layers: Collection[str]) -> Decision | None:
+    """A shared control on a service where both sides fall to one party: on Amazon MQ the customer's side of
+    patching (the guest OS) is AWS's too, so AWS patches everything there is."""
+    decisions = [_by_layers(kb, service, list(side.layers), asked_layers) for side in entry.sides]
+    owners = {d.owner if d else side.owner for d, side in zip(decisions, entry.sides, strict=True)}
+    if len(owners) != 1 or len(entry.sides) < 2:
+        return None
+    decided = next(d for d in decisions if d is not None) if any(decisions) else None
+    return decided
 
 
 def _by_layers(kb: KnowledgeBase, service: Service | None, layer_ids: list[str], asked_layers: Collection[str],

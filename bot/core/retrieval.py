@@ -1,0 +1,96 @@
+"""Lexical retrieval over all of an entry's text (BM25F-style), the matcher's second signal.
+
+The phrase scorer (`bot.core.matcher`) rewards questions worded like an entry's title or aliases. People who never
+saw those phrases ask in the words of the explanation, the customer's duties or a service's note instead ("who
+keeps track of which key encrypted which object version?"). This index scores every entry over all of its text,
+each field weighted by how strongly it names the topic, and reports a score normalized to 0..1: the share of the
+question's weight that the entry explains, so a question full of words the knowledge base never uses scores low.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from bot.core.model import Entry, KnowledgeBase
+from bot.core.normalize import content_words
+
+
+@dataclass(frozen=True)
+class FieldWeights:
+    """How much one occurrence of a word counts, by the field it appears in."""
+
+    title: float = 3.0
+    aliases: float = 2.0
+    keywords: float = 1.5
+    summary: float = 1.0
+    explanation: float = 0.7
+    duties: float = 0.5
+    """customer_actions and aws_features"""
+    notes: float = 0.5
+    """service overrides' notes and the sides of a shared control"""
+    layer_words: float = 0.3
+    """the words of the entry's layers"""
+
+
+K1 = 1.2
+B = 0.75
+
+
+class TextIndex:
+    """BM25F over every entry's text. Build once; `scores()` is thread-safe."""
+
+    def __init__(self, kb: KnowledgeBase, weights: FieldWeights = FieldWeights()) -> None:
+        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._vocabulary: list[frozenset[str]] = []
+        lengths: list[float] = []
+        for index, entry in enumerate(kb.entries):
+            counts: Counter[str] = Counter()
+            for text, weight in _fields(entry, kb, weights):
+                for word in content_words(text):
+                    counts[word] += weight
+            lengths.append(sum(counts.values()))
+            self._vocabulary.append(frozenset(counts))
+            for word, tf in counts.items():
+                self._postings[word].append((index, tf))
+        self._size = max(len(kb.entries), 1)
+        average = sum(lengths) / self._size if lengths else 1.0
+        self._norm = [K1 * (1 - B + B * length / average) for length in lengths]
+        self._idf = {w: math.log(1 + (self._size - len(p) + 0.5) / (len(p) + 0.5)) for w, p in self._postings.items()}
+        self._unknown_idf = math.log(1 + (self._size + 0.5) / 0.5)
+
+    def knows(self, word: str) -> bool:
+        """Whether any entry's text uses this stem."""
+        return word in self._postings
+
+    def shared_words(self, index: int, stems: list[str]) -> int:
+        """How many distinct question stems entry `index`'s text uses."""
+        return len(self._vocabulary[index].intersection(stems))
+
+    def scores(self, stems: list[str]) -> dict[int, float]:
+        """Entry index -> score 0..1 for the question's content stems: the BM25 score over the best score the
+        question's words could reach together (unknown words count against every entry). Numbers are left out:
+        "2" is no evidence of SOC 2."""
+        unique = [s for s in dict.fromkeys(stems) if not s.isdigit()]
+        ideal = sum(self._idf.get(w, self._unknown_idf) * (K1 + 1) for w in unique)
+        if not ideal:
+            return {}
+        totals: dict[int, float] = defaultdict(float)
+        for word in unique:
+            idf = self._idf.get(word)
+            if idf is None:
+                continue
+            for index, tf in self._postings[word]:
+                totals[index] += idf * tf * (K1 + 1) / (tf + self._norm[index])
+        return {index: total / ideal for index, total in totals.items()}
+
+
+def _fields(entry: Entry, kb: KnowledgeBase, w: FieldWeights) -> list[tuple[str, float]]:
+    fields = [(entry.title, w.title), (entry.summary, w.summary), (entry.explanation, w.explanation)]
+    fields += [(a, w.aliases) for a in entry.aliases] + [(k, w.keywords) for k in entry.keywords]
+    fields += [(d, w.duties) for d in (*entry.customer_actions, *entry.aws_features)]
+    fields += [(o.note, w.notes) for o in entry.overrides]
+    fields += [(text, w.notes) for side in entry.sides for text in (side.text, *side.words)]
+    fields += [(word, w.layer_words) for lid in entry.layers if (layer := kb.layer(lid)) for word in layer.words]
+    return fields
