@@ -381,10 +381,26 @@ class Matcher:
         if isinstance(result, Ambiguous) or (isinstance(result, NoMatch) and result.reason == "off-topic"):
             # Full text may only overturn a refusal for a question that asks who owns something or names a layer
             # of the stack: "which instance type is best?" shares words with entries but asks nothing of them.
-            asks = bool(_OWNERSHIP.search(folded)) or bool(self._layer_spotter.find(question))
+            layers = self._layer_spotter.find(question)
+            asks = bool(_OWNERSHIP.search(folded)) or bool(layers)
             if isinstance(result, Ambiguous) or asks:
-                return self._second_opinion(question, result, service, [s for _, s in terms]) or result
+                result = self._second_opinion(question, result, service, [s for _, s in terms]) or result
+            # A layer alone answers only a question that asks who owns it: "reset my password" names identity too.
+            if not isinstance(result, Answer) and layers and _OWNERSHIP.search(folded):
+                return self._layer_answer(question, layers[0], service, result) or result
         return result
+
+    def _layer_answer(self, question: str, layer_id: str, service: Service | None,
+                      result: Ambiguous | NoMatch) -> Answer | None:
+        """No entry fits, but the question names a layer of the stack ("the storage hardware under S3"): the
+        layer's own entry answers, and the ownership model decides for the service."""
+        layer = self.kb.layer(layer_id)
+        entry = self.kb.entry(layer.entry) if layer and layer.entry else None
+        if entry is None:
+            return None
+        others = result.candidates if isinstance(result, Ambiguous) else result.suggestions
+        return self._answer(question, entry, service, self.thresholds.clarify,
+                            tuple(c for c in others if c.entry is not entry))
 
     def _second_opinion(self, question: str, result: Ambiguous | NoMatch, service: Service | None,
                         stems: list[str]) -> Answer | None:

@@ -67,8 +67,10 @@ def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
         found = _by_layers(kb, service, layers, asked_layers)
         if found is not None:
             return found
-    elif service is not None and entry.layers and not entry.sides:
-        found = _by_layers(kb, service, list(entry.layers[:1]), asked_layers, category_defaults=False)
+    elif service is not None and (asked := [lid for lid in entry.layers if lid in asked_layers]):
+        # A shared topic without sides speaks for both parties; a service's statement replaces that only for the
+        # layer the question names.
+        found = _by_layers(kb, service, asked, asked_layers, category_defaults=False)
         if found is not None:
             return found
     return Decision(entry.owner, "entry", "")

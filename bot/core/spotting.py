@@ -26,11 +26,12 @@ class PhraseSpotter:
         for candidates in self._by_first.values():
             candidates.sort(key=lambda c: -len(c[0]))
 
-    def find(self, text: str) -> frozenset[str]:
-        """The labels of every phrase found in `text`, longest phrases first, each word used once."""
+    def find(self, text: str) -> tuple[str, ...]:
+        """The labels of every phrase found in `text`, in the order they occur; longer phrases are found first
+        and each word serves one phrase."""
         return self.find_in(words(text))
 
-    def find_in(self, stems: list[str]) -> frozenset[str]:
+    def find_in(self, stems: list[str]) -> tuple[str, ...]:
         """The same for text already reduced to stems (`bot.core.normalize.words`)."""
         found: list[tuple[int, int, str]] = []
         for start, stem_ in enumerate(stems):
@@ -38,10 +39,10 @@ class PhraseSpotter:
                 if tuple(stems[start:start + len(phrase)]) == phrase:
                     found.append((len(phrase), start, label))
         used: set[int] = set()
-        labels: set[str] = set()
+        kept: list[tuple[int, str]] = []
         for size, start, label in sorted(found, key=lambda f: (-f[0], f[1])):
             span = range(start, start + size)
             if not used.intersection(span):
                 used.update(span)
-                labels.add(label)
-        return frozenset(labels)
+                kept.append((start, label))
+        return tuple(dict.fromkeys(label for _, label in sorted(kept)))
