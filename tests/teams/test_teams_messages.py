@@ -10,7 +10,7 @@ from pathlib import Path
 from teams_harness import BOT_ID, Connector, activity, card_actions, card_of, card_texts, post
 
 from bot.core import Ambiguous, Answer, KnowledgeBase, Matcher, NoMatch
-from bot.core.presentation import AMBIGUOUS_PROMPT, EXAMPLES, owner_label
+from bot.core.presentation import AMBIGUOUS_PROMPT, EXAMPLES, owner_label, service_line
 from bot.core.tips import tip_of_the_day
 from bot.store.store import Store
 from bot.teams.cards import escape_markdown
@@ -34,7 +34,8 @@ def test_direct_message_gets_answer_card_with_owner_and_links(teams_server: str,
     texts = card_texts(card)
     assert texts[0] == expected.entry.title
     assert any(owner_label(expected.owner).split(":")[0] in t for t in texts)
-    assert any(t.startswith("On Amazon EC2") for t in texts)
+    line = service_line(expected)
+    assert line is not None and "Amazon EC2" in line and escape_markdown(line) in texts
     joined = "\n".join(texts)
     for link in expected.links:
         assert f"]({link.url})" in joined
