@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from bot.core.language import LanguageError, parse_language
 from bot.core.model import (
     ARTIFACT_ACCESS,
     CONTROL_TYPES,
@@ -35,6 +36,10 @@ from bot.core.model import (
     Tip,
 )
 from bot.core.normalize import alias_key, distinctive_words
+from bot.core.paths import default_knowledge_dir, shipped_knowledge_dir
+
+__all__ = ["KnowledgeError", "Problem", "coverage_gaps", "default_knowledge_dir", "load_knowledge",
+           "shipped_knowledge_dir"]
 from bot.core.yaml_lines import LineDict, LineList, load_with_lines
 
 AWS_DOMAINS = ("aws.amazon.com", "awsstatic.com", "repost.aws")
@@ -60,16 +65,6 @@ class KnowledgeError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
-
-
-def default_knowledge_dir() -> Path:
-    """`SRM_KNOWLEDGE_DIR`, else the base shipped inside the package, else the checkout's `knowledge/`."""
-    configured = os.environ.get("SRM_KNOWLEDGE_DIR")
-    if configured:
-        return Path(configured)
-    package_dir = Path(__file__).resolve().parent.parent
-    shipped = package_dir / "_knowledge"
-    return shipped if shipped.is_dir() else package_dir.parent / "knowledge"
 
 
 # --- field checks: each returns an error message or None -------------------------------------------------------
@@ -419,14 +414,23 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
 
     if not tips and not any(p.file.startswith("tips") for p in v.problems):
         v.report(root / "tips.yaml", 0, "no tips: at least one is needed (App Home and `/srm tip` show one a day)")
+    if (root / "language.yaml").exists():
+        try:
+            parse_language(root / "language.yaml")
+        except LanguageError as exc:
+            for line, message in exc.problems:
+                v.report(root / "language.yaml", line, message)
     _check_references(v, root, entries, tips, located)
     _check_layers(v, root, layer_records, entries, service_records, located)
     _check_aliases(v, entries, services, located["service"])
+    from bot.core.checks import read_checks  # here, not at the top: checks.py builds on this module's validator
+
+    checks = read_checks(v, root, located)
     if v.problems:
         raise KnowledgeError(v.problems)
     return KnowledgeBase(
         entries=tuple(e for e, _, _ in entries), services=tuple(services), artifacts=tuple(artifacts),
-        tips=tuple(t for t, _, _ in tips), root=str(root), layers=tuple(layers),
+        tips=tuple(t for t, _, _ in tips), root=str(root), layers=tuple(layers), checks=checks,
     )
 
 

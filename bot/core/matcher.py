@@ -19,7 +19,6 @@ from __future__ import annotations
 import heapq
 import math
 import os
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +26,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
+from bot.core.english import english_words
+from bot.core.language import language
 from bot.core.model import Entry, KnowledgeBase, Link, Service
 from bot.core.normalize import (
     FILLER_WORDS,
@@ -109,20 +110,16 @@ def answer_cache_size() -> int:
                          f"not {configured!r}")
     return int(configured)
 
-_PRICING = re.compile(r"\b(price|prices|pricing|cost|costs|cheap|cheaper|cheapest|expensive|billing|bill|billed|"
-                      r"invoice|free tier|how much)\b")
-_HOW_TO = re.compile(r"^(?:how (?:do|can|should|would|to) (?:i |we |you )?)?(?:create|launch|make|build|deploy|"
-                     r"set ?up|install|delete|remove|resize|start|stop|connect|list|rename|migrate|move|copy|"
-                     r"download|upload|run)\b")
-# Words and verbs that, next to a service name and nothing else, still ask about the whole service ("security in
-# S3", "who configures EKS?").
-_SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, "configure", "manage", "operate", "run", "use",
-                                                 "maintain", "own", "set", "setup", "shared", "model"))
-# "minimum" is left out on purpose: "minimum TLS version" is a security setting, not a quota.
-_LIMITS = re.compile(r"\b(maximum|max|limit|limits|quota|quotas|how many)\b")
-_STATUS = re.compile(r"\b(down|outage|outages|offline|unreachable|not working|is it working)\b")
-_DEFINITION = re.compile(r"^(?:what (?:is|are)|whats|define|definition of)\b")
-_OWNERSHIP = re.compile(r"\b(responsib\w*|who|whose|owns?|owner|aws or|or aws|shared|our job|my job)\b")
+_LANGUAGE = language()
+# The kinds of question that get no answer, and the cue of a question that asks who owns something
+# (knowledge/language.yaml `cues`).
+_PRICING = _LANGUAGE.cue("pricing")
+_HOW_TO = _LANGUAGE.how_to
+_LIMITS = _LANGUAGE.cue("limits")
+_STATUS = _LANGUAGE.cue("status")
+_DEFINITION = _LANGUAGE.definition
+_OWNERSHIP = _LANGUAGE.cue("ownership")
+_SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, *_LANGUAGE.service_generic))
 
 
 @dataclass(frozen=True)
@@ -188,6 +185,8 @@ class Matcher:
                 self._service_exact.setdefault(_joined(alias), service)
         self._service_fuzzy = [a for a in self._service_exact if len(a) >= 5]
         self._service_max_words = max((len(fold(a).split()) for s in kb.services for a in s.aliases), default=1)
+        self._real_words = _LANGUAGE.known_words | {w for s in kb.services for a in (s.name, *s.aliases)
+                                                    for w in fold(a).split()}
         self._similar = lru_cache(maxsize=8192)(self._similar_uncached)
         self._fuzzy_service = lru_cache(maxsize=8192)(self._fuzzy_service_uncached)
         self._service_entries = {s.id: _service_entry(s, kb) for s in kb.services}
@@ -210,8 +209,8 @@ class Matcher:
         """Index stems that the question word (as typed, and its stem) stands for, with a similarity 0..1."""
         if token in self._postings:
             return ((token, 1.0),)
-        if len(word) < 4:
-            return ()
+        if len(word) < 4 or word in self._real_words or word in english_words():
+            return ()  # only a word outside English and the trade's vocabulary is a typo ("watches" is a word)
         if len(word) == 4:  # one slip in a four-letter word ("leat"): stricter, and only against similar lengths
             choices, cutoff = self._short_words, self.thresholds.short_typo_similarity
         else:

@@ -4,7 +4,7 @@ The same functions normalize knowledge-base phrases at load and questions at ask
 Steps: unescape chat markup once (Slack's `&amp;`, `<@U123>`, `<#C1|name>`, `<url|label>`), fold case and unicode,
 join a few phrases whose small words carry the meaning ("of the cloud" / "in the cloud"), split into words, drop
 filler words ("who is responsible for", "hey bot"), and reduce words to their Snowball stem
-(securing, secure, security -> secur).
+(securing, secure, security -> secur). The word lists live in knowledge/language.yaml (`bot.core.language`).
 """
 
 from __future__ import annotations
@@ -16,46 +16,25 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from bot.core.language import language
+
 MAX_QUESTION_CHARS = 500
 """Only the first 500 characters of a question are matched; a longer message is a paste, not a question."""
 
 _SLACK_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 _WORD = re.compile(r"[a-z0-9]+")
 
-# Phrases whose little words decide the meaning; joined into one token before filler words are dropped.
-_JOINED_PHRASES = (
-    (re.compile(r"\bof (?:vs|versus|or|and) in (?:the )?cloud\b"), " ofcloud incloud "),
-    (re.compile(r"\bof (?:the )?cloud\b"), " ofcloud "),
-    (re.compile(r"\bin (?:the )?cloud\b"), " incloud "),
-    (re.compile(r"\bdynamo db\b"), " dynamodb "),
-    (re.compile(r"\bdata cent(?:er|re)(s?)\b"), r" datacenter\1 "),
-    # Switching something on is one idea however it is phrased ("turn on", "switch on", "activate", "enable").
-    (re.compile(r"\b(?:turn|turns|turned|turning|switch|switches|switched|switching) on\b"), " enable "),
-    (re.compile(r"\bactivat(?:e|es|ed|ing|ion)\b"), " enable "),
-)
+_LANGUAGE = language()
 
-FILLER_WORDS = frozenset(
-    """
-    a an the of on in at to for from by with about into onto via vs versus per
-    is are was were be been being am do does did doing has have had having get gets got
-    i we you me us our ours my your yours it its this that these those there here they them their
-    ourselves yourself yourselves themselves myself itself mine theirs
-    who whose whom what which when where why how whats hows wheres
-    can could should would will shall may might must need needs ought
-    or and but if then than so as also too just really actually any some all each every
-    please tell explain know let lets say says thanks thank thx ty cheers ok okay
-    aws awss amazon amazons
-    hey hi hello yo hiya bot question questions wondering anyone someone somebody anybody nobody everyone
-    responsible responsibility responsibilities responsibile resposible accountable
-    job task duty duties care take takes handle handles handled handling charge
-    turn turns turning switch switches
-    s t d ll re ve m isn aren doesn don didn wasn
-    """.split()  # noqa: SIM905 - a word list reads best as text
-)
+FILLER_WORDS = _LANGUAGE.filler
+"""Words dropped before matching (knowledge/language.yaml `filler`)."""
 
-
-GENERIC_WORDS = frozenset(("security", "secure", "securing", "secured", "protect", "protection", "safe", "safety"))
+GENERIC_WORDS = frozenset(_LANGUAGE.generic)
 """Words too general to identify a topic alone: a phrase needs at least one other content word."""
+
+# One pass replaces every joined phrase, the longest first (the alternation lists them longest first).
+_JOINED = re.compile(r"\b(?:" + "|".join(re.escape(p) for p, _ in _LANGUAGE.joined) + r")\b")
+_JOINED_TOKEN = dict(_LANGUAGE.joined)
 
 
 def unescape_chat(text: str) -> str:
@@ -96,9 +75,7 @@ def fold(text: str) -> str:
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     folded = folded.replace("'", "").replace("\u2019", "")
     folded = " ".join(_WORD.findall(folded))
-    for pattern, joined in _JOINED_PHRASES:
-        folded = pattern.sub(joined, folded)
-    return folded
+    return _JOINED.sub(lambda match: _JOINED_TOKEN[match.group(0)], folded)
 
 
 def words(text: str) -> list[str]:

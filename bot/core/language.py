@@ -1,0 +1,145 @@
+"""The language data the matcher reads questions with (`knowledge/language.yaml`), loaded and validated.
+
+What a maintainer tunes lives in that file, not in Python: filler words, generic words, phrases joined into one
+token, the cue words that say what kind of question it is, and the words of the trade that are never typos. It is
+read once per process from the knowledge directory in use (`SRM_KNOWLEDGE_DIR`, else the shipped base); a base
+without its own file uses the shipped one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.core.paths import default_knowledge_dir, shipped_knowledge_dir
+from bot.core.yaml_lines import LineDict, LineList, load_with_lines
+
+CUE_KINDS = ("ownership", "pricing", "limits", "status", "definition_openings", "how_to_openings", "how_to_verbs")
+
+
+@dataclass(frozen=True)
+class Language:
+    """The validated contents of a language file."""
+
+    filler: frozenset[str]
+    generic: tuple[str, ...]
+    service_generic: tuple[str, ...]
+    joined: tuple[tuple[str, str], ...]
+    """(phrase, token) pairs, longest phrase first."""
+    cues: dict[str, tuple[str, ...]]
+    known_words: frozenset[str]
+
+    def cue(self, kind: str) -> re.Pattern[str]:
+        """A pattern finding any cue of `kind` as whole words anywhere in folded text."""
+        return _any_of(self.cues[kind])
+
+    @property
+    def definition(self) -> re.Pattern[str]:
+        """A question that opens by asking what something is."""
+        return re.compile(rf"^(?:{_alternatives(self.cues['definition_openings'])})\b")
+
+    @property
+    def how_to(self) -> re.Pattern[str]:
+        """A question that opens with a task verb, after an optional "how do I"."""
+        openings = _alternatives(self.cues["how_to_openings"])
+        return re.compile(rf"^(?:(?:{openings}) )?(?:{_alternatives(self.cues['how_to_verbs'])})\b")
+
+
+class LanguageError(ValueError):
+    """The language file is invalid; `problems` holds (line, message) pairs."""
+
+    def __init__(self, file: Path, problems: list[tuple[int, str]]) -> None:
+        self.file = file
+        self.problems = problems
+        super().__init__("\n".join(f"{file}:{line}: {message}" for line, message in problems))
+
+
+def _alternatives(phrases: tuple[str, ...]) -> str:
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{_alternatives(phrases)})\b")
+
+
+def _words(value: Any) -> list[str] | None:
+    """A list of phrases, or text of words separated by spaces; None when it is neither."""
+    if isinstance(value, str):
+        return value.split()
+    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+        return [" ".join(v.casefold().split()) for v in value]
+    return None
+
+
+def parse_language(file: Path) -> Language:
+    """Read and check a language file; raises LanguageError naming the line of every problem."""
+    problems: list[tuple[int, str]] = []
+    try:
+        data, duplicates = load_with_lines(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise LanguageError(file, [(mark.line + 1 if mark else 1, f"YAML syntax error: {exc}")]) from None
+    problems += duplicates
+    if not isinstance(data, LineDict):
+        raise LanguageError(file, [(1, "must be a mapping of filler, generic, service_generic, joined, cues, "
+                                       "known_words")])
+    known = ("filler", "generic", "service_generic", "joined", "cues", "known_words")
+    for key in data:
+        if key not in known:
+            problems.append((data.line_of(key), f"unknown field '{key}' (known fields: {', '.join(known)})"))
+    lists: dict[str, list[str]] = {}
+    for key in ("filler", "generic", "service_generic", "known_words"):
+        found = _words(data.get(key))
+        if found is None:
+            problems.append((data.line_of(key), f"field '{key}' must be a list of words"))
+        lists[key] = found or []
+    joined: list[tuple[str, str]] = []
+    items = data.get("joined")
+    if not isinstance(items, LineList):
+        problems.append((data.line_of("joined"), "field 'joined' must be a list of {token, phrases}"))
+        items = LineList()
+    for line, item in zip(items.item_lines, items, strict=True):
+        phrases = _words(item.get("phrases")) if isinstance(item, dict) else None
+        token = item.get("token") if isinstance(item, dict) else None
+        if not isinstance(token, str) or not token.strip() or not phrases:
+            problems.append((line, "each item of field 'joined' needs 'token' (text) and 'phrases' (a list)"))
+            continue
+        joined += [(p, " ".join(token.split())) for p in phrases]
+    cues: dict[str, tuple[str, ...]] = {}
+    raw_cues = data.get("cues")
+    if not isinstance(raw_cues, LineDict):
+        problems.append((data.line_of("cues"), f"field 'cues' must be a mapping with {', '.join(CUE_KINDS)}"))
+        raw_cues = LineDict()
+    for kind in CUE_KINDS:
+        found = _words(raw_cues.get(kind)) if kind in raw_cues else None
+        if not found:
+            problems.append((raw_cues.line_of(kind), f"field 'cues' needs '{kind}', a non-empty list of phrases"))
+        cues[kind] = tuple(found or ())
+    for kind in raw_cues:
+        if kind not in CUE_KINDS:
+            problems.append((raw_cues.line_of(kind), f"unknown cue kind '{kind}' (known: {', '.join(CUE_KINDS)})"))
+    if problems:
+        raise LanguageError(file, sorted(problems))
+    return Language(
+        filler=frozenset(w.casefold() for w in lists["filler"]), generic=tuple(lists["generic"]),
+        service_generic=tuple(lists["service_generic"]),
+        joined=tuple(sorted(joined, key=lambda pair: -len(pair[0]))), cues=cues,
+        known_words=frozenset(w.casefold() for w in lists["known_words"]),
+    )
+
+
+def language_file(knowledge_dir: Path) -> Path:
+    """The language file a knowledge directory uses: its own, else the shipped base's."""
+    own = knowledge_dir / "language.yaml"
+    return own if own.exists() else shipped_knowledge_dir() / "language.yaml"
+
+
+@cache
+def language() -> Language:
+    """The language of the knowledge base in use, read once per process."""
+    return parse_language(language_file(default_knowledge_dir()))

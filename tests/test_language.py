@@ -1,0 +1,55 @@
+"""The language data (knowledge/language.yaml) is validated with file:line problems, and drives the matcher."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.core import KnowledgeError, Matcher, NoMatch, load_knowledge
+from bot.core.language import LanguageError, parse_language
+from bot.core.paths import shipped_knowledge_dir
+
+SHIPPED = shipped_knowledge_dir() / "language.yaml"
+
+
+def test_the_shipped_language_file_is_valid() -> None:
+    language = parse_language(SHIPPED)
+    assert "who" in language.filler and "kubernetes" in language.known_words
+    assert language.how_to.search("how do i create a bucket") and not language.how_to.search("who creates it")
+
+
+def test_a_missing_cue_kind_is_named_with_its_line(tmp_path: Path) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    broken = tmp_path / "language.yaml"
+    broken.write_text(text.replace("  limits: [", "  limitz: ["), encoding="utf-8")
+    with pytest.raises(LanguageError) as info:
+        parse_language(broken)
+    line = next(n for n, t in enumerate(text.splitlines(), start=1) if t.startswith("  limits: ["))
+    messages = [f"{n}: {m}" for n, m in info.value.problems]
+    assert f"{line}: unknown cue kind 'limitz' (known: ownership, pricing, limits, status, definition_openings, " \
+           "how_to_openings, how_to_verbs)" in messages
+
+
+def test_a_broken_language_file_makes_the_base_invalid(tmp_path: Path) -> None:
+    root = tmp_path / "kb"
+    shutil.copytree(shipped_knowledge_dir(), root)
+    (root / "language.yaml").write_text("filler: [a, b]\njoined: 3\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(root)
+    assert any(p.file == "language.yaml" and "field 'joined' must be a list" in p.message
+               for p in info.value.problems)
+
+
+def test_a_real_english_word_is_never_read_as_a_typo(matcher: Matcher) -> None:
+    # "watches" is one slip from "patches"; read as a typo it used to answer guest OS patching with confidence.
+    assert isinstance(matcher.match("who watches the watchmen"), NoMatch)
+    # A word outside English and the knowledge base is still a typo.
+    assert matcher.match("who patchs the guest os on ec2").entry.id == "guest-os-patching"
+
+
+def test_words_of_the_trade_are_not_typos(matcher: Matcher) -> None:
+    # "postgres" is not in the English list, but it is a known word: never "posture".
+    result = matcher.match("postgres")
+    assert isinstance(result, NoMatch) or all("posture" not in c.entry.id for c in result.candidates)
