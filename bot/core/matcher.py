@@ -249,7 +249,9 @@ class Matcher:
                 service = self._service_exact.get(gram) or self._service_exact.get(gram.rstrip("s"))
                 fuzzy = size <= self.thresholds.fuzzy_service_words and len(gram) >= 5
                 edges_filler = raw[start] in FILLER_WORDS or raw[start + size - 1] in FILLER_WORDS
-                if service is None and fuzzy and not edges_filler:
+                # Typos only: words that are all real ("security" is not "security ir") never name a service fuzzily.
+                typo = not all(w in self._real_words or w in english_words() for w in raw[start:start + size])
+                if service is None and fuzzy and not edges_filler and typo:
                     service = self._fuzzy_service(gram)
                 if service is not None:
                     used.update(span)
@@ -384,22 +386,33 @@ class Matcher:
             asks = bool(_OWNERSHIP.search(folded)) or bool(layers)
             if isinstance(result, Ambiguous) or asks:
                 result = self._second_opinion(question, result, service, [s for _, s in terms]) or result
-            # A layer alone answers only a question that asks who owns it: "reset my password" names identity too.
-            if not isinstance(result, Answer) and layers and _OWNERSHIP.search(folded):
+            # The layer a question names outranks a weak guess at a topic outside it ("who maintains the OS on
+            # Aurora?" is about the guest OS layer, whatever else its words touch). A layer alone answers only a
+            # question that asks who owns it, or that is mostly the layer's own words ("compliance as a whole"):
+            # "reset my laptop password" names identity too.
+            weak = not isinstance(result, Answer) or (
+                result.confidence < t.answer and not set(result.entry.layers) & set(layers))
+            if weak and layers and (_OWNERSHIP.search(folded) or self._mostly_layer_words(question)):
                 return self._layer_answer(question, layers[0], service, result) or result
         return result
 
+    def _mostly_layer_words(self, question: str) -> bool:
+        """Whether the layer phrases a question names make up at least half of its distinctive words."""
+        distinctive = distinctive_words(question)
+        covered = self._layer_spotter.words_used(words(question))
+        return bool(distinctive) and 2 * len(set(distinctive) & covered) >= len(set(distinctive))
+
     def _layer_answer(self, question: str, layer_id: str, service: Service | None,
-                      result: Ambiguous | NoMatch) -> Answer | None:
+                      result: Result) -> Answer | None:
         """No entry fits, but the question names a layer of the stack ("the storage hardware under S3"): the
         layer's own entry answers, and the ownership model decides for the service."""
         layer = self.kb.layer(layer_id)
         entry = self.kb.entry(layer.entry) if layer and layer.entry else None
         if entry is None:
             return None
-        others = result.candidates if isinstance(result, Ambiguous) else result.suggestions
+        others = {Ambiguous: "candidates", NoMatch: "suggestions", Answer: "alternatives"}[type(result)]
         return self._answer(question, entry, service, self.thresholds.clarify,
-                            tuple(c for c in others if c.entry is not entry))
+                            tuple(c for c in getattr(result, others) if c.entry is not entry))
 
     def _second_opinion(self, question: str, result: Ambiguous | NoMatch, service: Service | None,
                         stems: list[str]) -> Answer | None:

@@ -33,16 +33,24 @@ class PhraseSpotter:
 
     def find_in(self, stems: list[str]) -> tuple[str, ...]:
         """The same for text already reduced to stems (`bot.core.normalize.words`)."""
+        return tuple(dict.fromkeys(label for _, _, label in self._spans(stems)))
+
+    def words_used(self, stems: list[str]) -> frozenset[str]:
+        """The stems that the phrases found in `stems` are made of."""
+        return frozenset(stems[i] for start, size, _ in self._spans(stems) for i in range(start, start + size))
+
+    def _spans(self, stems: list[str]) -> list[tuple[int, int, str]]:
+        """(start, size, label) of every phrase kept, in the order they occur."""
         found: list[tuple[int, int, str]] = []
         for start, stem_ in enumerate(stems):
             for phrase, label in self._by_first.get(stem_, ()):
                 if tuple(stems[start:start + len(phrase)]) == phrase:
                     found.append((len(phrase), start, label))
         used: set[int] = set()
-        kept: list[tuple[int, str]] = []
+        kept: list[tuple[int, int, str]] = []
         for size, start, label in sorted(found, key=lambda f: (-f[0], f[1])):
             span = range(start, start + size)
             if not used.intersection(span):
                 used.update(span)
-                kept.append((start, label))
-        return tuple(dict.fromkeys(label for _, label in sorted(kept)))
+                kept.append((start, size, label))
+        return sorted(kept)
