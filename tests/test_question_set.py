@@ -18,6 +18,10 @@ QUESTIONS = Path(__file__).parent / "questions"
 FLOORS = {
     "core.yaml": 0.98, "kb-a.yaml": 0.99, "kb-b.yaml": 0.99, "kb-c.yaml": 1.0,
     "holdout.yaml": 0.88, "holdout-2.yaml": 0.83, "blind-3.jsonl": 0.67,
+    # Service sets, written from each service's AWS security pages before its statements were written (issue 14);
+    # their floors are their first runs too.
+    "services-existing.jsonl": 0.72, "services-network-security-management.jsonl": 0.54,
+    "services-analytics-ml-integration.jsonl": 0.45,
 }
 OVERALL_FLOOR = 0.98
 """For the entry-keyed YAML sets together; the owner-keyed blind sets are held by their own floors only."""
