@@ -44,6 +44,11 @@ class Language:
         return re.compile(rf"^(?:{_alternatives(self.cues['definition_openings'])})\b")
 
     @property
+    def asks_how(self) -> re.Pattern[str]:
+        """A question that opens with "how do I", "how can we" ...: it asks for steps unless it asks who."""
+        return re.compile(rf"^(?:{_alternatives(self.cues['how_to_openings'])})\b")
+
+    @property
     def how_to(self) -> re.Pattern[str]:
         """A question that opens with a task verb, after an optional "how do I"."""
         openings = _alternatives(self.cues["how_to_openings"])

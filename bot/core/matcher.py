@@ -119,6 +119,7 @@ _LIMITS = _LANGUAGE.cue("limits")
 _STATUS = _LANGUAGE.cue("status")
 _DEFINITION = _LANGUAGE.definition
 _OWNERSHIP = _LANGUAGE.cue("ownership")
+_ASKS_HOW = _LANGUAGE.asks_how
 _SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, *_LANGUAGE.service_generic))
 
 
@@ -392,13 +393,16 @@ class Matcher:
             # "reset my laptop password" names identity too.
             weak = not isinstance(result, Answer) or (
                 result.confidence < t.answer and not set(result.entry.layers) & set(layers))
-            if weak and layers and (_OWNERSHIP.search(folded) or self._mostly_layer_words(question)):
+            layer_question = _OWNERSHIP.search(folded) or (
+                not _ASKS_HOW.search(folded) and self._mostly_layer_words(question, service_words))
+            if weak and layers and layer_question:
                 return self._layer_answer(question, layers[0], service, result) or result
         return result
 
-    def _mostly_layer_words(self, question: str) -> bool:
-        """Whether the layer phrases a question names make up at least half of its distinctive words."""
-        distinctive = distinctive_words(question)
+    def _mostly_layer_words(self, question: str, service_words: frozenset[str]) -> bool:
+        """Whether the layer phrases a question names make up at least half of its distinctive words (the
+        service's name aside)."""
+        distinctive = [s for s in distinctive_words(question) if s not in service_words]
         covered = self._layer_spotter.words_used(words(question))
         return bool(distinctive) and 2 * len(set(distinctive) & covered) >= len(set(distinctive))
 

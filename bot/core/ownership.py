@@ -58,19 +58,15 @@ def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
             return found
         return Decision(side.owner, "side", f"This is {_party(side.owner)} side of a shared control: {side.text}",
                         side=side)
-    if service is not None and entry.sides:
-        found = _both_sides(kb, entry, service, asked_layers)
-        if found is not None:
-            return found
-    elif service is not None and entry.owner != "shared":
-        layers = [lid for lid in entry.layers if lid in asked_layers] or list(entry.layers[:1])
-        found = _by_layers(kb, service, layers, asked_layers)
-        if found is not None:
-            return found
-    elif service is not None and (asked := [lid for lid in entry.layers if lid in asked_layers]):
-        # A shared topic without sides speaks for both parties; a service's statement replaces that only for the
-        # layer the question names.
-        found = _by_layers(kb, service, asked, asked_layers, category_defaults=False)
+    if service is not None:
+        found = _both_sides(kb, entry, service) if entry.sides else None
+        asked = [lid for lid in entry.layers if lid in asked_layers]
+        if found is None and entry.owner != "shared":
+            found = _by_layers(kb, service, asked or list(entry.layers[:1]), asked_layers)
+        elif found is None and asked:
+            # A shared topic speaks for both parties; a service's statement replaces that only for the layer the
+            # question names ("high availability on RDS Custom for Oracle" is the customer's).
+            found = _by_layers(kb, service, asked, asked_layers, category_defaults=False)
         if found is not None:
             return found
     return Decision(entry.owner, "entry", "")
@@ -84,15 +80,23 @@ def _side_asked(entry: Entry, asked_layers: Collection[str], named_sides: Collec
     return hits[0] if len(hits) == 1 else None
 
 
-def _both_sides(kb: KnowledgeBase, entry: Entry, service: Service, asked_layers: Collection[str]) -> Decision | None:
-    """A shared control on a service where both sides fall to one party: on Amazon MQ the customer's side of
-    patching (the guest OS) is AWS's too, so AWS patches everything there is."""
-    decisions = [_by_layers(kb, service, list(side.layers), asked_layers) for side in entry.sides]
-    owners = {d.owner if d else side.owner for d, side in zip(decisions, entry.sides, strict=True)}
-    if len(owners) != 1 or len(entry.sides) < 2:
+def _both_sides(kb: KnowledgeBase, entry: Entry, service: Service) -> Decision | None:
+    """A shared control on a service where both sides fall to one party. Each side's layers resolve on the
+    service (its statement, else its category's default); a side whose layers agree takes that owner, else keeps
+    its own. On Amazon MQ the customer's side of patching (the guest OS) is AWS's too, so AWS patches all there
+    is; configuration on AWS Data Pipeline stays shared, because your pipelines' settings are still yours."""
+    if len(entry.sides) < 2:
         return None
-    decided = next(d for d in decisions if d is not None) if any(decisions) else None
-    return decided
+    moved: list[Decision] = []
+    owners = set()
+    for side in entry.sides:
+        decisions = [decide_layer(kb, service, layer) for lid in side.layers if (layer := kb.layer(lid))]
+        agreed = {d.owner for d in decisions}
+        owner = agreed.pop() if len(agreed) == 1 else side.owner
+        owners.add(owner)
+        if owner != side.owner:
+            moved += decisions
+    return moved[0] if len(owners) == 1 and moved else None
 
 
 def _by_layers(kb: KnowledgeBase, service: Service | None, layer_ids: list[str], asked_layers: Collection[str],
@@ -112,11 +116,23 @@ def _by_layers(kb: KnowledgeBase, service: Service | None, layer_ids: list[str],
         if statement is not None and (varies or layer_id in asked_layers):
             decisions.append(_from_statement(kb, service, statement))
         elif layer is not None and varies and category_defaults:
-            owner = layer.default_for(service.category)
-            reason = f"{service.name} is {_CATEGORY_WORDS[service.category]}. {layer.explanation}"
-            decisions.append(Decision(owner, "category-default", reason, layer=layer))
+            decisions.append(_category_default(service, layer))
     owners = {d.owner for d in decisions}
     return decisions[0] if len(owners) == 1 else None
+
+
+def decide_layer(kb: KnowledgeBase, service: Service, layer: Layer) -> Decision:
+    """The owner of a whole layer on `service` (a row of the responsibility matrix): the service's statement for
+    the layer (rule 2), else its category's default for the layer (rule 3), whether or not that default varies."""
+    statement = service.statement_for(layer.id)
+    if statement is not None:
+        return _from_statement(kb, service, statement)
+    return _category_default(service, layer)
+
+
+def _category_default(service: Service, layer: Layer) -> Decision:
+    reason = f"{service.name} is {_CATEGORY_WORDS[service.category]}. {layer.explanation}"
+    return Decision(layer.default_for(service.category), "category-default", reason, layer=layer)
 
 
 def _from_statement(kb: KnowledgeBase, service: Service, statement: Statement) -> Decision:
