@@ -1,0 +1,67 @@
+"""The ownership model decides the owner: a service's record, its category's default for the layer, one side of a
+shared control, or the entry. These are the cases issue 11 names as done."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import Answer, Matcher
+
+
+def answer(matcher: Matcher, question: str) -> Answer:
+    result = matcher.match(question)
+    assert isinstance(result, Answer), f"{question!r} got no answer: {result}"
+    return result
+
+
+@pytest.mark.parametrize("service", ["Athena", "SQS", "KMS", "Bedrock"])
+def test_the_os_under_an_abstracted_service_is_aws_s_by_its_category_default(matcher: Matcher, service: str) -> None:
+    result = answer(matcher, f"who patches the OS on {service}?")
+    assert result.owner == "aws"
+    assert result.decision.rule in {"category-default", "service-layer"}
+    assert result.service is not None and result.service.name in result.decision.reason
+
+
+def test_the_guest_os_on_ec2_stays_the_customer_s(matcher: Matcher) -> None:
+    assert answer(matcher, "who patches the guest OS on EC2?").owner == "customer"
+
+
+def test_a_question_naming_aws_s_side_of_patching_gets_aws(matcher: Matcher) -> None:
+    result = answer(matcher, "who patches the servers under my instances?")
+    assert (result.entry.id, result.owner, result.decision.rule) == ("patch-management", "aws", "side")
+    assert "side of a shared control" in result.decision.reason
+
+
+def test_a_question_naming_the_customer_s_side_of_patching_gets_the_customer(matcher: Matcher) -> None:
+    result = answer(matcher, "patching our application software")
+    assert (result.entry.id, result.owner, result.decision.rule) == ("patch-management", "customer", "side")
+
+
+def test_patch_management_named_alone_is_shared(matcher: Matcher) -> None:
+    assert answer(matcher, "patch management").owner == "shared"
+
+
+def test_config_management_of_the_hypervisors_is_aws_s_side(matcher: Matcher) -> None:
+    result = answer(matcher, "config management of the hypervisors")
+    assert (result.entry.id, result.owner) == ("configuration-management", "aws")
+
+
+def test_rotating_my_own_kms_keys_is_answered_as_the_customer_s(matcher: Matcher) -> None:
+    assert answer(matcher, "who rotates my KMS CMKs?").owner == "customer"
+
+
+def test_one_s3_encryption_question_worded_three_ways_gets_one_owner(matcher: Matcher) -> None:
+    wordings = ["who encrypts data at rest in S3?", "is S3 encryption at rest our job or aws's",
+                "s3 server side encryption responsibility", "who encrypts the objects in my s3 bucket"]
+    assert {answer(matcher, w).owner for w in wordings} == {"shared"}
+
+
+def test_a_service_statement_decides_the_layer_it_is_about(matcher: Matcher) -> None:
+    oracle = answer(matcher, "who patches the operating system of RDS Custom for Oracle?")
+    sql_server = answer(matcher, "who patches the operating system of RDS Custom for SQL Server?")
+    assert (oracle.owner, sql_server.owner) == ("customer", "aws")
+    assert oracle.decision.statement is not None and oracle.decision.statement.source.startswith("https://")
+
+
+def test_a_shared_control_whose_sides_both_fall_to_aws_on_a_managed_service_is_aws_s(matcher: Matcher) -> None:
+    assert answer(matcher, "Who patches the domain controllers of AWS Managed Microsoft AD?").owner == "aws"
