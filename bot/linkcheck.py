@@ -125,10 +125,15 @@ def check_urls(urls: Iterable[str], fetch: Fetch = http_fetch, timeout: float = 
 
 
 def link_uses(kb: KnowledgeBase) -> list[LinkUse]:
-    """Every URL the knowledge base holds, in file order: services, artifacts, then entries' links."""
+    """Every URL the knowledge base holds, in file order: services and their statements' sources, artifacts,
+    layers' sources, then entries' links."""
     lines = _url_lines(Path(kb.root))
-    uses = [LinkUse(s.security_url, f"service {s.id}") for s in kb.services]
+    uses = []
+    for service in kb.services:
+        uses.append(LinkUse(service.security_url, f"service {service.id}"))
+        uses += [LinkUse(st.source, f"service {service.id} layer {st.layer}") for st in service.statements]
     uses += [LinkUse(a.url, f"artifact {a.id}") for a in kb.artifacts]
+    uses += [LinkUse(source.url, f"layer {layer.id}") for layer in kb.layers for source in layer.sources]
     uses += [LinkUse(link.url, f"entry {e.id}") for e in kb.entries for link in e.links]
     return [LinkUse(u.url, u.holder, lines.get((u.holder, u.url), "")) for u in uses]
 
@@ -136,24 +141,38 @@ def link_uses(kb: KnowledgeBase) -> list[LinkUse]:
 def _url_lines(root: Path) -> dict[tuple[str, str], str]:
     """{(holder, url): "file:line"} read from the YAML files with their lines (the first line when repeated)."""
     found: dict[tuple[str, str], str] = {}
-    sources = [("service", root / "services.yaml", "security_url"), ("artifact", root / "artifacts.yaml", "url")]
-    sources += [("entry", file, "links") for file in sorted((root / "entries").glob("*.yaml"))]
-    for kind, file, field in sources:
+    files = [("service", f) for f in (root / "services.yaml", *sorted((root / "services").glob("*.yaml")))]
+    files += [("artifact", root / "artifacts.yaml"), ("layer", root / "layers.yaml")]
+    files += [("entry", file) for file in sorted((root / "entries").glob("*.yaml"))]
+    for kind, file in files:
         try:
             data, _ = load_with_lines(file.read_text(encoding="utf-8"))
         except (OSError, ValueError, yaml.YAMLError):  # it loaded a moment ago: an edit since, so no lines
             continue
         name = file.relative_to(root).as_posix()
         for record in data if isinstance(data, LineList) else ():
-            if not isinstance(record, LineDict):
-                continue
-            holder = f"{kind} {record.get('id')}"
-            places = [(record.get(field), record.line_of(field))] if field != "links" else [
-                (link.get("url"), link.line_of("url")) for link in record.get("links") or ()
-                if isinstance(link, LineDict)]
-            for url, line in places:
-                found.setdefault((holder, str(url)), f"{name}:{line}")
+            if isinstance(record, LineDict):
+                for holder, url, line in _record_urls(kind, record):
+                    found.setdefault((holder, str(url)), f"{name}:{line}")
     return found
+
+
+def _record_urls(kind: str, record: LineDict) -> list[tuple[str, object, int]]:
+    """(holder, url, line) of every URL one record holds."""
+    holder = f"{kind} {record.get('id')}"
+
+    def listed(field: str) -> list[tuple[str, object, int]]:
+        return [(holder, item.get("url"), item.line_of("url")) for item in record.get(field) or ()
+                if isinstance(item, LineDict)]
+
+    if kind == "service":
+        statements = record.get("layers") if isinstance(record.get("layers"), LineDict) else LineDict()
+        return [(holder, record.get("security_url"), record.line_of("security_url"))] + [
+            (f"{holder} layer {layer}", st.get("source"), st.line_of("source"))
+            for layer, st in statements.items() if isinstance(st, LineDict)]
+    if kind == "artifact":
+        return [(holder, record.get("url"), record.line_of("url"))]
+    return listed("sources" if kind == "layer" else "links")
 
 
 def report_lines(uses: Iterable[LinkUse], statuses: dict[str, LinkStatus]) -> list[str]:

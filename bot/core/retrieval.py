@@ -42,7 +42,7 @@ class TextIndex:
     """BM25F over every entry's text. Build once; `scores()` is thread-safe."""
 
     def __init__(self, kb: KnowledgeBase, weights: FieldWeights = FieldWeights()) -> None:
-        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self._vocabulary: list[frozenset[str]] = []
         lengths: list[float] = []
         for index, entry in enumerate(kb.entries):
@@ -53,16 +53,15 @@ class TextIndex:
             lengths.append(sum(counts.values()))
             self._vocabulary.append(frozenset(counts))
             for word, tf in counts.items():
-                self._postings[word].append((index, tf))
+                postings[word].append((index, tf))
         self._size = max(len(kb.entries), 1)
         average = sum(lengths) / self._size if lengths else 1.0
-        self._norm = [K1 * (1 - B + B * length / average) for length in lengths]
-        self._idf = {w: math.log(1 + (self._size - len(p) + 0.5) / (len(p) + 0.5)) for w, p in self._postings.items()}
+        norm = [K1 * (1 - B + B * length / average) for length in lengths]
+        self._idf = {w: math.log(1 + (self._size - len(p) + 0.5) / (len(p) + 0.5)) for w, p in postings.items()}
         self._unknown_idf = math.log(1 + (self._size + 0.5) / 0.5)
-
-    def knows(self, word: str) -> bool:
-        """Whether any entry's text uses this stem."""
-        return word in self._postings
+        # Each posting's BM25 term score is fixed once the index is built: a question only adds them up.
+        self._weights = {w: [(i, self._idf[w] * tf * (K1 + 1) / (tf + norm[i])) for i, tf in posted]
+                         for w, posted in postings.items()}
 
     def shared_words(self, index: int, stems: list[str]) -> int:
         """How many distinct question stems entry `index`'s text uses."""
@@ -78,11 +77,8 @@ class TextIndex:
             return {}
         totals: dict[int, float] = defaultdict(float)
         for word in unique:
-            idf = self._idf.get(word)
-            if idf is None:
-                continue
-            for index, tf in self._postings[word]:
-                totals[index] += idf * tf * (K1 + 1) / (tf + self._norm[index])
+            for index, weight in self._weights.get(word, ()):
+                totals[index] += weight
         return {index: total / ideal for index, total in totals.items()}
 
 
