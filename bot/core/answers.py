@@ -107,7 +107,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "service": result.service.id if result.service else None,
             "service_note": result.override.note if result.override else None,
             "decided_by": result.decision.rule,
-            "reason": result.decision.reason or None,
+            "owner_reason": result.decision.reason or None,
             "layers": list(entry.layers),
             "summary": entry.summary,
             "explanation": entry.explanation,
