@@ -40,7 +40,7 @@ def test_topics_are_found_by_name_typo_synonym_and_acronym(
         ("who patches the os on lamda", "lambda", "aws"),  # service typo
         ("who patches the os for dynamo db", "dynamodb", "aws"),  # split service name
         ("OS patching on Fargate", "fargate", "aws"),
-        ("who patches the OS in RDS Custom for Oracle?", "rds-custom", "customer"),
+        ("who patches the OS in RDS Custom for Oracle?", "rds-custom-oracle", "customer"),
     ],
 )
 def test_a_named_service_applies_its_override(matcher: Matcher, question: str, service: str, owner: str) -> None:
