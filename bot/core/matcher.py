@@ -343,10 +343,30 @@ class Matcher:
         return self._match_cached(raw_question)
 
     def _match(self, raw_question: str) -> Result:
-        t = self.thresholds
         question = question_text(raw_question)
-        folded = fold(question)
         services, service_words = self.detect_services(question)
+        result = self._match_services(question, services, service_words)
+        if isinstance(result, Answer) and len(services) > 1:
+            subject = self._subject(result.entry, services)
+            if subject is not result.service:
+                return self._answer(question, result.entry, subject, result.confidence, result.alternatives)
+        return result
+
+    def _subject(self, entry: Entry, services: list[Service]) -> Service:
+        """Of several services named, the one the answer is about: the first the entry has a record for, else the
+        first with a statement on the entry's layer ("the vulnerabilities Inspector finds on my EC2 instances" are
+        about EC2's guest OS), else the first named."""
+        for has_record in (lambda s: entry.override_for(s.id) is not None,
+                           lambda s: any(s.statement_for(layer) for layer in entry.layers[:1])):
+            found = next((s for s in services if has_record(s)), None)
+            if found is not None:
+                return found
+        return services[0]
+
+    def _match_services(self, question: str, services: list[Service], service_words: frozenset[str]) -> Result:
+        """Match `question`, whose named services (first mention first) and their words are known."""
+        t = self.thresholds
+        folded = fold(question)
         service = services[0] if services else None
         exact = self._exact.get(alias_key(question))
         if exact is not None:
