@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.core import KnowledgeError, default_knowledge_dir, load_knowledge
+from bot.core.loader import coverage_gaps
 
 ENTRY = """\
 - id: security-groups
@@ -248,3 +249,10 @@ def test_sides_belong_to_shared_entries_only(tmp_path: Path) -> None:
     sided = ENTRY.replace("  layers: [host-os]\n", "  layers: [host-os]\n  sides:\n    aws: {text: AWS patches.}\n")
     found = problems(write_base(tmp_path, entries=sided))
     assert found == ["entries/network.yaml:27: entry 'host-os': only a shared entry has sides (owner is 'aws')"]
+
+
+def test_a_service_without_its_required_statements_is_a_gap_named_with_its_line(tmp_path: Path) -> None:
+    kb = load_knowledge(write_base(tmp_path, services=STATEMENTS))
+    assert [str(p) for p in coverage_gaps(kb)] == [
+        "services.yaml:1: service 'ec2': no statement for layer guest-os or service-software, encryption-at-rest, "
+        "identity"]

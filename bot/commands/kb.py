@@ -12,6 +12,8 @@ from dataclasses import asdict
 from typing import Any
 
 from bot.core import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.core.loader import coverage_gaps
+from bot.core.model import SERVICE_CATEGORIES
 from bot.linkcheck import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_S, check_urls, http_fetch, link_uses, report_lines
 
 
@@ -54,16 +56,22 @@ def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    """Exit 0 when valid; otherwise 1 with every problem as `file:line: message`."""
+    """Exit 0 when valid and complete; otherwise 1 with every problem as `file:line: message`: errors that stop
+    the base loading, and services missing a statement every service needs (patching, encryption at rest,
+    access)."""
     try:
         kb = load_knowledge(args.path)
     except KnowledgeError as exc:
-        for problem in exc.problems:
+        problems = exc.problems
+    else:
+        problems = coverage_gaps(kb)
+    if problems:
+        for problem in problems:
             print(problem, file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
-    print(f"ok: {len(kb.entries)} entries, {len(kb.services)} services, {len(kb.artifacts)} artifacts, "
-          f"{len(kb.tips)} tips in {kb.root}")
+    print(f"ok: {len(kb.layers)} layers, {len(kb.entries)} entries, {len(kb.services)} services, "
+          f"{len(kb.artifacts)} artifacts, {len(kb.tips)} tips in {kb.root}")
     return 0
 
 
@@ -116,9 +124,16 @@ def run_stats(args: argparse.Namespace) -> int:
     print("\nby owner:")
     for owner in ("aws", "customer", "shared"):
         print(f"  {owner:<10} {by_owner[owner]}")
-    print("\nby service (entries with an override):")
+    statements = [len(s.statements) for s in kb.services]
+    print("\nservices by category:")
+    for category in SERVICE_CATEGORIES:
+        print(f"  {category:<15} {sum(1 for s in kb.services if s.category == category)}")
+    print(f"\nlayer statements: {sum(statements)} over {len(kb.services)} services, "
+          f"{sum(statements) / max(len(statements), 1):.1f} on average (fewest {min(statements, default=0)}), "
+          f"{sum(1 for s in kb.services for st in s.statements if st.since)} with the date a default changed")
+    print("\nby service (layer statements, entries with an override, category):")
     for service in kb.services:
-        print(f"  {service.id:<20} {by_service[service.id]:>3}  {service.category}")
+        print(f"  {service.id:<28} {len(service.statements):>3} {by_service[service.id]:>3}  {service.category}")
     print("\nby artifact (entries citing it):")
     for artifact in kb.artifacts:
         print(f"  {artifact.id:<20} {by_artifact[artifact.id]:>3}  {artifact.name}")
