@@ -162,6 +162,39 @@ class Artifact:
 
 
 @dataclass(frozen=True)
+class Check:
+    """A check that verifies a customer duty: a Security Hub control, an AWS Config managed rule, or both.
+
+    It applies to the duties it names (layers and entries), on the services it names (every service when none)."""
+
+    title: str
+    verified: dt.date
+    layers: tuple[str, ...] = ()
+    entries: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    security_hub: str | None = None
+    """The Security Hub control id (EC2.8)."""
+    security_hub_url: str | None = None
+    config_rule: str | None = None
+    """The AWS Config managed rule (ec2-imdsv2-check)."""
+    config_url: str | None = None
+    nist: tuple[str, ...] = ()
+    """The NIST SP 800-53 rev 5 controls Security Hub's reference lists for the control."""
+
+    def applies_to(self, service_id: str, *, layer: str | None = None, entry: str | None = None) -> bool:
+        """Whether this check verifies the customer's part of `layer` or `entry` on `service_id`."""
+        if self.services and service_id not in self.services:
+            return False
+        return (layer is not None and layer in self.layers) or (entry is not None and entry in self.entries)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """How answers name it: "Security Hub EC2.8", "Config rule ec2-imdsv2-check"."""
+        return tuple(label for label in (self.security_hub and f"Security Hub {self.security_hub}",
+                                         self.config_rule and f"Config rule {self.config_rule}") if label)
+
+
+@dataclass(frozen=True)
 class Tip:
     """A short daily tip tied to an entry."""
 
@@ -180,6 +213,8 @@ class KnowledgeBase:
     tips: tuple[Tip, ...]
     root: str = ""
     layers: tuple[Layer, ...] = ()
+    checks: tuple[Check, ...] = ()
+    """The Security Hub controls and Config rules that verify customer duties (`checks.yaml`)."""
     _by_id: dict[str, Entry] = field(default_factory=dict, repr=False, compare=False)
     _services: dict[str, Service] = field(default_factory=dict, repr=False, compare=False)
     _artifacts: dict[str, Artifact] = field(default_factory=dict, repr=False, compare=False)
