@@ -65,3 +65,23 @@ def test_a_service_statement_decides_the_layer_it_is_about(matcher: Matcher) -> 
 
 def test_a_shared_control_whose_sides_both_fall_to_aws_on_a_managed_service_is_aws_s(matcher: Matcher) -> None:
     assert answer(matcher, "Who patches the domain controllers of AWS Managed Microsoft AD?").owner == "aws"
+
+
+@pytest.mark.parametrize("service", ["Amazon SNS", "AWS Glue", "Amazon ECS"])
+def test_configuration_and_it_controls_are_shared_on_every_service(matcher: Matcher, service: str) -> None:
+    result = answer(matcher, f"vulnerability analysis and IT controls of {service}")
+    assert (result.entry.id, result.owner) == ("configuration-management", "shared")
+
+
+def test_license_included_puts_the_license_on_aws(matcher: Matcher) -> None:
+    result = answer(matcher, "who provides the Windows license on a license included instance?")
+    assert (result.entry.id, result.owner, result.decision.rule) == ("software-licensing", "aws", "side")
+
+
+def test_bring_your_own_license_keeps_it_with_the_customer(matcher: Matcher) -> None:
+    assert answer(matcher, "who answers to Oracle if we bring our own licenses (BYOL)?").owner == "customer"
+
+
+def test_a_service_s_licensing_statement_speaks_for_it(matcher: Matcher) -> None:
+    result = answer(matcher, "licensing of SQL Server on RDS")
+    assert (result.entry.id, result.owner, result.decision.rule) == ("software-licensing", "shared", "service-layer")
