@@ -85,3 +85,12 @@ def test_bring_your_own_license_keeps_it_with_the_customer(matcher: Matcher) -> 
 def test_a_service_s_licensing_statement_speaks_for_it(matcher: Matcher) -> None:
     result = answer(matcher, "licensing of SQL Server on RDS")
     assert (result.entry.id, result.owner, result.decision.rule) == ("software-licensing", "shared", "service-layer")
+
+
+def test_choosing_a_maintenance_window_is_the_customer_s_side(matcher: Matcher) -> None:
+    result = answer(matcher, "who chooses the maintenance window on ElastiCache?")
+    assert (result.entry.id, result.owner) == ("maintenance-windows", "customer")
+
+
+def test_rds_custom_for_oracle_licenses_are_the_customer_s(matcher: Matcher) -> None:
+    assert answer(matcher, "Oracle licensing on RDS Custom for Oracle").owner == "customer"
