@@ -94,3 +94,26 @@ def test_choosing_a_maintenance_window_is_the_customer_s_side(matcher: Matcher) 
 
 def test_rds_custom_for_oracle_licenses_are_the_customer_s(matcher: Matcher) -> None:
     assert answer(matcher, "Oracle licensing on RDS Custom for Oracle").owner == "customer"
+
+
+def test_a_question_in_a_service_s_own_words_is_answered_from_its_statement(matcher: Matcher) -> None:
+    # No entry or layer speaks of brokers restarted one at a time; MSK's statement on the guest OS does.
+    result = answer(matcher, "who restarts the MSK brokers one at a time for security updates?")
+    assert result.decision.rule == "service-layer"
+    assert result.decision.statement is not None and result.decision.statement.layer == "guest-os"
+    assert result.owner == "aws"
+
+
+def test_a_question_no_statement_explains_is_still_refused(matcher: Matcher) -> None:
+    result = matcher.match("who waters the office plants at the Glue team?")
+    assert not isinstance(result, Answer)
+
+
+@pytest.mark.parametrize(("question", "layer"), [
+    ("who encrypts the search index in Amazon Kendra?", "encryption-at-rest"),
+    ("who encrypts data in transit to Amazon Kendra?", "encryption-in-transit"),
+])
+def test_a_bare_encrypt_means_at_rest_unless_the_question_names_another_layer(
+        matcher: Matcher, question: str, layer: str) -> None:
+    result = answer(matcher, question)
+    assert layer in result.entry.layers

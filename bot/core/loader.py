@@ -177,6 +177,7 @@ LAYER_SCHEMA: Schema = {
     "words": (True, _text_list),
     "sources": (True, _sources),
     "entry": (False, _identifier),
+    "loose_words": (False, _text_list),
 }
 SOURCE_SCHEMA: Schema = {"title": (True, _text), "url": (True, check_url), "verified": (True, _date)}
 STATEMENT_SCHEMA: Schema = {
@@ -375,7 +376,7 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     layers = [
         Layer(r["id"], r["name"].strip(), " ".join(r["explanation"].split()),
               tuple((c, r["defaults"][c]) for c in SERVICE_CATEGORIES), _texts(r, "words"),
-              v.sources(root / "layers.yaml", r, what), r.get("entry"))
+              v.sources(root / "layers.yaml", r, what), r.get("entry"), _texts(r, "loose_words"))
         for _, r, what in layer_records
     ]
     service_files = [root / "services.yaml", *sorted((root / "services").glob("*.yaml"))]

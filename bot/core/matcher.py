@@ -44,6 +44,7 @@ from bot.core.normalize import (
 from bot.core.ownership import decide
 from bot.core.retrieval import TextIndex
 from bot.core.spotting import PhraseSpotter
+from bot.core.statements import StatementFinder
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,13 @@ class Thresholds:
     lexical_margin: float = 0.05
     """... provided it leads the next entry's full-text score by this much; among "Did you mean" candidates, the
     lead that picks one of them."""
+    statement_answer: float = 0.30
+    """A question naming a service and asking who does something no entry or layer names is answered from the
+    service's statement (`bot.core.statements`) that explains at least this share of its distinctive words ..."""
+    statement_words: int = 2
+    """... sharing at least this many of them ..."""
+    statement_margin: float = 0.08
+    """... and leading the service's next statement by this much."""
 
 
 THRESHOLDS = Thresholds()
@@ -197,8 +205,10 @@ class Matcher:
                 overridden[override.service].add(index)
         self._overridden = {service_id: frozenset(ids) for service_id, ids in overridden.items()}
         self._text = TextIndex(kb)
+        self._statements = StatementFinder(kb)
         self._entry_index = {e.id: i for i, e in enumerate(kb.entries)}
         self._layer_spotter = PhraseSpotter((w, layer.id) for layer in kb.layers for w in layer.words)
+        self._loose_layer_spotter = PhraseSpotter((w, layer.id) for layer in kb.layers for w in layer.loose_words)
         self._side_spotters = {e.id: PhraseSpotter((w, s.owner) for s in e.sides for w in s.words)
                                for e in kb.entries if e.sides}
         size = answer_cache_size() if cache_size is None else cache_size
@@ -403,7 +413,7 @@ class Matcher:
         if isinstance(result, Ambiguous) or (isinstance(result, NoMatch) and result.reason == "off-topic"):
             # Full text may only overturn a refusal for a question that asks who owns something or names a layer
             # of the stack: "which instance type is best?" shares words with entries but asks nothing of them.
-            layers = self._layer_spotter.find(question)
+            layers = self._layers_named(words(question))
             asks = bool(_OWNERSHIP.search(folded)) or bool(layers)
             if isinstance(result, Ambiguous) or asks:
                 result = self._second_opinion(question, result, service, [s for _, s in terms]) or result
@@ -417,17 +427,34 @@ class Matcher:
                 not _ASKS_HOW.search(folded) and self._mostly_layer_words(question, service_words))
             if weak and layers and layer_question:
                 return self._layer_answer(question, layers[0], service, result) or result
+            if weak and not layers and service is not None and _OWNERSHIP.search(folded):
+                return self._statement_answer(question, service, service_words, result) or result
         return result
+
+    def _statement_answer(self, question: str, service: Service, service_words: frozenset[str],
+                          result: Result) -> Answer | None:
+        """No entry and no layer fits a question asking who does something on `service`: the service's own
+        statement that explains the question names the layer, and that layer's entry answers."""
+        t = self.thresholds
+        asked = [s for s in distinctive_words(question) if s not in service_words]
+        statement = self._statements.best(service, asked, minimum=t.statement_answer, margin=t.statement_margin,
+                                          shared=t.statement_words)
+        return self._layer_answer(question, statement.layer, service, result, asked=True) if statement else None
+
+    def _layers_named(self, stems: list[str]) -> tuple[str, ...]:
+        """The layers a question names by their words, else by their loose words."""
+        return self._layer_spotter.find_in(stems) or self._loose_layer_spotter.find_in(stems)
 
     def _mostly_layer_words(self, question: str, service_words: frozenset[str]) -> bool:
         """Whether the layer phrases a question names make up at least half of its distinctive words (the
         service's name aside)."""
         distinctive = [s for s in distinctive_words(question) if s not in service_words]
-        covered = self._layer_spotter.words_used(words(question))
+        stems = words(question)
+        covered = self._layer_spotter.words_used(stems) or self._loose_layer_spotter.words_used(stems)
         return bool(distinctive) and 2 * len(set(distinctive) & covered) >= len(set(distinctive))
 
     def _layer_answer(self, question: str, layer_id: str, service: Service | None,
-                      result: Result) -> Answer | None:
+                      result: Result, *, asked: bool = False) -> Answer | None:
         """No entry fits, but the question names a layer of the stack ("the storage hardware under S3"): the
         layer's own entry answers, and the ownership model decides for the service."""
         layer = self.kb.layer(layer_id)
@@ -436,7 +463,8 @@ class Matcher:
             return None
         others = {Ambiguous: "candidates", NoMatch: "suggestions", Answer: "alternatives"}[type(result)]
         return self._answer(question, entry, service, self.thresholds.clarify,
-                            tuple(c for c in getattr(result, others) if c.entry is not entry))
+                            tuple(c for c in getattr(result, others) if c.entry is not entry),
+                            layers=(layer_id,) if asked else ())
 
     def _second_opinion(self, question: str, result: Ambiguous | NoMatch, service: Service | None,
                         stems: list[str]) -> Answer | None:
@@ -496,10 +524,12 @@ class Matcher:
         return self._answer(entry.title, entry, service, 1.0, ())
 
     def _answer(self, question: str, entry: Entry, service: Service | None, confidence: float,
-                alternatives: tuple[Candidate, ...]) -> Answer:
+                alternatives: tuple[Candidate, ...], layers: tuple[str, ...] = ()) -> Answer:
+        """The answer `entry` gives, its owner decided for `service` and the layers the question names (and
+        `layers`, found for it another way)."""
         stems = words(question)
         spotter = self._side_spotters.get(entry.id)
-        decision = decide(self.kb, entry, service, self._layer_spotter.find_in(stems),
+        decision = decide(self.kb, entry, service, layers or self._layers_named(stems),
                           spotter.find_in(stems) if spotter else ())
         named = service.id if service else None
         differences = tuple(

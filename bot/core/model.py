@@ -63,6 +63,9 @@ class Layer:
     sources: tuple[Source, ...]
     entry: str | None = None
     """The entry that answers a question about the layer as a whole."""
+    loose_words: tuple[str, ...] = ()
+    """Words that name this layer only in a question naming no layer by its `words` ("who encrypts the index?" is
+    about encryption at rest, "who encrypts data in transit?" is not)."""
 
     def default_for(self, category: str) -> Owner:
         """The layer's default owner on a service of `category`."""
