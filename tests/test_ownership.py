@@ -117,3 +117,9 @@ def test_a_bare_encrypt_means_at_rest_unless_the_question_names_another_layer(
         matcher: Matcher, question: str, layer: str) -> None:
     result = answer(matcher, question)
     assert layer in result.entry.layers
+
+
+def test_a_layer_aws_owns_everywhere_takes_aws_s_part_of_a_topic_shared_on_the_service(matcher: Matcher) -> None:
+    result = answer(matcher, "who handles the physical security of CloudFront points of presence?")
+    assert result.owner == "aws"
+    assert result.decision.layer is not None and result.decision.layer.id == "physical-security"

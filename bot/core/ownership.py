@@ -48,6 +48,12 @@ def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
     control's sides `named_sides` ("aws", "customer")."""
     override = entry.override_for(service.id) if service else None
     side = _side_asked(entry, asked_layers, named_sides)
+    if service is not None and override is not None and override.owner == "shared" and side is None:
+        # A topic shared on this service, asked about a layer AWS owns on every service ("the physical security
+        # of CloudFront's edge locations"): the question is about AWS's part of it.
+        aws_layers = [layer for lid in asked_layers if (layer := kb.layer(lid)) and _aws_everywhere(layer)]
+        if aws_layers:
+            return decide_layer(kb, service, aws_layers[0])
     if override is not None and not (side and override.owner == "shared"):
         name = service.name if service else ""
         return Decision(override.owner, "service-entry", f"On {name}: {override.note}", override=override)
@@ -138,6 +144,11 @@ def _category_default(service: Service, layer: Layer) -> Decision:
 def _from_statement(kb: KnowledgeBase, service: Service, statement: Statement) -> Decision:
     return Decision(statement.owner, "service-layer", f"On {service.name}: {statement.note}",
                     layer=kb.layer(statement.layer), statement=statement)
+
+
+def _aws_everywhere(layer: Layer) -> bool:
+    """Whether AWS owns `layer` by default in every service category (facilities, hardware, the host OS ...)."""
+    return {owner for _, owner in layer.defaults} == {"aws"}
 
 
 def _party(owner: str) -> str:
