@@ -53,3 +53,9 @@ def test_words_of_the_trade_are_not_typos(matcher: Matcher) -> None:
     # "postgres" is not in the English list, but it is a known word: never "posture".
     result = matcher.match("postgres")
     assert isinstance(result, NoMatch) or all("posture" not in c.entry.id for c in result.candidates)
+
+
+@pytest.mark.parametrize("opening", ["who's", "who is"])
+def test_a_contracted_question_word_is_filler_like_the_full_one(matcher: Matcher, opening: str) -> None:
+    result = matcher.match(f"{opening} responsible for security in EKS overall?")
+    assert getattr(result, "entry", None) is not None and result.entry.id == "service-eks"
