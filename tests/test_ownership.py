@@ -123,3 +123,8 @@ def test_a_layer_aws_owns_everywhere_takes_aws_s_part_of_a_topic_shared_on_the_s
     result = answer(matcher, "who handles the physical security of CloudFront points of presence?")
     assert result.owner == "aws"
     assert result.decision.layer is not None and result.decision.layer.id == "physical-security"
+
+
+def test_vulnerability_management_as_a_whole_is_shared_but_scanning_your_instances_is_yours(matcher: Matcher) -> None:
+    assert answer(matcher, "vulnerability management responsibility").owner == "shared"
+    assert answer(matcher, "who scans our EC2 instances for CVEs?").owner == "customer"
