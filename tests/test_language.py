@@ -59,3 +59,9 @@ def test_words_of_the_trade_are_not_typos(matcher: Matcher) -> None:
 def test_a_contracted_question_word_is_filler_like_the_full_one(matcher: Matcher, opening: str) -> None:
     result = matcher.match(f"{opening} responsible for security in EKS overall?")
     assert getattr(result, "entry", None) is not None and result.entry.id == "service-eks"
+
+
+def test_aws_or_the_customer_asks_whose_it_is_without_being_the_topic(matcher: Matcher) -> None:
+    result = matcher.match("sqs underlying servers - aws or customer")
+    assert getattr(result, "owner", None) == "aws"
+    assert result.entry.id != "security-in-the-cloud"
