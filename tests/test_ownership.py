@@ -128,3 +128,16 @@ def test_a_layer_aws_owns_everywhere_takes_aws_s_part_of_a_topic_shared_on_the_s
 def test_vulnerability_management_as_a_whole_is_shared_but_scanning_your_instances_is_yours(matcher: Matcher) -> None:
     assert answer(matcher, "vulnerability management responsibility").owner == "shared"
     assert answer(matcher, "who scans our EC2 instances for CVEs?").owner == "customer"
+
+
+@pytest.mark.parametrize(("question", "owner"), [
+    ("who keeps a lightsail instance patched after launch?", "customer"),
+    ("who patches our RDS instances?", "aws"),
+])
+def test_patching_an_instance_means_its_guest_os_on_the_named_service(matcher: Matcher, question: str,
+                                                                       owner: str) -> None:
+    assert answer(matcher, question).owner == owner
+
+
+def test_wiping_a_retired_disk_is_aws_s_even_when_it_held_our_data(matcher: Matcher) -> None:
+    assert answer(matcher, "when AWS retires a disk that stored our files, who wipes it?").owner == "aws"

@@ -412,9 +412,11 @@ class Matcher:
         result = self._decide(question, ranked, suggestions, service, terms, service_words)
         if isinstance(result, Ambiguous) or (isinstance(result, NoMatch) and result.reason == "off-topic"):
             # Full text may only overturn a refusal for a question that asks who owns something or names a layer
-            # of the stack: "which instance type is best?" shares words with entries but asks nothing of them.
-            layers = self._layers_named(words(question))
-            asks = bool(_OWNERSHIP.search(folded)) or bool(layers)
+            # of the stack by its own words: "which instance type is best?" shares words with entries (and a loose
+            # word of the guest OS) but asks nothing of them.
+            question_stems = words(question)
+            asks = bool(_OWNERSHIP.search(folded)) or bool(self._layer_spotter.find_in(question_stems))
+            layers = self._layers_named(question_stems)
             if isinstance(result, Ambiguous) or asks:
                 result = self._second_opinion(question, result, service, [s for _, s in terms]) or result
             # The layer a question names outranks a weak guess at a topic outside it ("who maintains the OS on
