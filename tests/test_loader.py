@@ -256,3 +256,11 @@ def test_a_service_without_its_required_statements_is_a_gap_named_with_its_line(
     assert [str(p) for p in coverage_gaps(kb)] == [
         "services.yaml:1: service 'ec2': no statement for layer guest-os or service-software, encryption-at-rest, "
         "identity"]
+
+
+def test_only_one_entry_may_be_the_overview(tmp_path: Path) -> None:
+    marked = ENTRY.replace("  owner: customer\n", "  owner: customer\n  overview: true\n", 1).replace(
+        "  owner: aws\n", "  owner: aws\n  overview: true\n", 1)
+    found = problems(write_base(tmp_path, entries=marked))
+    assert found == ["entries/network.yaml:20: entry 'host-os': only one entry may be the overview "
+                     "(also entry 'security-groups')"]

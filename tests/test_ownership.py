@@ -141,3 +141,14 @@ def test_patching_an_instance_means_its_guest_os_on_the_named_service(matcher: M
 
 def test_wiping_a_retired_disk_is_aws_s_even_when_it_held_our_data(matcher: Matcher) -> None:
     assert answer(matcher, "when AWS retires a disk that stored our files, who wipes it?").owner == "aws"
+
+
+@pytest.mark.parametrize("question", ["who is responsible for security?", "cloud security - aws's or ours?",
+                                      "security responsibility"])
+def test_security_as_a_whole_is_answered_by_the_model_itself(matcher: Matcher, question: str) -> None:
+    result = answer(matcher, question)
+    assert result.entry.overview and result.owner == "shared"
+
+
+def test_security_of_the_cloud_itself_stays_aws_s(matcher: Matcher) -> None:
+    assert answer(matcher, "who secures the cloud itself?").owner == "aws"

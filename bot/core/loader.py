@@ -114,6 +114,10 @@ def _links(value: Any) -> str | None:
     return None
 
 
+def _true(value: Any) -> str | None:
+    return None if value is True else "must be true (leave the field out otherwise)"
+
+
 def _mapping(value: Any) -> str | None:
     return None if isinstance(value, dict) else "must be a mapping of service id to {owner, note}"
 
@@ -159,6 +163,7 @@ ENTRY_SCHEMA: Schema = {
     "services": (False, _mapping),
     "layers": (True, _text_list),
     "sides": (False, _sides),
+    "overview": (False, _true),
 }
 SERVICE_SCHEMA: Schema = {
     "id": (True, _identifier),
@@ -404,9 +409,13 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
                 customer_actions=_texts(r, "customer_actions"), aws_features=_texts(r, "aws_features"),
                 control=r.get("control"), artifacts=_texts(r, "artifacts"), see_also=_texts(r, "see_also"),
                 overrides=v.overrides(file, r, what), source=str(file.relative_to(root)),
-                layers=_texts(r, "layers"), sides=v.sides(file, r, what),
+                layers=_texts(r, "layers"), sides=v.sides(file, r, what), overview=r.get("overview") is True,
             )
             entries.append((entry, file, r))
+    overviews = [(file, r) for entry, file, r in entries if entry.overview]
+    for file, r in overviews[1:]:
+        v.report(file, r.line_of("overview"), f"entry '{r.get('id')}': only one entry may be the overview "
+                                               f"(also entry '{overviews[0][1].get('id')}')")
     tips = [
         (Tip(r["id"], r["entry"], " ".join(r["text"].split())), r, file)
         for file in sorted(root.glob("tips*.yaml")) or [root / "tips.yaml"]

@@ -129,6 +129,7 @@ _DEFINITION = _LANGUAGE.definition
 _OWNERSHIP = _LANGUAGE.cue("ownership")
 _ASKS_HOW = _LANGUAGE.asks_how
 _SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, *_LANGUAGE.service_generic))
+_GENERIC = frozenset(stem(w) for w in GENERIC_WORDS)
 
 
 @dataclass(frozen=True)
@@ -409,6 +410,12 @@ class Matcher:
             entry = self._service_entries[service.id]
             return self._answer(question, entry, service, 1.0, tuple(ranked[: t.max_candidates]))
 
+        overview = self.kb.overview
+        if service is None and overview is not None and stems <= _GENERIC:
+            # Nothing but generic words ("who is responsible for security?", "cloud security, aws or us?"): the
+            # question is about the model as a whole, not any one topic that happens to use them.
+            return self._answer(question, overview, None, 1.0, tuple(ranked[: t.max_candidates]))
+
         result = self._decide(question, ranked, suggestions, service, terms, service_words)
         if isinstance(result, Ambiguous) or (isinstance(result, NoMatch) and result.reason == "off-topic"):
             # Full text may only overturn a refusal for a question that asks who owns something or names a layer
@@ -451,8 +458,7 @@ class Matcher:
         """Whether the layer phrases a question names make up at least half of its distinctive words (the
         service's name aside)."""
         distinctive = [s for s in distinctive_words(question) if s not in service_words]
-        stems = words(question)
-        covered = self._layer_spotter.words_used(stems) or self._loose_layer_spotter.words_used(stems)
+        covered = self._layer_spotter.words_used(words(question))
         return bool(distinctive) and 2 * len(set(distinctive) & covered) >= len(set(distinctive))
 
     def _layer_answer(self, question: str, layer_id: str, service: Service | None,

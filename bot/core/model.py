@@ -124,6 +124,9 @@ class Entry:
     """The layers this topic belongs to, the one that decides it first."""
     sides: tuple[Side, ...] = ()
     """For a shared control: AWS's part and the customer's part."""
+    overview: bool = False
+    """The entry answering a question about security as a whole, asked in generic words only ("who is
+    responsible for security?"); at most one entry is."""
 
     def side(self, owner: str) -> Side | None:
         """The side of this shared control that `owner` holds, or None."""
@@ -236,6 +239,11 @@ class KnowledgeBase:
     def entry(self, entry_id: str) -> Entry | None:
         """The entry with this id, or None."""
         return self._by_id.get(entry_id)
+
+    @property
+    def overview(self) -> Entry | None:
+        """The entry answering questions about security as a whole, if one is marked `overview`."""
+        return next((e for e in self.entries if e.overview), None)
 
     def service(self, service_id: str) -> Service | None:
         """The service with this id, or None."""
