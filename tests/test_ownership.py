@@ -152,3 +152,12 @@ def test_security_as_a_whole_is_answered_by_the_model_itself(matcher: Matcher, q
 
 def test_security_of_the_cloud_itself_stays_aws_s(matcher: Matcher) -> None:
     assert answer(matcher, "who secures the cloud itself?").owner == "aws"
+
+
+@pytest.mark.parametrize(("question", "owner"), [
+    ("do we maintain the GPUs that SageMaker training runs on?", "aws"),
+    ("are we responsible for which database users can log in to Aurora?", "customer"),
+    ("limiting which IP addresses can reach our Redshift cluster, is that on aws", "customer"),
+])
+def test_ownership_asked_as_do_we_or_is_that_on_aws(matcher: Matcher, question: str, owner: str) -> None:
+    assert answer(matcher, question).owner == owner
