@@ -161,3 +161,14 @@ def test_security_of_the_cloud_itself_stays_aws_s(matcher: Matcher) -> None:
 ])
 def test_ownership_asked_as_do_we_or_is_that_on_aws(matcher: Matcher, question: str, owner: str) -> None:
     assert answer(matcher, question).owner == owner
+
+
+@pytest.mark.parametrize(("question", "owner"), [
+    ("who keeps other customers from reading our instance memory?", "aws"),
+    ("security awareness training for our own staff - aws or us?", "customer"),
+    ("vuln management across all our workloads, aws or both?", "shared"),
+    ("who is responsible for securing an RDS instance end to end?", "shared"),
+])
+def test_isolation_training_abbreviations_and_whole_service_wording(matcher: Matcher, question: str,
+                                                                    owner: str) -> None:
+    assert answer(matcher, question).owner == owner
