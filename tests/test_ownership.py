@@ -172,3 +172,13 @@ def test_ownership_asked_as_do_we_or_is_that_on_aws(matcher: Matcher, question: 
 def test_isolation_training_abbreviations_and_whole_service_wording(matcher: Matcher, question: str,
                                                                     owner: str) -> None:
     assert answer(matcher, question).owner == owner
+
+
+@pytest.mark.parametrize(("question", "owner"), [
+    ("who applies patches to Amazon Athena?", "aws"),
+    ("who applies software updates to Amazon OpenSearch Serverless?", "aws"),
+    ("server maintenance for Amazon EMR clusters", "aws"),
+])
+def test_patching_a_managed_or_abstracted_service_is_its_software_layer(matcher: Matcher, question: str,
+                                                                        owner: str) -> None:
+    assert answer(matcher, question).owner == owner

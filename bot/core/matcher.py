@@ -435,7 +435,7 @@ class Matcher:
             layer_question = _OWNERSHIP.search(folded) or (
                 not _ASKS_HOW.search(folded) and self._mostly_layer_words(question, service_words))
             if weak and layers and layer_question:
-                return self._layer_answer(question, layers[0], service, result) or result
+                return self._layer_answer(question, layers, service, result) or result
             if weak and not layers and service is not None and _OWNERSHIP.search(folded):
                 return self._statement_answer(question, service, service_words, result) or result
         return result
@@ -448,11 +448,20 @@ class Matcher:
         asked = [s for s in distinctive_words(question) if s not in service_words]
         statement = self._statements.best(service, asked, minimum=t.statement_answer, margin=t.statement_margin,
                                           shared=t.statement_words)
-        return self._layer_answer(question, statement.layer, service, result, asked=True) if statement else None
+        return self._layer_answer(question, (statement.layer,), service, result) if statement else None
 
     def _layers_named(self, stems: list[str]) -> tuple[str, ...]:
         """The layers a question names by their words, else by their loose words."""
         return self._layer_spotter.find_in(stems) or self._loose_layer_spotter.find_in(stems)
+
+    def _layers_beside(self, entry: Entry, stems: list[str]) -> tuple[str, ...]:
+        """The layers a question about `entry` names: by their own words, else by loose words that are not the
+        entry's own name ("patch" in "patch management" names the topic, not the layer of the service's software)."""
+        strict = self._layer_spotter.find_in(stems)
+        if strict:
+            return strict
+        named = {s for phrase in (entry.title, *entry.aliases) for s in words(phrase)}
+        return self._loose_layer_spotter.find_in([s for s in stems if s not in named])
 
     def _mostly_layer_words(self, question: str, service_words: frozenset[str]) -> bool:
         """Whether the layer phrases a question names make up at least half of its distinctive words (the
@@ -461,18 +470,18 @@ class Matcher:
         covered = self._layer_spotter.words_used(words(question))
         return bool(distinctive) and 2 * len(set(distinctive) & covered) >= len(set(distinctive))
 
-    def _layer_answer(self, question: str, layer_id: str, service: Service | None,
-                      result: Result, *, asked: bool = False) -> Answer | None:
+    def _layer_answer(self, question: str, layers: tuple[str, ...], service: Service | None,
+                      result: Result) -> Answer | None:
         """No entry fits, but the question names a layer of the stack ("the storage hardware under S3"): the
         layer's own entry answers, and the ownership model decides for the service."""
-        layer = self.kb.layer(layer_id)
+        layer = self.kb.layer(layers[0])
         entry = self.kb.entry(layer.entry) if layer and layer.entry else None
         if entry is None:
             return None
         others = {Ambiguous: "candidates", NoMatch: "suggestions", Answer: "alternatives"}[type(result)]
         return self._answer(question, entry, service, self.thresholds.clarify,
                             tuple(c for c in getattr(result, others) if c.entry is not entry),
-                            layers=(layer_id,) if asked else ())
+                            layers=layers)
 
     def _second_opinion(self, question: str, result: Ambiguous | NoMatch, service: Service | None,
                         stems: list[str]) -> Answer | None:
@@ -533,11 +542,11 @@ class Matcher:
 
     def _answer(self, question: str, entry: Entry, service: Service | None, confidence: float,
                 alternatives: tuple[Candidate, ...], layers: tuple[str, ...] = ()) -> Answer:
-        """The answer `entry` gives, its owner decided for `service` and the layers the question names (and
-        `layers`, found for it another way)."""
+        """The answer `entry` gives, its owner decided for `service` and the layers the question is about: `layers`
+        when the answer was found through them, else those the question names (`_layers_beside`)."""
         stems = words(question)
         spotter = self._side_spotters.get(entry.id)
-        decision = decide(self.kb, entry, service, layers or self._layers_named(stems),
+        decision = decide(self.kb, entry, service, layers or self._layers_beside(entry, stems),
                           spotter.find_in(stems) if spotter else ())
         named = service.id if service else None
         differences = tuple(
