@@ -182,3 +182,8 @@ def test_isolation_training_abbreviations_and_whole_service_wording(matcher: Mat
 def test_patching_a_managed_or_abstracted_service_is_its_software_layer(matcher: Matcher, question: str,
                                                                         owner: str) -> None:
     assert answer(matcher, question).owner == owner
+
+
+def test_a_question_in_a_layer_s_own_words_gets_the_layer_s_topic_over_a_weak_specific_one(matcher: Matcher) -> None:
+    result = answer(matcher, "compliance with computing security standards and regulations")
+    assert result.entry.id == "workload-compliance"

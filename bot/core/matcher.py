@@ -430,10 +430,12 @@ class Matcher:
             # Aurora?" is about the guest OS layer, whatever else its words touch). A layer alone answers only a
             # question that asks who owns it, or that is mostly the layer's own words ("compliance as a whole"):
             # "reset my laptop password" names identity too.
+            # A weak guess inside the layer yields too when the question is mostly the layer's words: "compliance
+            # with standards and regulations" is the layer's own topic, not one attestation that uses those words.
+            mostly_layer = self._mostly_layer_words(question, service_words)
             weak = not isinstance(result, Answer) or (
-                result.confidence < t.answer and not set(result.entry.layers) & set(layers))
-            layer_question = _OWNERSHIP.search(folded) or (
-                not _ASKS_HOW.search(folded) and self._mostly_layer_words(question, service_words))
+                result.confidence < t.answer and (not set(result.entry.layers) & set(layers) or mostly_layer))
+            layer_question = _OWNERSHIP.search(folded) or (not _ASKS_HOW.search(folded) and mostly_layer)
             if weak and layers and layer_question:
                 return self._layer_answer(question, layers, service, result) or result
             if weak and not layers and service is not None and _OWNERSHIP.search(folded):
