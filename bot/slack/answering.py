@@ -1,18 +1,21 @@
-"""One path from a question typed in Slack to a rendered result: match, log the request, record a miss."""
+"""What every Slack listener shares: its dependencies, and the conversation layer that answers (see
+`bot.conversation`): Slack listeners only read the request, render the reply and send it."""
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from slack_bolt import Ack
 
-from bot.core import Matcher, NoMatch, Result, outcome_of
-from bot.logs import log_request
+from bot.conversation import Conversation, Where
+from bot.core import Matcher
 from bot.slack.dedupe import SeenEvents
 from bot.slack.recording import Recorder
+
+PLATFORM = "slack"
 
 
 @dataclass(frozen=True)
@@ -31,18 +34,17 @@ class Deps:
         """The store given to `create_app`, or None."""
         return self.recorder.store
 
+    @cached_property
+    def conversation(self) -> Conversation:
+        """The conversation layer over this matcher and store; misses go to the recorder."""
+        return Conversation(self.matcher, store=self.store,
+                            record_miss=lambda question, where: self.recorder.miss(question=question,
+                                                                                   team_id=where.team_id))
 
-def answer_question(deps: Deps, raw_text: str, *, command: str, team_id: str | None,
-                    channel_id: str | None) -> Result:
-    """Match raw Slack text (the matcher unescapes it once), log one request line, and record a miss."""
-    started = time.perf_counter()
-    result = deps.matcher.match(raw_text)
-    if isinstance(result, NoMatch) and result.worth_recording:
-        deps.recorder.miss(question=result.question, team_id=team_id)
-    entry, score, outcome = outcome_of(result)
-    log_request(platform="slack", team=team_id, channel=channel_id, command=command, entry=entry, score=score,
-                ms=(time.perf_counter() - started) * 1000, outcome=outcome)
-    return result
+
+def where(via: str, team_id: str | None, channel_id: str | None, user_id: str | None = None) -> Where:
+    """A Slack request's place for the conversation layer (and its log line)."""
+    return Where(platform=PLATFORM, via=via, team_id=team_id, channel_id=channel_id, user_id=user_id)
 
 
 def acknowledge(ack: Ack) -> None:

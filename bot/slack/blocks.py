@@ -18,7 +18,9 @@ from typing import Any
 
 from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
 from bot.core.matcher import answer_cache_size
-from bot.core.model import Entry, Tip
+from bot.core.matrix import Difference, Row, StackSummary
+from bot.core.model import Entry, Service, Tip
+from bot.core.ownership import Decision
 from bot.core.presentation import (
     AMBIGUOUS_PROMPT,
     OWNER_EMOJI,
@@ -28,6 +30,7 @@ from bot.core.presentation import (
     owner_label,
     service_line,
 )
+from bot.render.stack_text import checked_by
 from bot.slack.escape import escape_mrkdwn, link
 
 MAX_BLOCKS = 50
@@ -317,3 +320,93 @@ def render_tip(tip: Tip, entry: Entry) -> dict[str, Any]:
         actions([button("Learn more", ACTION_LEARN_MORE, entry.id)]),
     ]
     return message(escape_mrkdwn(f"Tip: {tip.text}"), blocks)
+
+
+# --- stacks: the short form, two services compared, unknown service names ------------------------------------------
+
+ACTION_EXPORT = "srm_export"
+"""The Export button of a stack; its value is the stack's service ids, comma-separated."""
+CHECKLIST_BUDGET = 7000
+"""Characters of checklist lines in one stack message; the duties past it are counted and left to Export."""
+CHECKLIST_ITEM = 110
+"""Characters of one duty's text in the checklist (the full text is in the export)."""
+CHECKLIST_BOX = "\u2610"
+
+
+def _checklist_line(row: Row) -> str:
+    shared = " (shared with AWS)" if row.owner == "shared" else ""
+    what = row.customer_does if row.entry is None else row.topic
+    line = f"{CHECKLIST_BOX} *{escape_mrkdwn(row.service.name)}*{shared}: {clip(what, CHECKLIST_ITEM)}"
+    if (checks := checked_by(row)) is not None:
+        line += f"\n      _{clip(checks, 200)}_"
+    return line
+
+
+def render_stack(summary: StackSummary, prefix: str = "/srm ") -> dict[str, Any]:
+    """A stack's short form: counts per owner, the customer's duties as a checklist by layer (with what checks
+    each), and an Export button for the full matrix."""
+    names = ", ".join(s.name for s in summary.services)
+    counts = summary.counts
+    total = sum(counts.values())
+    blocks: list[Block] = [
+        header(f"Stack: {names}"),
+        section(f"*{total} responsibilities*: {OWNER_EMOJI['customer']} {counts['customer']} yours \u00b7 "
+                f"{OWNER_EMOJI['shared']} {counts['shared']} shared \u00b7 {OWNER_EMOJI['aws']} {counts['aws']} "
+                "AWS's\n*Your checklist, by layer:*"),
+    ]
+    used, left = 0, sum(len(rows) for _, rows in summary.checklist)
+    for layer, rows in summary.checklist:
+        lines = []
+        for row in rows:
+            line = _checklist_line(row)
+            if used + len(line) > CHECKLIST_BUDGET or len(blocks) >= MAX_BLOCKS - 4:
+                break
+            lines.append(line)
+            used += len(line)
+        if not lines:
+            break
+        left -= len(lines)
+        blocks.extend(chunked_sections([f"*{escape_mrkdwn(layer.name)}*", *lines]))
+    if left:
+        blocks.append(context(f"\u2026and {left} more of your duties: *Export* has them all."))
+    ids = ",".join(s.id for s in summary.services)
+    blocks.append(context(f"The full matrix, with AWS's side, its evidence and sources: *Export* (CSV), or "
+                          f"`srm matrix --services {escape_mrkdwn(ids)} --format csv` in a terminal."))
+    blocks.append(actions([button("Export (CSV)", ACTION_EXPORT, ids, "primary")]))
+    text = escape_mrkdwn(f"Stack {names}: {counts['customer']} yours, {counts['shared']} shared, "
+                         f"{counts['aws']} AWS's")
+    return message(text, blocks)
+
+
+def _side(service: Service, decision: Decision) -> str:
+    owner = owner_label(decision.owner).split(":")[0]
+    text = (f"{owner}. {decision.statement.note}" if decision.statement
+            else f"{owner} (the default on {service.category} services)")
+    return f"{OWNER_EMOJI[decision.owner]} *{escape_mrkdwn(service.name)}*: {clip(text, 600)}"
+
+
+def render_compare(first: Service, second: Service, differences: Sequence[Difference]) -> dict[str, Any]:
+    """The layers whose owner differs between two services, each with both sides."""
+    title = f"{first.name} vs {second.name}"
+    if not differences:
+        summary = f"{title}: every layer has the same owner."
+        return message(escape_mrkdwn(summary), [section(escape_mrkdwn(summary))])
+    plural = "s" if len(differences) != 1 else ""
+    summary = f"{title}: {len(differences)} layer{plural} with a different owner"
+    blocks: list[Block] = [header(title), section(escape_mrkdwn(summary))]
+    for difference in differences[:MAX_BLOCKS - 3]:
+        blocks.append(section(f"*{escape_mrkdwn(difference.layer.name)}*\n{_side(first, difference.first)}\n"
+                              f"{_side(second, difference.second)}"))
+    return message(escape_mrkdwn(summary), blocks)
+
+
+def unknown_services_text(suggestions: Sequence[tuple[str, Sequence[Service]]]) -> list[str]:
+    """One escaped line per unknown name: "I don't know the service `ec3`; did you mean *ec2* (Amazon EC2)?"."""
+    lines = []
+    for name, found in suggestions:
+        line = f"I don't know the service `{clip(name, 80)}`"
+        if found:
+            line += "; did you mean " + " or ".join(f"*{escape_mrkdwn(s.id)}* ({escape_mrkdwn(s.name)})"
+                                                    for s in found) + "?"
+        lines.append(line + ".")
+    return lines

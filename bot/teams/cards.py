@@ -21,8 +21,20 @@ from microsoft_teams.cards import (
     TextBlock,
 )
 
+from bot.conversation.parse import USAGE, usage_line
+from bot.conversation.replies import (
+    AnswerReply,
+    HelpReply,
+    Reply,
+    ServicesReply,
+    TextReply,
+    TipReply,
+    TopicsReply,
+    UnknownServicesReply,
+    UsageReply,
+)
 from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
-from bot.core.model import Entry, Tip
+from bot.core.model import OWNERS, Entry, KnowledgeBase, Tip
 from bot.core.normalize import MAX_QUESTION_CHARS
 from bot.core.presentation import (
     AMBIGUOUS_PROMPT,
@@ -44,13 +56,6 @@ FEEDBACK_ACTION = "feedback"
 MAX_CHOICES = 5
 
 OWNER_STYLE = {"aws": "accent", "customer": "warning", "shared": "good"}
-HELP_COMMANDS = (
-    ("help", "what I can do"),
-    ("tip", "today's tip"),
-    ("tips on [HH:MM] [time zone] [weekdays | every day]", "a daily tip in this conversation"),
-    ("tips off", "stop the daily tip"),
-    ("tips", "the daily tip setting here"),
-)
 
 _MD_META = re.compile(r"([\\`*_\[\]()#>~|!&])")
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))", re.MULTILINE)
@@ -185,7 +190,7 @@ def help_card() -> AdaptiveCard:
         _text("Ask me who is responsible for something in AWS under the Shared Responsibility Model. In a channel, "
               "@-mention me first.", weight="Bolder"),
         *_bullets("For example:", list(EXAMPLES)),
-        *_bullets("Commands:", [f"{command}: {what}" for command, what in HELP_COMMANDS]),
+        *_bullets("Commands:", [f"{command}: {what}" for command, what in USAGE.values()]),
         ActionSet(actions=[SubmitAction(title=example, data={ACTION_KEY: ASK_ACTION, "question": example})
                            for example in EXAMPLES[:3]]),
     ]
@@ -208,3 +213,82 @@ def text_card(text: str) -> AdaptiveCard:
 def card_json(card: AdaptiveCard) -> dict[str, Any]:
     """The card as the JSON Teams receives."""
     return card.model_dump(by_alias=True, exclude_none=True)
+
+
+LIST_BUDGET = 9000
+"""Characters of topic or service names in one list card; the rest are counted."""
+
+
+def _capped(items: list[str], budget: int = LIST_BUDGET) -> list[str]:
+    """`items` while they fit `budget` characters, then "…and N more"."""
+    kept: list[str] = []
+    used = 0
+    for index, item in enumerate(items):
+        if used + len(item) > budget:
+            return [*kept, f"\u2026and {len(items) - index} more"]
+        kept.append(item)
+        used += len(item) + 3
+    return kept
+
+
+def list_card(kb: KnowledgeBase, owner: str | None = None) -> AdaptiveCard:
+    """The topic titles grouped by owner (one owner when `owner` is given); a click on none is needed: ask."""
+    owners = (owner,) if owner else OWNERS
+    body: list[CardElement] = [_text("Topics" if owner is None else f"Topics owned by {owner}", size="Large",
+                                     weight="Bolder")]
+    for each in owners:
+        titles = [e.title for e in kb.entries if e.owner == each]
+        body.append(owner_badge(each))
+        body += _bullets(f"{len(titles)} topics:", _capped(titles, LIST_BUDGET // len(owners)))
+    body.append(_text("Ask about any of them by name.", is_subtle=True, size="Small"))
+    return _card(body, "srm-bot topics")
+
+
+def services_card(kb: KnowledgeBase) -> AdaptiveCard:
+    """The services the bot knows by name, with their category."""
+    names = [f"{s.name} ({s.category})" for s in kb.services]
+    body: list[CardElement] = [_text("Services I know", size="Large", weight="Bolder"),
+                               *_bullets(f"{len(names)} services:", _capped(names)),
+                               _text("Name one in a question to see how it changes the answer, e.g. "
+                                     "who patches the OS on RDS?", is_subtle=True, size="Small")]
+    return _card(body, "Services srm-bot knows")
+
+
+def usage_card(problem: str, usage: str) -> AdaptiveCard:
+    """What was wrong with a command and how to write it."""
+    return _card([_text(problem), _text(usage_line(usage), weight="Bolder")], problem)
+
+
+def unknown_services_card(reply: UnknownServicesReply) -> AdaptiveCard:
+    """One line per unknown service name, with "did you mean" for each."""
+    lines = []
+    for name, found in reply.suggestions:
+        line = f"I don't know the service \"{name}\""
+        if found:
+            line += "; did you mean " + " or ".join(f"{s.id} ({s.name})" for s in found) + "?"
+        lines.append(line + ".")
+    body = [_text(line) for line in lines]
+    body += [_text(usage_line(reply.usage), weight="Bolder"), _text("services lists the services I know.",
+                                                                    is_subtle=True, size="Small")]
+    return _card(body, lines[0] if lines else "Unknown service")
+
+
+def reply_card(reply: Reply, kb: KnowledgeBase) -> AdaptiveCard:
+    """The card for any reply of the conversation layer."""
+    if isinstance(reply, AnswerReply):
+        return result_card(reply.result)
+    if isinstance(reply, HelpReply):
+        return help_card()
+    if isinstance(reply, TopicsReply):
+        return list_card(kb, reply.owner)
+    if isinstance(reply, ServicesReply):
+        return services_card(kb)
+    if isinstance(reply, TipReply):
+        return tip_card(reply.tip, reply.entry)
+    if isinstance(reply, UsageReply):
+        return usage_card(reply.problem, reply.usage)
+    if isinstance(reply, UnknownServicesReply):
+        return unknown_services_card(reply)
+    if isinstance(reply, TextReply):
+        return text_card(reply.text)
+    raise TypeError(f"no Teams card for {type(reply).__name__}")
