@@ -22,7 +22,7 @@ from microsoft_teams.apps import ActivityContext, App
 
 from bot.conversation import Conversation, Where, parse
 from bot.conversation.parse import Ask, Command, Tips
-from bot.conversation.replies import Reply
+from bot.conversation.replies import ExportReply, Reply
 from bot.core import Matcher
 from bot.logs import log_request
 from bot.store.store import Store
@@ -96,6 +96,10 @@ class TeamsBot:
         if clicked == cards.ASK_ACTION:  # an example question on the help card: asked as if typed
             await ctx.send(await self._text(activity, Ask(str(activity.value.get("question", "")))))
             return
+        if clicked == cards.EXPORT_ACTION:  # a stack's Export: the full matrix as a Markdown table
+            for card in self._export(activity, str(activity.value.get("services", ""))):
+                await ctx.send(card)
+            return
         if clicked is not None:
             started = time.perf_counter()
             card, command, entry, score, outcome = await self._action(activity)
@@ -114,13 +118,18 @@ class TeamsBot:
 
     async def _text(self, activity: MessageActivity, asked: Command | None = None) -> cards.AdaptiveCard:
         parsed = asked or parse(message_text(activity))
-        where = Where(platform=PLATFORM, via="click" if asked else "message", team_id=team_id(activity),
-                      channel_id=activity.conversation.id, user_id=activity.from_.id)
+        where = self._where(activity, "click" if asked else "message")
         if isinstance(parsed, Tips):
             reply: Reply = await asyncio.to_thread(self.conversation.tips, parsed, self._tips_context(activity), where)
         else:
             reply = self.conversation.reply(parsed, where)
         return cards.reply_card(reply, self.matcher.kb)
+
+    def _export(self, activity: MessageActivity, services: str) -> list[cards.AdaptiveCard]:
+        reply = self.conversation.export(services, self._where(activity, "click"))
+        if isinstance(reply, ExportReply):
+            return cards.export_cards(reply)
+        return [cards.reply_card(reply, self.matcher.kb)]
 
     async def _action(self, activity: MessageActivity,
                       ) -> tuple[cards.AdaptiveCard, str, str | None, float | None, str]:
@@ -142,6 +151,11 @@ class TeamsBot:
                              team_id=team_id(activity))
             return cards.text_card("Thanks for the feedback."), "feedback", entry, None, "feedback"
         return cards.text_card("I did not understand that button. Type help."), "click", None, None, "unknown"
+
+    @staticmethod
+    def _where(activity: MessageActivity, via: str) -> Where:
+        return Where(platform=PLATFORM, via=via, team_id=team_id(activity), channel_id=activity.conversation.id,
+                     user_id=activity.from_.id if activity.from_ else None)
 
     def _tips_context(self, activity: MessageActivity) -> TipsContext:
         ref = conversation_ref(activity)

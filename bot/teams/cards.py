@@ -24,9 +24,12 @@ from microsoft_teams.cards import (
 from bot.conversation.parse import USAGE, usage_line
 from bot.conversation.replies import (
     AnswerReply,
+    CompareReply,
+    ExportReply,
     HelpReply,
     Reply,
     ServicesReply,
+    StackReply,
     TextReply,
     TipReply,
     TopicsReply,
@@ -34,8 +37,10 @@ from bot.conversation.replies import (
     UsageReply,
 )
 from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
-from bot.core.model import OWNERS, Entry, KnowledgeBase, Tip
+from bot.core.matrix import Difference, Row, StackSummary
+from bot.core.model import OWNERS, Entry, KnowledgeBase, Service, Tip
 from bot.core.normalize import MAX_QUESTION_CHARS
+from bot.core.ownership import Decision
 from bot.core.presentation import (
     AMBIGUOUS_PROMPT,
     EXAMPLES,
@@ -46,6 +51,8 @@ from bot.core.presentation import (
     owner_label,
     service_line,
 )
+from bot.render.matrix_export import to_markdown
+from bot.render.stack_text import checked_by
 
 CARD_VERSION = "1.5"
 ACTION_KEY = "srm"
@@ -53,6 +60,8 @@ ACTION_KEY = "srm"
 ANSWER_ACTION = "answer"
 ASK_ACTION = "ask"
 FEEDBACK_ACTION = "feedback"
+EXPORT_ACTION = "export"
+"""A stack's Export button; its data carries `services`, the stack's ids comma-separated."""
 MAX_CHOICES = 5
 
 OWNER_STYLE = {"aws": "accent", "customer": "warning", "shared": "good"}
@@ -274,7 +283,7 @@ def unknown_services_card(reply: UnknownServicesReply) -> AdaptiveCard:
 
 
 def reply_card(reply: Reply, kb: KnowledgeBase) -> AdaptiveCard:
-    """The card for any reply of the conversation layer."""
+    """The card for any reply of the conversation layer but an export (`export_cards`: maybe several)."""
     if isinstance(reply, AnswerReply):
         return result_card(reply.result)
     if isinstance(reply, HelpReply):
@@ -291,4 +300,116 @@ def reply_card(reply: Reply, kb: KnowledgeBase) -> AdaptiveCard:
         return unknown_services_card(reply)
     if isinstance(reply, TextReply):
         return text_card(reply.text)
+    if isinstance(reply, StackReply):
+        return stack_card(reply.summary)
+    if isinstance(reply, CompareReply):
+        return compare_card(reply.first, reply.second, reply.differences)
     raise TypeError(f"no Teams card for {type(reply).__name__}")
+
+
+CHECKLIST_BUDGET = 12000
+"""Characters of checklist lines in one stack card (cards stay under Teams' 28 KB); the rest are counted."""
+CHECKLIST_ITEM = 110
+EXPORT_CARD_BUDGET = 14000
+"""Characters of Markdown table per export card; a larger matrix is split over several cards."""
+MAX_EXPORT_CARDS = 6
+
+
+def _short(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to `limit` characters, with "…" (escaped later, like any text)."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    return (head[: head.rindex(" ")] if " " in head else head) + "\u2026"
+
+
+def _duty(row: Row) -> str:
+    shared = " (shared with AWS)" if row.owner == "shared" else ""
+    what = row.customer_does if row.entry is None else row.topic
+    line = f"\u2610 {row.service.name}{shared}: {_short(what, CHECKLIST_ITEM)}"
+    checks = checked_by(row)
+    return f"{line} ({checks})" if checks else line
+
+
+def stack_card(summary: StackSummary) -> AdaptiveCard:
+    """A stack's short form: counts per owner, the customer's duties as a checklist by layer, and Export."""
+    names = ", ".join(s.name for s in summary.services)
+    counts = summary.counts
+    body: list[CardElement] = [
+        _text(f"Stack: {names}", size="Large", weight="Bolder"),
+        _text(f"{sum(counts.values())} responsibilities: {OWNER_EMOJI['customer']} {counts['customer']} yours, "
+              f"{OWNER_EMOJI['shared']} {counts['shared']} shared, {OWNER_EMOJI['aws']} {counts['aws']} AWS's"),
+        _text("Your checklist, by layer:", weight="Bolder", spacing="Medium"),
+    ]
+    used, left = 0, sum(len(rows) for _, rows in summary.checklist)
+    for layer, rows in summary.checklist:
+        items: list[str] = []
+        for row in rows:
+            line = _duty(row)
+            if used + len(line) > CHECKLIST_BUDGET:
+                break
+            items.append(line)
+            used += len(line)
+        if not items:
+            break
+        left -= len(items)
+        body += _bullets(layer.name, items)
+    if left:
+        body.append(_text(f"\u2026and {left} more of your duties: Export has them all.", weight="Bolder"))
+    ids = ",".join(s.id for s in summary.services)
+    body.append(_text(f"The full matrix with AWS's side, its evidence and sources: Export, or srm matrix --services "
+                      f"{ids} --format csv in a terminal.", is_subtle=True, size="Small"))
+    body.append(ActionSet(actions=[SubmitAction(title="Export (Markdown table)",
+                                                data={ACTION_KEY: EXPORT_ACTION, "services": ids})]))
+    return _card(body, f"Stack {names}: {counts['customer']} yours, {counts['shared']} shared, {counts['aws']} AWS's")
+
+
+def _side(service: Service, decision: Decision) -> str:
+    owner = owner_label(decision.owner).split(":")[0]
+    text = (f"{owner}. {decision.statement.note}" if decision.statement
+            else f"{owner} (the default on {service.category} services)")
+    return f"{OWNER_EMOJI[decision.owner]} {service.name}: {_short(text, 600)}"
+
+
+def compare_card(first: Service, second: Service, differences: tuple[Difference, ...]) -> AdaptiveCard:
+    """The layers whose owner differs between two services, both sides of each."""
+    title = f"{first.name} vs {second.name}"
+    if not differences:
+        return text_card(f"{title}: every layer has the same owner.")
+    plural = "s" if len(differences) != 1 else ""
+    summary = f"{title}: {len(differences)} layer{plural} with a different owner"
+    body: list[CardElement] = [_text(title, size="Large", weight="Bolder"), _text(summary)]
+    for difference in differences:
+        body += [_heading(difference.layer.name), _text(_side(first, difference.first), spacing="Small"),
+                 _text(_side(second, difference.second), spacing="Small")]
+    return _card(body, summary)
+
+
+def export_cards(reply: ExportReply) -> list[AdaptiveCard]:
+    """The stack's full matrix as a Markdown table (the text of `srm matrix --format markdown`), one line per
+    monospace TextBlock so it copies as typed; split over cards of EXPORT_CARD_BUDGET characters, each repeating
+    the header, at most MAX_EXPORT_CARDS (the rest counted, with the terminal command)."""
+    names = ", ".join(s.name for s in reply.services)
+    head, separator, *rows = to_markdown(reply.rows).splitlines()
+    chunks: list[list[str]] = [[]]
+    used = 0
+    for row in rows:
+        if used + len(row) > EXPORT_CARD_BUDGET and chunks[-1]:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(row)
+        used += len(row)
+    shown = chunks[:MAX_EXPORT_CARDS]
+    result = []
+    for index, chunk in enumerate(shown, 1):
+        part = f" (part {index} of {len(shown)})" if len(shown) > 1 else ""
+        body: list[CardElement] = [_text(f"Responsibility matrix: {names}{part}", weight="Bolder")]
+        body += [TextBlock(text=escape_markdown(line), wrap=True, font_type="Monospace", spacing="None", size="Small")
+                 for line in (head, separator, *chunk)]
+        result.append(_card(body, f"Responsibility matrix: {names}{part}"))
+    left = sum(len(chunk) for chunk in chunks[MAX_EXPORT_CARDS:])
+    if left:
+        ids = ",".join(s.id for s in reply.services)
+        result[-1].body.append(_text(f"\u2026and {left} more rows: srm matrix --services {ids} --format markdown "
+                                     "in a terminal has them all.", weight="Bolder"))
+    return result
