@@ -26,6 +26,7 @@ from bot.conversation.replies import (
     CompareReply,
     ExportReply,
     HelpReply,
+    QuizAnswerReply,
     Reply,
     ServicesReply,
     StackReply,
@@ -45,6 +46,8 @@ from bot.logs import log_request
 LOGGER = logging.getLogger("srm.conversation")
 TIPS_NO_DATABASE = "Daily tips need the bot's database, which is not configured on this server."
 TIPS_FAILED = "Sorry, I could not change the daily tips just now. Please try again in a minute."
+QUIZ_GONE = "That quiz is no longer open."
+QUIZ_FAILED = "Sorry, I could not record your answer just now. Please try again in a minute."
 
 MissRecorder = Callable[[str, "Where"], None]
 """Called with the normalized question and where it was asked, for a question worth recording that nothing matched."""
@@ -98,6 +101,28 @@ class Conversation:
                 LOGGER.exception("the tips command failed")
                 reply = TextReply(TIPS_FAILED)
         self.log(where, "tips", reply, started)
+        return reply
+
+    def answer_quiz(self, quiz_id: int, owner: str, where: Where) -> QuizAnswerReply | TextReply:
+        """`where.user_id`'s click on a quiz's owner button: recorded once per user (the first click counts), and
+        answered with the right owner and the explanation, for the clicker alone; logged."""
+        from bot.tips.quiz import answer
+
+        started = time.perf_counter()
+        reply: QuizAnswerReply | TextReply = TextReply(QUIZ_GONE)
+        if self.store is not None and where.user_id:
+            try:
+                outcome = answer(self.store, self.kb, quiz_id, where.user_id, owner)
+            except Exception:  # the database is down: say so, the click can be repeated
+                LOGGER.exception("recording a quiz answer failed")
+                reply = TextReply(QUIZ_FAILED)
+            else:
+                if outcome is not None:
+                    entry = self.kb.entry(outcome.entry_id)
+                    assert entry is not None  # `answer` checks the entry is in the knowledge base
+                    tip = next((t for t in self.kb.tips if t.id == outcome.tip_id), None)
+                    reply = QuizAnswerReply(entry, tip, outcome.answer, outcome.correct, outcome.counted)
+        self.log(where, "quiz", reply, started)
         return reply
 
     def export(self, value: str, where: Where) -> ExportReply | UnknownServicesReply:
@@ -167,6 +192,9 @@ class Conversation:
             outcome = "usage"
         elif isinstance(reply, TipReply):
             entry, outcome = reply.tip.entry, "tip"
+        elif isinstance(reply, QuizAnswerReply):
+            entry = reply.entry.id
+            outcome = ("right" if reply.correct else "wrong") + ("" if reply.counted else "-again")
         else:
             outcome = kind
         log_request(platform=where.platform, team=where.team_id, channel=where.channel_id,

@@ -89,5 +89,17 @@ class TextReply:
     text: str
 
 
+@dataclass(frozen=True)
+class QuizAnswerReply:
+    """A click on a quiz, for the clicker alone: the answer that counts (their first), whether it is right, whether
+    this click was counted, and the entry (the right owner and the explanation) with the tip it came from."""
+
+    entry: Entry
+    tip: Tip | None
+    answer: str
+    correct: bool
+    counted: bool
+
+
 Reply = (HelpReply | TopicsReply | ServicesReply | TipReply | AnswerReply | StackReply | CompareReply
-         | ExportReply | UsageReply | UnknownServicesReply | TextReply)
+         | ExportReply | UsageReply | UnknownServicesReply | TextReply | QuizAnswerReply)

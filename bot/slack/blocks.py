@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from bot.conversation import quiz_wording
 from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
 from bot.core.matcher import answer_cache_size
 from bot.core.matrix import Difference, Row, StackSummary
@@ -410,3 +411,51 @@ def unknown_services_text(suggestions: Sequence[tuple[str, Sequence[Service]]]) 
                                                     for s in found) + "?"
         lines.append(line + ".")
     return lines
+
+
+# --- quiz tips ---------------------------------------------------------------------------------------------------
+
+ACTION_QUIZ = "srm_quiz"
+"""Prefix: the owner buttons of a quiz are `srm_quiz_aws`, `srm_quiz_customer`, `srm_quiz_shared`; each value is
+`<quiz id>:<owner>`."""
+
+
+def quiz_value(quiz_id: int, owner: str) -> str:
+    """The value of a quiz's owner button."""
+    return f"{quiz_id}:{owner}"
+
+
+def parse_quiz(value: str) -> tuple[int, str] | None:
+    """(quiz id, owner) from a quiz button's value, or None when it is not one."""
+    quiz_id, _, owner = value.partition(":")
+    if not quiz_id.isdigit() or owner not in {o for o, _ in quiz_wording.OWNER_BUTTONS}:
+        return None
+    return int(quiz_id), owner
+
+
+def render_quiz(quiz: Any) -> dict[str, Any]:
+    """A quiz tip (`bot.tips.quiz.QuizCard`): "Who owns X?" with AWS / Customer / Shared buttons, and how the
+    channel did on the last quiz."""
+    asked = quiz_wording.question(quiz.entry)
+    blocks: list[Block] = []
+    if quiz.previous is not None:
+        blocks.append(context(escape_mrkdwn(quiz_wording.tally_text(quiz.previous.answered, quiz.previous.correct))))
+    blocks += [
+        section(f"\U0001f9e0 *Quiz of the day*\n*{clip(asked, 500)}*"),
+        actions([button(label, f"{ACTION_QUIZ}_{owner}", quiz_value(quiz.id, owner))
+                 for owner, label in quiz_wording.OWNER_BUTTONS]),
+        context(escape_mrkdwn(f"{quiz_wording.ONE_ANSWER} Only you see whether you were right.")),
+    ]
+    return message(escape_mrkdwn(f"Quiz: {asked}"), blocks)
+
+
+def render_quiz_answer(entry: Entry, tip: Tip | None, answer: str, correct: bool, counted: bool) -> dict[str, Any]:
+    """The clicker's answer to a quiz: right or not, the right owner and why, and a "Learn more" button."""
+    verdict = quiz_wording.verdict(correct)
+    lines = [f"*{escape_mrkdwn(verdict)}* {escape_mrkdwn(entry.title)}: {badge(entry.owner)}"]
+    if not counted:
+        lines.append(f"_{escape_mrkdwn(quiz_wording.already_answered(answer))}_")
+    blocks: list[Block] = [section("\n".join(lines)),
+                           section(clip(quiz_wording.explanation(entry, tip.text if tip else None), 1500)),
+                           actions([button("Learn more", ACTION_LEARN_MORE, entry.id)])]
+    return message(escape_mrkdwn(f"{entry.title}: {owner_label(entry.owner)}"), blocks)

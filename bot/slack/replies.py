@@ -9,6 +9,7 @@ from bot.conversation.replies import (
     AnswerReply,
     CompareReply,
     HelpReply,
+    QuizAnswerReply,
     Reply,
     ServicesReply,
     StackReply,
@@ -22,6 +23,7 @@ from bot.core.model import KnowledgeBase
 from bot.slack.blocks import (
     message,
     render_compare,
+    render_quiz_answer,
     render_result,
     render_stack,
     render_tip,
@@ -63,6 +65,8 @@ def render_reply(reply: Reply, kb: KnowledgeBase, *, shareable: bool = False,
     if isinstance(reply, UnknownServicesReply):
         lines = unknown_services_text(reply.suggestions)
         return usage_message("\n".join([*lines, "`/srm services` lists the services I know."]), reply.usage)
+    if isinstance(reply, QuizAnswerReply):
+        return render_quiz_answer(reply.entry, reply.tip, reply.answer, reply.correct, reply.counted)
     if isinstance(reply, TextReply):
         return {"text": escape_mrkdwn(reply.text)}
     raise TypeError(f"no Slack rendering for {type(reply).__name__}")

@@ -21,6 +21,7 @@ from microsoft_teams.api.activities.utils import StripMentionsTextOptions
 from microsoft_teams.apps import ActivityContext, App
 
 from bot.conversation import Conversation, Where, parse
+from bot.conversation.conversation import QUIZ_GONE
 from bot.conversation.parse import Ask, Command, Tips
 from bot.conversation.replies import ExportReply, Reply
 from bot.core import Matcher
@@ -96,6 +97,9 @@ class TeamsBot:
         if clicked == cards.ASK_ACTION:  # an example question on the help card: asked as if typed
             await ctx.send(await self._text(activity, Ask(str(activity.value.get("question", "")))))
             return
+        if clicked == cards.QUIZ_ACTION:  # a quiz's owner button: counted once per user
+            await ctx.send(await self._quiz(activity))
+            return
         if clicked == cards.EXPORT_ACTION:  # a stack's Export: the full matrix as a Markdown table
             for card in self._export(activity, str(activity.value.get("services", ""))):
                 await ctx.send(card)
@@ -123,6 +127,15 @@ class TeamsBot:
             reply: Reply = await asyncio.to_thread(self.conversation.tips, parsed, self._tips_context(activity), where)
         else:
             reply = self.conversation.reply(parsed, where)
+        return cards.reply_card(reply, self.matcher.kb)
+
+    async def _quiz(self, activity: MessageActivity) -> cards.AdaptiveCard:
+        data: dict[str, Any] = activity.value
+        quiz_id, owner = data.get("quiz"), data.get("answer")
+        if not isinstance(quiz_id, int) or not isinstance(owner, str):
+            return cards.text_card(QUIZ_GONE)
+        reply = await asyncio.to_thread(self.conversation.answer_quiz, quiz_id, owner,
+                                        self._where(activity, "click"))
         return cards.reply_card(reply, self.matcher.kb)
 
     def _export(self, activity: MessageActivity, services: str) -> list[cards.AdaptiveCard]:

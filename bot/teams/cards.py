@@ -21,12 +21,14 @@ from microsoft_teams.cards import (
     TextBlock,
 )
 
+from bot.conversation import quiz_wording
 from bot.conversation.parse import USAGE, usage_line
 from bot.conversation.replies import (
     AnswerReply,
     CompareReply,
     ExportReply,
     HelpReply,
+    QuizAnswerReply,
     Reply,
     ServicesReply,
     StackReply,
@@ -60,6 +62,8 @@ ACTION_KEY = "srm"
 ANSWER_ACTION = "answer"
 ASK_ACTION = "ask"
 FEEDBACK_ACTION = "feedback"
+QUIZ_ACTION = "quiz"
+"""A quiz's owner button; its data carries `quiz` (the quiz id) and `answer` (aws, customer or shared)."""
 EXPORT_ACTION = "export"
 """A stack's Export button; its data carries `services`, the stack's ids comma-separated."""
 MAX_CHOICES = 5
@@ -300,6 +304,8 @@ def reply_card(reply: Reply, kb: KnowledgeBase) -> AdaptiveCard:
         return unknown_services_card(reply)
     if isinstance(reply, TextReply):
         return text_card(reply.text)
+    if isinstance(reply, QuizAnswerReply):
+        return quiz_answer_card(reply)
     if isinstance(reply, StackReply):
         return stack_card(reply.summary)
     if isinstance(reply, CompareReply):
@@ -413,3 +419,31 @@ def export_cards(reply: ExportReply) -> list[AdaptiveCard]:
         result[-1].body.append(_text(f"\u2026and {left} more rows: srm matrix --services {ids} --format markdown "
                                      "in a terminal has them all.", weight="Bolder"))
     return result
+
+
+def quiz_card(quiz: Any) -> AdaptiveCard:
+    """A quiz tip (`bot.tips.quiz.QuizCard`): "Who owns X?" with AWS / Customer / Shared buttons, and how the
+    conversation did on the last quiz."""
+    asked = quiz_wording.question(quiz.entry)
+    body: list[CardElement] = []
+    if quiz.previous is not None:
+        body.append(_text(quiz_wording.tally_text(quiz.previous.answered, quiz.previous.correct), is_subtle=True,
+                          size="Small"))
+    body += [_text("\U0001f9e0 Quiz of the day", weight="Bolder", size="Medium"), _text(asked, weight="Bolder"),
+             ActionSet(actions=[SubmitAction(title=label, data={ACTION_KEY: QUIZ_ACTION, "quiz": quiz.id,
+                                                                "answer": owner})
+                                for owner, label in quiz_wording.OWNER_BUTTONS]),
+             _text(quiz_wording.ONE_ANSWER, is_subtle=True, size="Small")]
+    return _card(body, f"Quiz: {asked}")
+
+
+def quiz_answer_card(reply: QuizAnswerReply) -> AdaptiveCard:
+    """The clicker's answer to a quiz: right or not, the right owner and why, and a "Learn more" button."""
+    entry = reply.entry
+    body: list[CardElement] = [_text(f"{quiz_wording.verdict(reply.correct)} {entry.title}:", weight="Bolder"),
+                               owner_badge(entry.owner)]
+    if not reply.counted:
+        body.append(_text(quiz_wording.already_answered(reply.answer), is_subtle=True))
+    body.append(_text(quiz_wording.explanation(entry, reply.tip.text if reply.tip else None)))
+    body.append(ActionSet(actions=[SubmitAction(title=f"Learn more: {entry.title}", data=answer_data(entry.id))]))
+    return _card(body, f"{entry.title}: {owner_label(entry.owner)}")

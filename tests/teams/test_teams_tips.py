@@ -95,3 +95,35 @@ def test_missing_conversation_reference_is_permanent(kb: KnowledgeBase, sender: 
     with pytest.raises(DeliveryError) as raised:
         sender.send(sub, kb.tips[0], None)
     assert raised.value.permanent
+
+
+def test_quiz_tips_in_teams_count_one_answer_per_user(teams_server: str, teams_data_dir: Path,
+                                                      connector: Connector, kb: KnowledgeBase) -> None:
+    body = activity(connector.url, "tips on 09:00 UTC every day quiz", channel=True, mention=True)
+    assert post(teams_server, body) == 200
+    thread_id = body["conversation"]["id"]
+    assert "as a quiz" in " ".join(card_texts(card_of(connector.wait_for(thread_id, 1)[0])))
+    channel_root = thread_id.split(";")[0]
+    at = dt.datetime.combine(dt.date.today() + dt.timedelta(days=2), dt.time(10, 0), tzinfo=dt.UTC)
+    run = subprocess.run([sys.executable, "-m", "bot", "tips", "run", "--once", "--at", at.isoformat()],
+                         cwd=teams_data_dir, env=teams_env(teams_data_dir), capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0 and "posted=1" in run.stdout, run.stderr
+    [quiz_post] = connector.wait_for(channel_root, 1)
+    buttons = {a["title"]: a["data"] for a in card_actions(card_of(quiz_post))}
+    assert set(buttons) == {"AWS", "Customer", "Shared"}
+    title = next(t for t in card_texts(card_of(quiz_post)) if t.startswith("Who owns this: "))
+    entry = next(e for e in kb.entries if escape_markdown(f"Who owns this: {e.title}?") == title)
+    right = {"aws": "AWS", "customer": "Customer", "shared": "Shared"}[entry.owner]
+    wrong = next(label for label in buttons if label != right)
+
+    def click(label: str) -> list[str]:
+        clicked = activity(connector.url, value=buttons[label], conversation_id=thread_id)
+        before = len(connector.activities(thread_id))
+        assert post(teams_server, clicked) == 200
+        return card_texts(card_of(connector.wait_for(thread_id, before + 1)[-1]))
+
+    assert any(t.startswith(escape_markdown("\u2705 Right!")) for t in click(right))
+    again = click(wrong)
+    assert any(t.startswith(escape_markdown("\u2705 Right!")) for t in again)
+    assert any("first answer" in t for t in again)

@@ -1,5 +1,6 @@
-"""Button clicks: share an answer, pick a "did you mean" topic, help, a tip's "Learn more", feedback, and a stack's
-Export (the CSV uploaded to the conversation through Slack's external upload flow)."""
+"""Button clicks: share an answer, pick a "did you mean" topic, help, a tip's "Learn more", feedback, a quiz's
+answer (told to the clicker alone), and a stack's Export (the CSV uploaded to the conversation through Slack's
+external upload flow)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
+from bot.conversation.conversation import QUIZ_GONE
 from bot.conversation.replies import UnknownServicesReply
 from bot.render.matrix_export import csv_bytes
 from bot.slack.answering import Deps, acknowledge, where
@@ -20,8 +22,10 @@ from bot.slack.blocks import (
     ACTION_HELP,
     ACTION_LEARN_MORE,
     ACTION_PICK,
+    ACTION_QUIZ,
     ACTION_SHARE,
     parse_feedback,
+    parse_quiz,
     parse_ref,
     render_result,
 )
@@ -125,11 +129,21 @@ def register(app: App, deps: Deps) -> None:
         if parse_feedback(_value(body)) is not None:
             respond(text=THANKS, response_type="ephemeral", replace_original=False)
 
+    def answer_quiz(body: dict[str, Any], respond: Respond) -> None:
+        parsed = parse_quiz(_value(body))
+        if parsed is None:
+            respond(text=QUIZ_GONE, response_type="ephemeral", replace_original=False)
+            return
+        reply = deps.conversation.answer_quiz(*parsed, where("click", (body.get("team") or {}).get("id"),
+                                                             _channel(body), _clicker(body)))
+        respond(response_type="ephemeral", replace_original=False, **render_reply(reply, deps.matcher.kb))
+
     def export(body: dict[str, Any], client: WebClient, respond: Respond, logger: Logger) -> None:
         upload_export(deps, body, client, respond, logger)
 
     app.action(ACTION_SHARE)(ack=acknowledge, lazy=[share])
     app.action(ACTION_EXPORT)(ack=acknowledge, lazy=[export])
+    app.action(re.compile(f"^{ACTION_QUIZ}_(aws|customer|shared)$"))(ack=acknowledge, lazy=[answer_quiz])
     app.action(re.compile(f"^{ACTION_PICK}_[0-9]+$"))(ack=acknowledge, lazy=[pick])
     app.action(ACTION_LEARN_MORE)(ack=acknowledge, lazy=[learn_more])
     app.action(ACTION_HELP)(ack=acknowledge, lazy=[show_help])
