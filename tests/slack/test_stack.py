@@ -13,9 +13,9 @@ from bot.render.stack_text import checked_by
 from bot.slack.blocks import ACTION_EXPORT, CHECKLIST_BOX, render_compare, render_stack
 from bot.slack.escape import escape_mrkdwn
 
-from .conftest import SlackStandIn
+from .conftest import SlackStandIn, event_body, post
 from .test_blocks import assert_within_limits, texts
-from .test_http import srm
+from .test_http import mention, srm, unique
 
 STACKS = [["ec2"], ["ec2", "rds", "s3", "lambda"],
           ["ec2", "rds", "s3", "lambda", "dynamodb", "ecs", "eks", "kms", "iam", "cloudtrail"]]
@@ -72,3 +72,16 @@ def test_unknown_service_gets_did_you_mean_escaped_and_usage(web: str, slack_api
     assert "&lt;!channel&gt;" in joined and "<!channel>" not in json.dumps(reply)
     assert "Write it as: `/srm stack ec2 rds s3 lambda`" in joined
     assert "Write it as: `/srm compare ec2 lambda`" in srm(web, slack_api, "compare ec2")["blocks"][0]["text"]["text"]
+
+
+def test_mentions_and_dms_take_the_same_commands(web: str, slack_api: SlackStandIn) -> None:
+    channel = unique("C")
+    body = event_body(mention(channel, "<@UBOT> compare ec2 lambda", ts="3.0"), unique("Ev"))
+    assert post(f"{web}/slack/events", body, form=False).status == 200
+    posted = slack_api.wait_for("/api/chat.postMessage", channel=channel)[0].body
+    assert posted["thread_ts"] == "3.0" and "Amazon EC2 vs AWS Lambda" in posted["text"]
+    dm = unique("D")
+    event = {"type": "message", "channel_type": "im", "user": "U123", "text": "stack s3", "ts": "4.0", "channel": dm}
+    assert post(f"{web}/slack/events", event_body(event, unique("Ev")), form=False).status == 200
+    posted = slack_api.wait_for("/api/chat.postMessage", channel=dm)[0].body
+    assert posted["text"].startswith("Stack Amazon S3") and ACTION_EXPORT in json.dumps(posted["blocks"])
