@@ -16,12 +16,11 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from bot.conversation import quiz_wording
+from bot.conversation import quiz_wording, stack_wording
 from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
 from bot.core.matcher import answer_cache_size
 from bot.core.matrix import Difference, Row, StackSummary
 from bot.core.model import Entry, Service, Tip
-from bot.core.ownership import Decision
 from bot.core.presentation import (
     AMBIGUOUS_PROMPT,
     OWNER_EMOJI,
@@ -331,29 +330,22 @@ CHECKLIST_BUDGET = 7000
 """Characters of checklist lines in one stack message; the duties past it are counted and left to Export."""
 CHECKLIST_ITEM = 110
 """Characters of one duty's text in the checklist (the full text is in the export)."""
-CHECKLIST_BOX = "\u2610"
 
 
 def _checklist_line(row: Row) -> str:
-    shared = " (shared with AWS)" if row.owner == "shared" else ""
-    what = row.customer_does if row.entry is None else row.topic
-    line = f"{CHECKLIST_BOX} *{escape_mrkdwn(row.service.name)}*{shared}: {clip(what, CHECKLIST_ITEM)}"
+    whose, what = stack_wording.duty(row)
+    line = f"{stack_wording.CHECKLIST_BOX} *{escape_mrkdwn(whose)}*: {clip(what, CHECKLIST_ITEM)}"
     if (checks := checked_by(row)) is not None:
         line += f"\n      _{clip(checks, 200)}_"
     return line
 
 
-def render_stack(summary: StackSummary, prefix: str = "/srm ") -> dict[str, Any]:
+def render_stack(summary: StackSummary) -> dict[str, Any]:
     """A stack's short form: counts per owner, the customer's duties as a checklist by layer (with what checks
     each), and an Export button for the full matrix."""
-    names = ", ".join(s.name for s in summary.services)
-    counts = summary.counts
-    total = sum(counts.values())
     blocks: list[Block] = [
-        header(f"Stack: {names}"),
-        section(f"*{total} responsibilities*: {OWNER_EMOJI['customer']} {counts['customer']} yours \u00b7 "
-                f"{OWNER_EMOJI['shared']} {counts['shared']} shared \u00b7 {OWNER_EMOJI['aws']} {counts['aws']} "
-                "AWS's\n*Your checklist, by layer:*"),
+        header(f"Stack: {stack_wording.names(summary.services)}"),
+        section(f"{escape_mrkdwn(stack_wording.counts(summary))}\n*{stack_wording.CHECKLIST_HEADING}*"),
     ]
     used, left = 0, sum(len(rows) for _, rows in summary.checklist)
     for layer, rows in summary.checklist:
@@ -369,48 +361,24 @@ def render_stack(summary: StackSummary, prefix: str = "/srm ") -> dict[str, Any]
         left -= len(lines)
         blocks.extend(chunked_sections([f"*{escape_mrkdwn(layer.name)}*", *lines]))
     if left:
-        blocks.append(context(f"\u2026and {left} more of your duties: *Export* has them all."))
-    ids = ",".join(s.id for s in summary.services)
-    blocks.append(context(f"The full matrix, with AWS's side, its evidence and sources: *Export* (CSV), or "
-                          f"`srm matrix --services {escape_mrkdwn(ids)} --format csv` in a terminal."))
-    blocks.append(actions([button("Export (CSV)", ACTION_EXPORT, ids, "primary")]))
-    text = escape_mrkdwn(f"Stack {names}: {counts['customer']} yours, {counts['shared']} shared, "
-                         f"{counts['aws']} AWS's")
-    return message(text, blocks)
-
-
-def _side(service: Service, decision: Decision) -> str:
-    owner = owner_label(decision.owner).split(":")[0]
-    text = (f"{owner}. {decision.statement.note}" if decision.statement
-            else f"{owner} (the default on {service.category} services)")
-    return f"{OWNER_EMOJI[decision.owner]} *{escape_mrkdwn(service.name)}*: {clip(text, 600)}"
+        blocks.append(context(escape_mrkdwn(stack_wording.more_duties(left))))
+    blocks.append(context(escape_mrkdwn(stack_wording.export_hint(summary.services))))
+    blocks.append(actions([button("Export (CSV)", ACTION_EXPORT, stack_wording.ids(summary.services), "primary")]))
+    return message(escape_mrkdwn(stack_wording.fallback(summary)), blocks)
 
 
 def render_compare(first: Service, second: Service, differences: Sequence[Difference]) -> dict[str, Any]:
     """The layers whose owner differs between two services, each with both sides."""
-    title = f"{first.name} vs {second.name}"
+    summary = escape_mrkdwn(stack_wording.compare_summary(first, second, len(differences)))
     if not differences:
-        summary = f"{title}: every layer has the same owner."
-        return message(escape_mrkdwn(summary), [section(escape_mrkdwn(summary))])
-    plural = "s" if len(differences) != 1 else ""
-    summary = f"{title}: {len(differences)} layer{plural} with a different owner"
-    blocks: list[Block] = [header(title), section(escape_mrkdwn(summary))]
+        return message(summary, [section(summary)])
+    blocks: list[Block] = [header(f"{first.name} vs {second.name}"), section(summary)]
     for difference in differences[:MAX_BLOCKS - 3]:
-        blocks.append(section(f"*{escape_mrkdwn(difference.layer.name)}*\n{_side(first, difference.first)}\n"
-                              f"{_side(second, difference.second)}"))
-    return message(escape_mrkdwn(summary), blocks)
-
-
-def unknown_services_text(suggestions: Sequence[tuple[str, Sequence[Service]]]) -> list[str]:
-    """One escaped line per unknown name: "I don't know the service `ec3`; did you mean *ec2* (Amazon EC2)?"."""
-    lines = []
-    for name, found in suggestions:
-        line = f"I don't know the service `{clip(name, 80)}`"
-        if found:
-            line += "; did you mean " + " or ".join(f"*{escape_mrkdwn(s.id)}* ({escape_mrkdwn(s.name)})"
-                                                    for s in found) + "?"
-        lines.append(line + ".")
-    return lines
+        sides = [f"{OWNER_EMOJI[decision.owner]} *{escape_mrkdwn(service.name)}*: "
+                 f"{clip(stack_wording.side(service, decision), 600)}"
+                 for service, decision in ((first, difference.first), (second, difference.second))]
+        blocks.append(section("\n".join([f"*{escape_mrkdwn(difference.layer.name)}*", *sides])))
+    return message(summary, blocks)
 
 
 # --- quiz tips ---------------------------------------------------------------------------------------------------

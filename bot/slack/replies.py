@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.conversation import stack_wording
 from bot.conversation.parse import usage_line
 from bot.conversation.replies import (
     AnswerReply,
@@ -28,7 +29,6 @@ from bot.slack.blocks import (
     render_stack,
     render_tip,
     section,
-    unknown_services_text,
 )
 from bot.slack.escape import escape_mrkdwn
 from bot.slack.pages import render_help, render_list, render_services
@@ -63,8 +63,9 @@ def render_reply(reply: Reply, kb: KnowledgeBase, *, shareable: bool = False,
     if isinstance(reply, UsageReply):
         return usage_message(escape_mrkdwn(reply.problem), reply.usage)
     if isinstance(reply, UnknownServicesReply):
-        lines = unknown_services_text(reply.suggestions)
-        return usage_message("\n".join([*lines, "`/srm services` lists the services I know."]), reply.usage)
+        lines = [escape_mrkdwn(line) for line in stack_wording.unknown_lines(reply.suggestions)]
+        return usage_message("\n".join([*lines, f"`{PREFIX}services` {stack_wording.SERVICES_HINT}"]),
+                             reply.usage)
     if isinstance(reply, QuizAnswerReply):
         return render_quiz_answer(reply.entry, reply.tip, reply.answer, reply.correct, reply.counted)
     if isinstance(reply, TextReply):

@@ -21,7 +21,7 @@ from microsoft_teams.cards import (
     TextBlock,
 )
 
-from bot.conversation import quiz_wording
+from bot.conversation import quiz_wording, stack_wording
 from bot.conversation.parse import USAGE, usage_line
 from bot.conversation.replies import (
     AnswerReply,
@@ -42,7 +42,6 @@ from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
 from bot.core.matrix import Difference, Row, StackSummary
 from bot.core.model import OWNERS, Entry, KnowledgeBase, Service, Tip
 from bot.core.normalize import MAX_QUESTION_CHARS
-from bot.core.ownership import Decision
 from bot.core.presentation import (
     AMBIGUOUS_PROMPT,
     EXAMPLES,
@@ -273,16 +272,11 @@ def usage_card(problem: str, usage: str) -> AdaptiveCard:
 
 
 def unknown_services_card(reply: UnknownServicesReply) -> AdaptiveCard:
-    """One line per unknown service name, with "did you mean" for each."""
-    lines = []
-    for name, found in reply.suggestions:
-        line = f"I don't know the service \"{name}\""
-        if found:
-            line += "; did you mean " + " or ".join(f"{s.id} ({s.name})" for s in found) + "?"
-        lines.append(line + ".")
+    """One line per unknown service name, with "did you mean" for each, and how to write the command."""
+    lines = stack_wording.unknown_lines(reply.suggestions)
     body = [_text(line) for line in lines]
-    body += [_text(usage_line(reply.usage), weight="Bolder"), _text("services lists the services I know.",
-                                                                    is_subtle=True, size="Small")]
+    body += [_text(usage_line(reply.usage), weight="Bolder"),
+             _text(f"services {stack_wording.SERVICES_HINT}", is_subtle=True, size="Small")]
     return _card(body, lines[0] if lines else "Unknown service")
 
 
@@ -330,22 +324,18 @@ def _short(text: str, limit: int) -> str:
 
 
 def _duty(row: Row) -> str:
-    shared = " (shared with AWS)" if row.owner == "shared" else ""
-    what = row.customer_does if row.entry is None else row.topic
-    line = f"\u2610 {row.service.name}{shared}: {_short(what, CHECKLIST_ITEM)}"
+    whose, what = stack_wording.duty(row)
+    line = f"{stack_wording.CHECKLIST_BOX} {whose}: {_short(what, CHECKLIST_ITEM)}"
     checks = checked_by(row)
     return f"{line} ({checks})" if checks else line
 
 
 def stack_card(summary: StackSummary) -> AdaptiveCard:
     """A stack's short form: counts per owner, the customer's duties as a checklist by layer, and Export."""
-    names = ", ".join(s.name for s in summary.services)
-    counts = summary.counts
     body: list[CardElement] = [
-        _text(f"Stack: {names}", size="Large", weight="Bolder"),
-        _text(f"{sum(counts.values())} responsibilities: {OWNER_EMOJI['customer']} {counts['customer']} yours, "
-              f"{OWNER_EMOJI['shared']} {counts['shared']} shared, {OWNER_EMOJI['aws']} {counts['aws']} AWS's"),
-        _text("Your checklist, by layer:", weight="Bolder", spacing="Medium"),
+        _text(f"Stack: {stack_wording.names(summary.services)}", size="Large", weight="Bolder"),
+        _text(stack_wording.counts(summary)),
+        _text(stack_wording.CHECKLIST_HEADING, weight="Bolder", spacing="Medium"),
     ]
     used, left = 0, sum(len(rows) for _, rows in summary.checklist)
     for layer, rows in summary.checklist:
@@ -361,33 +351,25 @@ def stack_card(summary: StackSummary) -> AdaptiveCard:
         left -= len(items)
         body += _bullets(layer.name, items)
     if left:
-        body.append(_text(f"\u2026and {left} more of your duties: Export has them all.", weight="Bolder"))
-    ids = ",".join(s.id for s in summary.services)
-    body.append(_text(f"The full matrix with AWS's side, its evidence and sources: Export, or srm matrix --services "
-                      f"{ids} --format csv in a terminal.", is_subtle=True, size="Small"))
-    body.append(ActionSet(actions=[SubmitAction(title="Export (Markdown table)",
-                                                data={ACTION_KEY: EXPORT_ACTION, "services": ids})]))
-    return _card(body, f"Stack {names}: {counts['customer']} yours, {counts['shared']} shared, {counts['aws']} AWS's")
-
-
-def _side(service: Service, decision: Decision) -> str:
-    owner = owner_label(decision.owner).split(":")[0]
-    text = (f"{owner}. {decision.statement.note}" if decision.statement
-            else f"{owner} (the default on {service.category} services)")
-    return f"{OWNER_EMOJI[decision.owner]} {service.name}: {_short(text, 600)}"
+        body.append(_text(stack_wording.more_duties(left), weight="Bolder"))
+    body.append(_text(stack_wording.export_hint(summary.services), is_subtle=True, size="Small"))
+    body.append(ActionSet(actions=[SubmitAction(title="Export (Markdown table)", data={
+        ACTION_KEY: EXPORT_ACTION, "services": stack_wording.ids(summary.services)})]))
+    return _card(body, stack_wording.fallback(summary))
 
 
 def compare_card(first: Service, second: Service, differences: tuple[Difference, ...]) -> AdaptiveCard:
     """The layers whose owner differs between two services, both sides of each."""
-    title = f"{first.name} vs {second.name}"
+    summary = stack_wording.compare_summary(first, second, len(differences))
     if not differences:
-        return text_card(f"{title}: every layer has the same owner.")
-    plural = "s" if len(differences) != 1 else ""
-    summary = f"{title}: {len(differences)} layer{plural} with a different owner"
-    body: list[CardElement] = [_text(title, size="Large", weight="Bolder"), _text(summary)]
+        return text_card(summary)
+    body: list[CardElement] = [_text(f"{first.name} vs {second.name}", size="Large", weight="Bolder"),
+                               _text(summary)]
     for difference in differences:
-        body += [_heading(difference.layer.name), _text(_side(first, difference.first), spacing="Small"),
-                 _text(_side(second, difference.second), spacing="Small")]
+        body.append(_heading(difference.layer.name))
+        for service, decision in ((first, difference.first), (second, difference.second)):
+            side = _short(stack_wording.side(service, decision), 600)
+            body.append(_text(f"{OWNER_EMOJI[decision.owner]} {service.name}: {side}", spacing="Small"))
     return _card(body, summary)
 
 
@@ -395,7 +377,7 @@ def export_cards(reply: ExportReply) -> list[AdaptiveCard]:
     """The stack's full matrix as a Markdown table (the text of `srm matrix --format markdown`), one line per
     monospace TextBlock so it copies as typed; split over cards of EXPORT_CARD_BUDGET characters, each repeating
     the header, at most MAX_EXPORT_CARDS (the rest counted, with the terminal command)."""
-    names = ", ".join(s.name for s in reply.services)
+    names = stack_wording.names(reply.services)
     head, separator, *rows = to_markdown(reply.rows).splitlines()
     chunks: list[list[str]] = [[]]
     used = 0
@@ -415,7 +397,7 @@ def export_cards(reply: ExportReply) -> list[AdaptiveCard]:
         result.append(_card(body, f"Responsibility matrix: {names}{part}"))
     left = sum(len(chunk) for chunk in chunks[MAX_EXPORT_CARDS:])
     if left:
-        ids = ",".join(s.id for s in reply.services)
+        ids = stack_wording.ids(reply.services)
         result[-1].body.append(_text(f"\u2026and {left} more rows: srm matrix --services {ids} --format markdown "
                                      "in a terminal has them all.", weight="Bolder"))
     return result

@@ -6,11 +6,12 @@ import json
 
 import pytest
 
+from bot.conversation.stack_wording import CHECKLIST_BOX
 from bot.core import KnowledgeBase
 from bot.core.matrix import compare, stack_summary
 from bot.core.service_names import resolve_services
 from bot.render.stack_text import checked_by
-from bot.slack.blocks import ACTION_EXPORT, CHECKLIST_BOX, render_compare, render_stack
+from bot.slack.blocks import ACTION_EXPORT, render_compare, render_stack
 from bot.slack.escape import escape_mrkdwn
 
 from .conftest import SlackStandIn, event_body, post
@@ -68,7 +69,7 @@ def test_stack_and_compare_over_http(web: str, slack_api: SlackStandIn) -> None:
 def test_unknown_service_gets_did_you_mean_escaped_and_usage(web: str, slack_api: SlackStandIn) -> None:
     reply = srm(web, slack_api, "stack ec2 lamda <!channel>")
     joined = "\n".join(texts(reply["blocks"]))
-    assert "`lamda`; did you mean *lambda*" in joined
+    assert "unknown service 'lamda'; did you mean lambda (AWS Lambda)?" in joined
     assert "&lt;!channel&gt;" in joined and "<!channel>" not in json.dumps(reply)
     assert "Write it as: `/srm stack ec2 rds s3 lambda`" in joined
     assert "Write it as: `/srm compare ec2 lambda`" in srm(web, slack_api, "compare ec2")["blocks"][0]["text"]["text"]

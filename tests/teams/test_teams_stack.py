@@ -45,7 +45,7 @@ def test_compare_and_unknown_service(teams_server: str, connector: Connector, kb
     texts = card_texts(ask(teams_server, connector, "compare ec2 rds"))
     assert all(escape_markdown(d.layer.name) in texts for d in differences)
     unknown = card_texts(ask(teams_server, connector, "stack ec3 [x](https://evil.example)"))
-    assert any('"ec3"; did you mean ec2' in t for t in unknown)
+    assert escape_markdown("unknown service 'ec3'; did you mean ec2 (Amazon EC2)?") in unknown
     assert not any("[x](https://evil.example)" in t for t in unknown)
     assert escape_markdown("Write it as: stack ec2 rds s3 lambda") in unknown
 
