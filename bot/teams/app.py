@@ -16,7 +16,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from microsoft_teams.api import InstalledActivity, MessageActivity
+from microsoft_teams.api import (
+    AdaptiveCardActionCardResponse,
+    AdaptiveCardActionMessageResponse,
+    AdaptiveCardInvokeActivity,
+    AdaptiveCardInvokeResponse,
+    InstalledActivity,
+    MessageActivity,
+)
 from microsoft_teams.api.activities.utils import StripMentionsTextOptions
 from microsoft_teams.apps import ActivityContext, App
 
@@ -97,9 +104,6 @@ class TeamsBot:
         if clicked == cards.ASK_ACTION:  # an example question on the help card: asked as if typed
             await ctx.send(await self._text(activity, Ask(str(activity.value.get("question", "")))))
             return
-        if clicked == cards.QUIZ_ACTION:  # a quiz's owner button: counted once per user
-            await ctx.send(await self._quiz(activity))
-            return
         if clicked == cards.EXPORT_ACTION:  # a stack's Export: the full matrix as a Markdown table
             for card in self._export(activity, str(activity.value.get("services", ""))):
                 await ctx.send(card)
@@ -129,14 +133,19 @@ class TeamsBot:
             reply = self.conversation.reply(parsed, where)
         return cards.reply_card(reply, self.matcher.kb)
 
-    async def _quiz(self, activity: MessageActivity) -> cards.AdaptiveCard:
-        data: dict[str, Any] = activity.value
+    async def on_card_action(self, ctx: ActivityContext[AdaptiveCardInvokeActivity]) -> AdaptiveCardInvokeResponse:
+        """An Action.Execute click (a quiz's owner button): the card returned replaces the quiz for the clicker
+        alone, which is as private as Teams gets (it has no ephemeral messages)."""
+        activity, data = ctx.activity, ctx.activity.value.action.data
         quiz_id, owner = data.get("quiz"), data.get("answer")
-        if not isinstance(quiz_id, int) or not isinstance(owner, str):
-            return cards.text_card(QUIZ_GONE)
+        ours = data.get(cards.ACTION_KEY) == cards.QUIZ_ACTION
+        if not ours or not isinstance(quiz_id, int) or not isinstance(owner, str):  # stale or forged
+            log_request(platform=PLATFORM, team=team_id(activity), channel=activity.conversation.id,
+                        command="click:quiz", entry=None, score=None, ms=0.0, outcome="unknown")
+            return AdaptiveCardActionMessageResponse(value=QUIZ_GONE)
         reply = await asyncio.to_thread(self.conversation.answer_quiz, quiz_id, owner,
-                                        self._where(activity, "click"))
-        return cards.reply_card(reply, self.matcher.kb)
+                                        self._where(ctx.activity, "click"))
+        return AdaptiveCardActionCardResponse(value=cards.reply_card(reply, self.matcher.kb))
 
     def _export(self, activity: MessageActivity, services: str) -> list[cards.AdaptiveCard]:
         reply = self.conversation.export(services, self._where(activity, "click"))
@@ -166,7 +175,7 @@ class TeamsBot:
         return cards.text_card("I did not understand that button. Type help."), "click", None, None, "unknown"
 
     @staticmethod
-    def _where(activity: MessageActivity, via: str) -> Where:
+    def _where(activity: MessageActivity | AdaptiveCardInvokeActivity, via: str) -> Where:
         return Where(platform=PLATFORM, via=via, team_id=team_id(activity), channel_id=activity.conversation.id,
                      user_id=activity.from_.id if activity.from_ else None)
 
@@ -195,4 +204,5 @@ def create_app(settings: TeamsSettings, matcher: Matcher, store: Store | None = 
     bot = TeamsBot(matcher=matcher, store=store)
     app.on_message(bot.on_message)
     app.on_install_add(bot.on_install)
+    app.on_card_action(bot.on_card_action)
     return app

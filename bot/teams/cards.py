@@ -17,6 +17,7 @@ from microsoft_teams.cards import (
     AdaptiveCard,
     CardElement,
     Container,
+    ExecuteAction,
     SubmitAction,
     TextBlock,
 )
@@ -62,7 +63,9 @@ ANSWER_ACTION = "answer"
 ASK_ACTION = "ask"
 FEEDBACK_ACTION = "feedback"
 QUIZ_ACTION = "quiz"
-"""A quiz's owner button; its data carries `quiz` (the quiz id) and `answer` (aws, customer or shared)."""
+"""A quiz's owner button (an Action.Execute: Teams shows the card the bot returns to the clicker alone); its data
+carries `quiz` (the quiz id) and `answer` (aws, customer or shared)."""
+QUIZ_VERB = "srm.quiz"
 EXPORT_ACTION = "export"
 """A stack's Export button; its data carries `services`, the stack's ids comma-separated."""
 MAX_CHOICES = 5
@@ -404,23 +407,24 @@ def export_cards(reply: ExportReply) -> list[AdaptiveCard]:
 
 
 def quiz_card(quiz: Any) -> AdaptiveCard:
-    """A quiz tip (`bot.tips.quiz.QuizCard`): "Who owns X?" with AWS / Customer / Shared buttons, and how the
-    conversation did on the last quiz."""
+    """A quiz tip (`bot.tips.quiz.QuizCard`): "Who owns X?" with AWS / Customer / Shared buttons (Action.Execute,
+    so the answer card replaces the quiz for the clicker only), and how the conversation did on the last quiz."""
     asked = quiz_wording.question(quiz.entry)
     body: list[CardElement] = []
     if quiz.previous is not None:
         body.append(_text(quiz_wording.tally_text(quiz.previous.answered, quiz.previous.correct), is_subtle=True,
                           size="Small"))
     body += [_text("\U0001f9e0 Quiz of the day", weight="Bolder", size="Medium"), _text(asked, weight="Bolder"),
-             ActionSet(actions=[SubmitAction(title=label, data={ACTION_KEY: QUIZ_ACTION, "quiz": quiz.id,
-                                                                "answer": owner})
+             ActionSet(actions=[ExecuteAction(title=label, verb=QUIZ_VERB, data={ACTION_KEY: QUIZ_ACTION,
+                                                                                 "quiz": quiz.id, "answer": owner})
                                 for owner, label in quiz_wording.OWNER_BUTTONS]),
              _text(quiz_wording.ONE_ANSWER, is_subtle=True, size="Small")]
     return _card(body, f"Quiz: {asked}")
 
 
 def quiz_answer_card(reply: QuizAnswerReply) -> AdaptiveCard:
-    """The clicker's answer to a quiz: right or not, the right owner and why, and a "Learn more" button."""
+    """The clicker's answer to a quiz, shown to them alone in place of the quiz: right or not, the right owner and
+    why, and a "Learn more" button."""
     entry = reply.entry
     body: list[CardElement] = [_text(f"{quiz_wording.verdict(reply.correct)} {entry.title}:", weight="Bolder"),
                                owner_badge(entry.owner)]
