@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.conversation import stack_wording
-from bot.conversation.parse import usage_line
+from bot.conversation.parse import USAGE
 from bot.conversation.replies import (
     AnswerReply,
     CompareReply,
@@ -38,7 +38,7 @@ PREFIX = "/srm "
 
 def usage_message(problem_mrkdwn: str, usage: str) -> dict[str, Any]:
     """What was wrong (escaped mrkdwn) and how to write the command."""
-    how = escape_mrkdwn(usage_line(usage, PREFIX)).replace("Write it as: ", "Write it as: `", 1) + "`"
+    how = f"Write it as: `{PREFIX}{escape_mrkdwn(USAGE[usage][0])}`"
     return message(problem_mrkdwn.split("\n")[0], [section(f"{problem_mrkdwn}\n{how}")])
 
 

@@ -1,8 +1,8 @@
-"""The Teams SDK app: messages (1:1 or @-mention) answered with Adaptive Cards, button clicks, help and tip commands.
+"""The Teams SDK app: messages (1:1 or @-mention) answered with Adaptive Cards, button clicks, quiz answers.
 
 `create_app(settings, matcher, store=None)` builds a `microsoft_teams.apps.App` with our handlers; nothing runs and
-nothing is contacted until `bot.teams.server.run()` starts it. The handlers only translate: text in, core answer,
-card out (`bot.teams.cards`); the core knows nothing of Teams.
+nothing is contacted until `bot.teams.server.run()` starts it. The handlers only translate: text in, the
+conversation layer's reply (`bot.conversation`, shared with Slack), card out (`bot.teams.cards`).
 """
 
 from __future__ import annotations
