@@ -118,10 +118,13 @@ def stand_in_handler(stand_in: SlackStandIn) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             path = self.path.split("?")[0]
             if path.startswith("/upload/"):  # the upload_url of Slack's external upload flow: raw file bytes
-                with stand_in.condition:
-                    stand_in.uploads[path.removeprefix("/upload/")] = raw
+                with stand_in.condition:  # `fail_next("/upload", status)` fails the next upload
+                    queued = stand_in.failures.get("/upload")
+                    failure = queued.pop(0) if queued else None
+                    if failure is None:
+                        stand_in.uploads[path.removeprefix("/upload/")] = raw
                 stand_in.record(Received(path, dict(self.headers), {"length": len(raw)}))
-                self._send(200, None)
+                self._send(failure[0] if failure else 200, None)
                 return
             body = _decode(self.headers.get("Content-Type", ""), raw)
             with stand_in.condition:

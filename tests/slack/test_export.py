@@ -56,6 +56,14 @@ def test_a_failed_upload_is_told_to_the_clicker(web: str, slack_api: SlackStandI
     assert "srm matrix --services ec2 --format csv" in told.body["text"]
 
 
+def test_a_refused_upload_of_the_bytes_is_told_to_the_clicker(web: str, slack_api: SlackStandIn) -> None:
+    slack_api.fail_next("/upload", 500)
+    response_url = slack_api.response_url(unique("upload-fail"))
+    click_export(web, slack_api, "s3", response_url)
+    [told] = slack_api.wait_for(response_url.removeprefix(slack_api.url))
+    assert "could not upload the matrix here (HTTPError)" in told.body["text"]
+
+
 def test_export_of_a_forged_value_names_the_unknown_service(web: str, slack_api: SlackStandIn) -> None:
     response_url = slack_api.response_url(unique("export-forged"))
     click_export(web, slack_api, "ec2,<!here>", response_url)
