@@ -38,7 +38,7 @@ from bot.conversation.replies import (
 )
 from bot.core import Matcher, NoMatch, outcome_of
 from bot.core.matrix import compare, matrix, stack_summary
-from bot.core.model import Service
+from bot.core.model import KnowledgeBase, Service
 from bot.core.service_names import UnknownServices, resolve_services
 from bot.core.tips import tip_of_the_day
 from bot.logs import log_request
@@ -75,7 +75,7 @@ class Conversation:
         self.record_miss = record_miss
 
     @property
-    def kb(self) -> Any:
+    def kb(self) -> KnowledgeBase:
         """The knowledge base the matcher reads."""
         return self.matcher.kb
 

@@ -12,9 +12,8 @@ from slack_sdk import WebClient
 from bot.conversation import parse
 from bot.conversation.parse import Tips
 from bot.core.tips import tip_of_the_day
-from bot.slack.answering import Deps, acknowledge, where
+from bot.slack.answering import Deps, acknowledge, tips_reply, where
 from bot.slack.dedupe import dedupe_middleware
-from bot.slack.listeners.commands import tips_reply
 from bot.slack.pages import render_home
 from bot.slack.replies import render_reply
 
@@ -37,7 +36,7 @@ def reply_for(deps: Deps, text: str, *, via: str, event: dict[str, Any], context
     parsed = parse(text)
     if isinstance(parsed, Tips):
         fields = {"team_id": context.team_id, "channel_id": event.get("channel"), "user_id": event.get("user")}
-        return render_reply(tips_reply(deps, parsed, fields, client, logger), deps.matcher.kb)
+        return render_reply(tips_reply(deps, parsed, fields, client, logger, via=via), deps.matcher.kb)
     reply = deps.conversation.reply(parsed, where(via, context.team_id, event.get("channel"), event.get("user")))
     return render_reply(reply, deps.matcher.kb)
 
