@@ -326,7 +326,7 @@ def render_tip(tip: Tip, entry: Entry) -> dict[str, Any]:
 
 ACTION_EXPORT = "srm_export"
 """The Export button of a stack; its value is the stack's service ids, comma-separated."""
-CHECKLIST_BUDGET = 7000
+CHECKLIST_BUDGET = 9000
 """Characters of checklist lines in one stack message; the duties past it are counted and left to Export."""
 CHECKLIST_ITEM = 110
 """Characters of one duty's text in the checklist (the full text is in the export)."""
