@@ -1,18 +1,26 @@
-"""One path from a question typed in Slack to a rendered result: match, log the request, record a miss."""
+"""What every Slack listener shares: its dependencies, the conversation layer that answers (see
+`bot.conversation`), and the tips command's Slack context: listeners only read the request, render the reply and
+send it."""
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from functools import cached_property
+from logging import Logger
 from typing import Any
 
 from slack_bolt import Ack
+from slack_sdk import WebClient
 
-from bot.core import Matcher, NoMatch, Result, outcome_of
-from bot.logs import log_request
+from bot.conversation import Conversation, Where
+from bot.conversation.parse import Tips
+from bot.conversation.replies import TextReply
+from bot.core import Matcher
 from bot.slack.dedupe import SeenEvents
 from bot.slack.recording import Recorder
+
+PLATFORM = "slack"
 
 
 @dataclass(frozen=True)
@@ -31,18 +39,39 @@ class Deps:
         """The store given to `create_app`, or None."""
         return self.recorder.store
 
+    @cached_property
+    def conversation(self) -> Conversation:
+        """The conversation layer over this matcher and store; misses go to the recorder."""
+        return Conversation(self.matcher, store=self.store,
+                            record_miss=lambda question, where: self.recorder.miss(question=question,
+                                                                                   team_id=where.team_id))
 
-def answer_question(deps: Deps, raw_text: str, *, command: str, team_id: str | None,
-                    channel_id: str | None) -> Result:
-    """Match raw Slack text (the matcher unescapes it once), log one request line, and record a miss."""
-    started = time.perf_counter()
-    result = deps.matcher.match(raw_text)
-    if isinstance(result, NoMatch) and result.worth_recording:
-        deps.recorder.miss(question=result.question, team_id=team_id)
-    entry, score, outcome = outcome_of(result)
-    log_request(platform="slack", team=team_id, channel=channel_id, command=command, entry=entry, score=score,
-                ms=(time.perf_counter() - started) * 1000, outcome=outcome)
-    return result
+
+def where(via: str, team_id: str | None, channel_id: str | None, user_id: str | None = None) -> Where:
+    """A Slack request's place for the conversation layer (and its log line)."""
+    return Where(platform=PLATFORM, via=via, team_id=team_id, channel_id=channel_id, user_id=user_id)
+
+
+def user_tz(client: WebClient, user_id: str, logger: Logger) -> str | None:
+    """The user's time zone from users.info, or None when Slack does not say."""
+    try:
+        return client.users_info(user=user_id)["user"].get("tz")
+    except Exception as exc:  # SlackApiError, a timeout, a dropped connection: subscribe with the default zone
+        logger.warning("users.info failed for the tips command: %s", type(exc).__name__)
+        return None
+
+
+def tips_reply(deps: Deps, tips: Tips, command: dict[str, Any], client: WebClient, logger: Logger, *,
+               via: str) -> TextReply:
+    """The conversation's answer to `tips ...` (`command`: the slash command's fields, or an event's team, channel
+    and user); only subscribing asks Slack for the asker's time zone."""
+    from bot.tips.commands import TipsContext  # the store is imported only when tips are asked for
+
+    wants_zone = deps.store is not None and tips.args.split()[:1] == ["on"]
+    ctx = TipsContext(platform="slack", team_id=command.get("team_id") or "",
+                      channel_id=command.get("channel_id") or "", user_id=command.get("user_id") or "",
+                      user_tz=user_tz(client, command.get("user_id", ""), logger) if wants_zone else None)
+    return deps.conversation.tips(tips, ctx, where(via, ctx.team_id, ctx.channel_id, ctx.user_id))
 
 
 def acknowledge(ack: Ack) -> None:

@@ -16,9 +16,11 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from bot.conversation import quiz_wording, stack_wording
 from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
 from bot.core.matcher import answer_cache_size
-from bot.core.model import Entry, Tip
+from bot.core.matrix import Difference, Row, StackSummary
+from bot.core.model import Entry, Service, Tip
 from bot.core.presentation import (
     AMBIGUOUS_PROMPT,
     OWNER_EMOJI,
@@ -28,6 +30,7 @@ from bot.core.presentation import (
     owner_label,
     service_line,
 )
+from bot.render.stack_text import checked_by
 from bot.slack.escape import escape_mrkdwn, link
 
 MAX_BLOCKS = 50
@@ -317,3 +320,110 @@ def render_tip(tip: Tip, entry: Entry) -> dict[str, Any]:
         actions([button("Learn more", ACTION_LEARN_MORE, entry.id)]),
     ]
     return message(escape_mrkdwn(f"Tip: {tip.text}"), blocks)
+
+
+# --- stacks: the short form, two services compared, unknown service names ------------------------------------------
+
+ACTION_EXPORT = "srm_export"
+"""The Export button of a stack; its value is the stack's service ids, comma-separated."""
+CHECKLIST_BUDGET = 9000
+"""Characters of checklist lines in one stack message; the duties past it are counted and left to Export."""
+CHECKLIST_ITEM = 110
+"""Characters of one duty's text in the checklist (the full text is in the export)."""
+
+
+def _checklist_line(row: Row) -> str:
+    whose, what = stack_wording.duty(row)
+    line = f"{stack_wording.CHECKLIST_BOX} *{escape_mrkdwn(whose)}*: {clip(what, CHECKLIST_ITEM)}"
+    if (checks := checked_by(row)) is not None:
+        line += f"\n      _{clip(checks, 200)}_"
+    return line
+
+
+def render_stack(summary: StackSummary) -> dict[str, Any]:
+    """A stack's short form: counts per owner, the customer's duties as a checklist by layer (with what checks
+    each), and an Export button for the full matrix."""
+    blocks: list[Block] = [
+        header(f"Stack: {stack_wording.names(summary.services)}"),
+        section(f"{escape_mrkdwn(stack_wording.counts(summary))}\n*{stack_wording.CHECKLIST_HEADING}*"),
+    ]
+    used, left = 0, sum(len(rows) for _, rows in summary.checklist)
+    for layer, rows in summary.checklist:
+        lines = []
+        for row in rows:
+            line = _checklist_line(row)
+            if used + len(line) > CHECKLIST_BUDGET or len(blocks) >= MAX_BLOCKS - 4:
+                break
+            lines.append(line)
+            used += len(line)
+        if not lines:
+            break
+        left -= len(lines)
+        blocks.extend(chunked_sections([f"*{escape_mrkdwn(layer.name)}*", *lines]))
+    if left:
+        blocks.append(context(escape_mrkdwn(stack_wording.more_duties(left))))
+    blocks.append(context(escape_mrkdwn(stack_wording.export_hint(summary.services))))
+    blocks.append(actions([button("Export (CSV)", ACTION_EXPORT, stack_wording.ids(summary.services), "primary")]))
+    return message(escape_mrkdwn(stack_wording.fallback(summary)), blocks)
+
+
+def render_compare(first: Service, second: Service, differences: Sequence[Difference]) -> dict[str, Any]:
+    """The layers whose owner differs between two services, each with both sides."""
+    summary = escape_mrkdwn(stack_wording.compare_summary(first, second, len(differences)))
+    if not differences:
+        return message(summary, [section(summary)])
+    blocks: list[Block] = [header(f"{first.name} vs {second.name}"), section(summary)]
+    for difference in differences[:MAX_BLOCKS - 3]:
+        sides = [f"{OWNER_EMOJI[decision.owner]} *{escape_mrkdwn(service.name)}*: "
+                 f"{clip(stack_wording.side(service, decision), 600)}"
+                 for service, decision in ((first, difference.first), (second, difference.second))]
+        blocks.append(section("\n".join([f"*{escape_mrkdwn(difference.layer.name)}*", *sides])))
+    return message(summary, blocks)
+
+
+# --- quiz tips ---------------------------------------------------------------------------------------------------
+
+ACTION_QUIZ = "srm_quiz"
+"""Prefix: the owner buttons of a quiz are `srm_quiz_aws`, `srm_quiz_customer`, `srm_quiz_shared`; each value is
+`<quiz id>:<owner>`."""
+
+
+def quiz_value(quiz_id: int, owner: str) -> str:
+    """The value of a quiz's owner button."""
+    return f"{quiz_id}:{owner}"
+
+
+def parse_quiz(value: str) -> tuple[int, str] | None:
+    """(quiz id, owner) from a quiz button's value, or None when it is not one."""
+    quiz_id, _, owner = value.partition(":")
+    if not quiz_id.isdigit() or owner not in {o for o, _ in quiz_wording.OWNER_BUTTONS}:
+        return None
+    return int(quiz_id), owner
+
+
+def render_quiz(quiz: Any) -> dict[str, Any]:
+    """A quiz tip (`bot.tips.quiz.QuizCard`): "Who owns X?" with AWS / Customer / Shared buttons, and how the
+    channel did on the last quiz."""
+    asked = quiz_wording.question(quiz.entry)
+    blocks: list[Block] = []
+    if quiz.previous is not None:
+        blocks.append(context(escape_mrkdwn(quiz_wording.tally_text(quiz.previous.answered, quiz.previous.correct))))
+    blocks += [
+        section(f"\U0001f9e0 *Quiz of the day*\n*{clip(asked, 500)}*"),
+        actions([button(label, f"{ACTION_QUIZ}_{owner}", quiz_value(quiz.id, owner))
+                 for owner, label in quiz_wording.OWNER_BUTTONS]),
+        context(escape_mrkdwn(f"{quiz_wording.ONE_ANSWER} Only you see whether you were right.")),
+    ]
+    return message(escape_mrkdwn(f"Quiz: {asked}"), blocks)
+
+
+def render_quiz_answer(entry: Entry, tip: Tip | None, answer: str, correct: bool, counted: bool) -> dict[str, Any]:
+    """The clicker's answer to a quiz: right or not, the right owner and why, and a "Learn more" button."""
+    verdict = quiz_wording.verdict(correct)
+    lines = [f"*{escape_mrkdwn(verdict)}* {escape_mrkdwn(entry.title)}: {badge(entry.owner)}"]
+    if not counted:
+        lines.append(f"_{escape_mrkdwn(quiz_wording.already_answered(answer))}_")
+    blocks: list[Block] = [section("\n".join(lines)),
+                           section(clip(quiz_wording.explanation(entry, tip.text if tip else None), 1500)),
+                           actions([button("Learn more", ACTION_LEARN_MORE, entry.id)])]
+    return message(escape_mrkdwn(f"{entry.title}: {owner_label(entry.owner)}"), blocks)

@@ -10,8 +10,10 @@ from sqlalchemy import Engine
 from bot.slack.settings import SlackSettings
 from bot.store.db import make_engine
 
-BOT_SCOPES = ("app_mentions:read", "chat:write", "chat:write.public", "commands", "im:history", "users:read")
-"""The least the app needs; the manifests in manifests/ request exactly these (a test checks it)."""
+BOT_SCOPES = ("app_mentions:read", "chat:write", "chat:write.public", "commands", "files:write", "im:history",
+              "users:read")
+"""The least the app needs (files:write: Export uploads a stack's matrix to the conversation); the manifests in
+manifests/ request exactly these (a test checks it)."""
 STATE_EXPIRATION_SECONDS = 600
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_sdk.models.views import View
 
+from bot.conversation.parse import USAGE as COMMAND_USAGE
 from bot.core.model import OWNERS, KnowledgeBase, Tip
 from bot.core.presentation import EXAMPLES
 from bot.slack.blocks import (
@@ -28,15 +29,13 @@ ABOUT = ("I answer *who is responsible for what* under the AWS Shared Responsibi
          "changes with the service (EC2, RDS, Lambda ...), what you should do, the audit reports that evidence "
          "AWS's side, and AWS's documentation.")
 
-USAGE = (
-    "*How to ask*\n"
-    "\u2022 `/srm <question>`: an answer only you see, with a button to share it\n"
-    "\u2022 `/srm list [aws|customer|shared]`: browse the topics\n"
-    "\u2022 `/srm services`: the AWS services I know\n"
-    "\u2022 `/srm tip`: a tip now; `/srm tips on|off|status`: a daily tip in this channel\n"
-    "\u2022 Mention me in a channel (I answer in a thread) or send me a direct message\n"
-    "\u2022 In a thread, use the message shortcut *Ask SRM about this message*"
-)
+USAGE = "\n".join([
+    "*How to ask*",
+    "\u2022 `/srm <question>`: an answer only you see, with a button to share it",
+    *(f"\u2022 `/srm {escape_mrkdwn(how)}`: {escape_mrkdwn(what)}" for how, what in COMMAND_USAGE.values()),
+    "\u2022 Mention me in a channel (I answer in a thread) or send me a direct message",
+    "\u2022 In a thread, use the message shortcut *Ask SRM about this message*",
+])
 
 
 def _examples() -> str:
@@ -46,11 +45,6 @@ def _examples() -> str:
 def render_help() -> dict[str, Any]:
     """Usage with examples (`/srm`, `/srm help`, the Help button)."""
     return message("How to ask srm-bot", [section(ABOUT), section(USAGE), section(_examples())])
-
-
-def usage_error(problem: str) -> dict[str, Any]:
-    """A clear message for a malformed subcommand, followed by the usage."""
-    return message(escape_mrkdwn(problem), [section(escape_mrkdwn(problem)), section(USAGE)])
 
 
 DIVIDER: Block = {"type": "divider"}

@@ -11,7 +11,7 @@ from typing import Any
 
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 DELIVERY_CLAIMED = "claimed"
@@ -50,6 +50,8 @@ class TipSubscription(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
     deactivated_reason: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    quiz: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Tips come as a quiz ("Who owns X?" with AWS / Customer / Shared buttons)."""
 
 
 class TipDelivery(Base):
@@ -69,6 +71,34 @@ class TipDelivery(Base):
     posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     message_ts: Mapped[str | None] = mapped_column(String(255), nullable=True)
     error: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
+class Quiz(Base):
+    """The quiz a quiz subscription's delivery posted: one per delivery row, so a retried post asks the same quiz."""
+
+    __tablename__ = "quizzes"
+    __table_args__ = (UniqueConstraint("delivery_id", name="uq_quizzes_delivery"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("tip_deliveries.id", ondelete="CASCADE"))
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("tip_subscriptions.id", ondelete="CASCADE"), index=True)
+    tip_id: Mapped[str] = mapped_column(String(64))
+    entry_id: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class QuizAnswer(Base):
+    """A person's answer to a quiz; the unique constraint keeps the first one only."""
+
+    __tablename__ = "quiz_answers"
+    __table_args__ = (UniqueConstraint("quiz_id", "user_id", name="uq_quiz_answers_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(255))
+    answer: Mapped[str] = mapped_column(String(16))
+    correct: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class Feedback(Base):

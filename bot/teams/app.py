@@ -1,8 +1,8 @@
-"""The Teams SDK app: messages (1:1 or @-mention) answered with Adaptive Cards, button clicks, help and tip commands.
+"""The Teams SDK app: messages (1:1 or @-mention) answered with Adaptive Cards, button clicks, quiz answers.
 
 `create_app(settings, matcher, store=None)` builds a `microsoft_teams.apps.App` with our handlers; nothing runs and
-nothing is contacted until `bot.teams.server.run()` starts it. The handlers only translate: text in, core answer,
-card out (`bot.teams.cards`); the core knows nothing of Teams.
+nothing is contacted until `bot.teams.server.run()` starts it. The handlers only translate: text in, the
+conversation layer's reply (`bot.conversation`, shared with Slack), card out (`bot.teams.cards`).
 """
 
 from __future__ import annotations
@@ -16,17 +16,27 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from microsoft_teams.api import InstalledActivity, MessageActivity
+from microsoft_teams.api import (
+    AdaptiveCardActionCardResponse,
+    AdaptiveCardActionMessageResponse,
+    AdaptiveCardInvokeActivity,
+    AdaptiveCardInvokeResponse,
+    InstalledActivity,
+    MessageActivity,
+)
 from microsoft_teams.api.activities.utils import StripMentionsTextOptions
 from microsoft_teams.apps import ActivityContext, App
 
-from bot.core import Answer, Matcher, NoMatch, outcome_of
-from bot.core.tips import tip_of_the_day
+from bot.conversation import Conversation, Where, parse
+from bot.conversation.conversation import QUIZ_GONE
+from bot.conversation.parse import Ask, Command, Tips
+from bot.conversation.replies import ExportReply, Reply
+from bot.core import Matcher
 from bot.logs import log_request
 from bot.store.store import Store
 from bot.teams import cards
 from bot.teams.settings import TeamsSettings
-from bot.tips.commands import TipsContext, handle_tips_command
+from bot.tips.commands import TipsContext
 
 logger = logging.getLogger(__name__)
 
@@ -81,17 +91,32 @@ class TeamsBot:
     matcher: Matcher
     store: Store | None = None
 
+    @functools.cached_property
+    def conversation(self) -> Conversation:
+        """The conversation layer over this matcher and store; misses are recorded off the reply path."""
+        return Conversation(self.matcher, store=self.store, record_miss=lambda question, where: self._store_call(
+            "record_miss", question=question, platform=PLATFORM, team_id=where.team_id))
+
     async def on_message(self, ctx: ActivityContext[MessageActivity]) -> None:
-        """A message or a card button click: reply with a card."""
-        started = time.perf_counter()
+        """A message (parsed and answered by the conversation layer) or a card button click: reply with a card."""
         activity = ctx.activity
-        if isinstance(activity.value, dict) and cards.ACTION_KEY in activity.value:
+        clicked = activity.value.get(cards.ACTION_KEY) if isinstance(activity.value, dict) else None
+        if clicked == cards.ASK_ACTION:  # an example question on the help card: asked as if typed
+            await ctx.send(await self._text(activity, Ask(str(activity.value.get("question", "")))))
+            return
+        if clicked == cards.EXPORT_ACTION:  # a stack's Export: the full matrix as a Markdown table
+            for card in self._export(activity, str(activity.value.get("services", ""))):
+                await ctx.send(card)
+            return
+        if clicked is not None:
+            started = time.perf_counter()
             card, command, entry, score, outcome = await self._action(activity)
-        else:
-            card, command, entry, score, outcome = await self._text(activity)
-        await ctx.send(card)
-        log_request(platform=PLATFORM, team=team_id(activity), channel=activity.conversation.id, command=command,
-                    entry=entry, score=score, ms=(time.perf_counter() - started) * 1000, outcome=outcome)
+            await ctx.send(card)
+            log_request(platform=PLATFORM, team=team_id(activity), channel=activity.conversation.id,
+                        command=command, entry=entry, score=score, ms=(time.perf_counter() - started) * 1000,
+                        outcome=outcome)
+            return
+        await ctx.send(await self._text(activity))
 
     async def on_install(self, ctx: ActivityContext[InstalledActivity]) -> None:
         """Added to a chat or team: say hello with the help card."""
@@ -99,26 +124,34 @@ class TeamsBot:
         log_request(platform=PLATFORM, team=team_id(ctx.activity), channel=ctx.activity.conversation.id,
                     command="install", entry=None, score=None, ms=0.0, outcome="welcome")
 
-    async def _text(self, activity: MessageActivity) -> tuple[cards.AdaptiveCard, str, str | None, float | None, str]:
-        text = message_text(activity)
-        word, _, rest = text.partition(" ")
-        word = word.lower()
-        if word in ("", "help") and not rest:
-            return cards.help_card(), "help", None, None, "help"
-        if word == "tip" and not rest:
-            tip = tip_of_the_day(self.matcher.kb)
-            return cards.tip_card(tip, self.matcher.kb.entry(tip.entry)), "tip", tip.entry, None, "tip"
-        if word == "tips":
-            return cards.text_card(await self._tips_command(activity, rest)), "tips", None, None, "tips"
-        return await self._answer(text, activity)
+    async def _text(self, activity: MessageActivity, asked: Command | None = None) -> cards.AdaptiveCard:
+        parsed = asked or parse(message_text(activity))
+        where = self._where(activity, "click" if asked else "message")
+        if isinstance(parsed, Tips):
+            reply: Reply = await asyncio.to_thread(self.conversation.tips, parsed, self._tips_context(activity), where)
+        else:
+            reply = self.conversation.reply(parsed, where)
+        return cards.reply_card(reply, self.matcher.kb)
 
-    async def _answer(self, question: str, activity: MessageActivity,
-                      ) -> tuple[cards.AdaptiveCard, str, str | None, float | None, str]:
-        result = self.matcher.match(question)
-        if isinstance(result, NoMatch) and result.worth_recording:
-            self._store_call("record_miss", question=result.question, platform=PLATFORM, team_id=team_id(activity))
-        card = cards.answer_card(result) if isinstance(result, Answer) else cards.result_card(result)
-        return card, "ask", *outcome_of(result)
+    async def on_card_action(self, ctx: ActivityContext[AdaptiveCardInvokeActivity]) -> AdaptiveCardInvokeResponse:
+        """An Action.Execute click (a quiz's owner button): the card returned replaces the quiz for the clicker
+        alone, which is as private as Teams gets (it has no ephemeral messages)."""
+        activity, data = ctx.activity, ctx.activity.value.action.data
+        quiz_id, owner = data.get("quiz"), data.get("answer")
+        ours = data.get(cards.ACTION_KEY) == cards.QUIZ_ACTION
+        if not ours or not isinstance(quiz_id, int) or not isinstance(owner, str):  # stale or forged
+            log_request(platform=PLATFORM, team=team_id(activity), channel=activity.conversation.id,
+                        command="click:quiz", entry=None, score=None, ms=0.0, outcome="unknown")
+            return AdaptiveCardActionMessageResponse(value=QUIZ_GONE)
+        reply = await asyncio.to_thread(self.conversation.answer_quiz, quiz_id, owner,
+                                        self._where(ctx.activity, "click"))
+        return AdaptiveCardActionCardResponse(value=cards.reply_card(reply, self.matcher.kb))
+
+    def _export(self, activity: MessageActivity, services: str) -> list[cards.AdaptiveCard]:
+        reply = self.conversation.export(services, self._where(activity, "click"))
+        if isinstance(reply, ExportReply):
+            return cards.export_cards(reply)
+        return [cards.reply_card(reply, self.matcher.kb)]
 
     async def _action(self, activity: MessageActivity,
                       ) -> tuple[cards.AdaptiveCard, str, str | None, float | None, str]:
@@ -131,8 +164,6 @@ class TeamsBot:
             if answer is None:
                 return cards.text_card("That topic no longer exists. Ask me again."), "click", None, None, "unknown"
             return cards.answer_card(answer), "click", answer.entry.id, answer.confidence, "answer"
-        if action == cards.ASK_ACTION:
-            return await self._answer(str(data.get("question", "")), activity)
         if action == cards.FEEDBACK_ACTION:
             helpful = bool(data.get("helpful"))
             entry = str(data.get("entry", ""))
@@ -143,18 +174,16 @@ class TeamsBot:
             return cards.text_card("Thanks for the feedback."), "feedback", entry, None, "feedback"
         return cards.text_card("I did not understand that button. Type help."), "click", None, None, "unknown"
 
-    async def _tips_command(self, activity: MessageActivity, args: str) -> str:
-        if self.store is None:
-            return "Daily tips need the bot's database, which is not configured here."
+    @staticmethod
+    def _where(activity: MessageActivity | AdaptiveCardInvokeActivity, via: str) -> Where:
+        return Where(platform=PLATFORM, via=via, team_id=team_id(activity), channel_id=activity.conversation.id,
+                     user_id=activity.from_.id if activity.from_ else None)
+
+    def _tips_context(self, activity: MessageActivity) -> TipsContext:
         ref = conversation_ref(activity)
-        ctx = TipsContext(platform=PLATFORM, team_id=team_id(activity) or "", channel_id=ref["conversation_id"],
-                          user_id=activity.from_.id, user_tz=(activity.model_extra or {}).get("localTimezone"),
-                          conversation_ref=ref)
-        try:
-            return await asyncio.to_thread(handle_tips_command, self.store, args, ctx)
-        except Exception:
-            logger.exception("tips command failed")
-            return "Daily tips could not be changed just now (the database did not answer). Try again in a minute."
+        return TipsContext(platform=PLATFORM, team_id=team_id(activity) or "", channel_id=ref["conversation_id"],
+                           user_id=activity.from_.id, user_tz=(activity.model_extra or {}).get("localTimezone"),
+                           conversation_ref=ref)
 
     def _store_call(self, method: str, **kwargs: Any) -> None:
         """Record feedback or a miss on a worker thread without waiting: the reply never waits for the database
@@ -175,4 +204,5 @@ def create_app(settings: TeamsSettings, matcher: Matcher, store: Store | None = 
     bot = TeamsBot(matcher=matcher, store=store)
     app.on_message(bot.on_message)
     app.on_install_add(bot.on_install)
+    app.on_card_action(bot.on_card_action)
     return app

@@ -17,12 +17,31 @@ from microsoft_teams.cards import (
     AdaptiveCard,
     CardElement,
     Container,
+    ExecuteAction,
     SubmitAction,
     TextBlock,
 )
 
+from bot.conversation import quiz_wording, stack_wording
+from bot.conversation.parse import USAGE, usage_line
+from bot.conversation.replies import (
+    AnswerReply,
+    CompareReply,
+    ExportReply,
+    HelpReply,
+    QuizAnswerReply,
+    Reply,
+    ServicesReply,
+    StackReply,
+    TextReply,
+    TipReply,
+    TopicsReply,
+    UnknownServicesReply,
+    UsageReply,
+)
 from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
-from bot.core.model import Entry, Tip
+from bot.core.matrix import Difference, Row, StackSummary
+from bot.core.model import OWNERS, Entry, KnowledgeBase, Service, Tip
 from bot.core.normalize import MAX_QUESTION_CHARS
 from bot.core.presentation import (
     AMBIGUOUS_PROMPT,
@@ -34,6 +53,8 @@ from bot.core.presentation import (
     owner_label,
     service_line,
 )
+from bot.render.matrix_export import to_markdown
+from bot.render.stack_text import checked_by
 
 CARD_VERSION = "1.5"
 ACTION_KEY = "srm"
@@ -41,16 +62,15 @@ ACTION_KEY = "srm"
 ANSWER_ACTION = "answer"
 ASK_ACTION = "ask"
 FEEDBACK_ACTION = "feedback"
+QUIZ_ACTION = "quiz"
+"""A quiz's owner button (an Action.Execute: Teams shows the card the bot returns to the clicker alone); its data
+carries `quiz` (the quiz id) and `answer` (aws, customer or shared)."""
+QUIZ_VERB = "srm.quiz"
+EXPORT_ACTION = "export"
+"""A stack's Export button; its data carries `services`, the stack's ids comma-separated."""
 MAX_CHOICES = 5
 
 OWNER_STYLE = {"aws": "accent", "customer": "warning", "shared": "good"}
-HELP_COMMANDS = (
-    ("help", "what I can do"),
-    ("tip", "today's tip"),
-    ("tips on [HH:MM] [time zone] [weekdays | every day]", "a daily tip in this conversation"),
-    ("tips off", "stop the daily tip"),
-    ("tips", "the daily tip setting here"),
-)
 
 _MD_META = re.compile(r"([\\`*_\[\]()#>~|!&])")
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))", re.MULTILINE)
@@ -185,7 +205,7 @@ def help_card() -> AdaptiveCard:
         _text("Ask me who is responsible for something in AWS under the Shared Responsibility Model. In a channel, "
               "@-mention me first.", weight="Bolder"),
         *_bullets("For example:", list(EXAMPLES)),
-        *_bullets("Commands:", [f"{command}: {what}" for command, what in HELP_COMMANDS]),
+        *_bullets("Commands:", [f"{command}: {what}" for command, what in USAGE.values()]),
         ActionSet(actions=[SubmitAction(title=example, data={ACTION_KEY: ASK_ACTION, "question": example})
                            for example in EXAMPLES[:3]]),
     ]
@@ -208,3 +228,208 @@ def text_card(text: str) -> AdaptiveCard:
 def card_json(card: AdaptiveCard) -> dict[str, Any]:
     """The card as the JSON Teams receives."""
     return card.model_dump(by_alias=True, exclude_none=True)
+
+
+LIST_BUDGET = 9000
+"""Characters of topic or service names in one list card; the rest are counted."""
+
+
+def _capped(items: list[str], budget: int = LIST_BUDGET) -> list[str]:
+    """`items` while they fit `budget` characters, then "…and N more"."""
+    kept: list[str] = []
+    used = 0
+    for index, item in enumerate(items):
+        if used + len(item) > budget:
+            return [*kept, f"\u2026and {len(items) - index} more"]
+        kept.append(item)
+        used += len(item) + 3
+    return kept
+
+
+def list_card(kb: KnowledgeBase, owner: str | None = None) -> AdaptiveCard:
+    """The topic titles grouped by owner (one owner when `owner` is given); a click on none is needed: ask."""
+    owners = (owner,) if owner else OWNERS
+    body: list[CardElement] = [_text("Topics" if owner is None else f"Topics owned by {owner}", size="Large",
+                                     weight="Bolder")]
+    for each in owners:
+        titles = [e.title for e in kb.entries if e.owner == each]
+        body.append(owner_badge(each))
+        body += _bullets(f"{len(titles)} topics:", _capped(titles, LIST_BUDGET // len(owners)))
+    body.append(_text("Ask about any of them by name.", is_subtle=True, size="Small"))
+    return _card(body, "srm-bot topics")
+
+
+def services_card(kb: KnowledgeBase) -> AdaptiveCard:
+    """The services the bot knows by name, with their category."""
+    names = [f"{s.name} ({s.category})" for s in kb.services]
+    body: list[CardElement] = [_text("Services I know", size="Large", weight="Bolder"),
+                               *_bullets(f"{len(names)} services:", _capped(names)),
+                               _text("Name one in a question to see how it changes the answer, e.g. "
+                                     "who patches the OS on RDS?", is_subtle=True, size="Small")]
+    return _card(body, "Services srm-bot knows")
+
+
+def usage_card(problem: str, usage: str) -> AdaptiveCard:
+    """What was wrong with a command and how to write it."""
+    return _card([_text(problem), _text(usage_line(usage), weight="Bolder")], problem)
+
+
+def unknown_services_card(reply: UnknownServicesReply) -> AdaptiveCard:
+    """One line per unknown service name, with "did you mean" for each, and how to write the command."""
+    lines = stack_wording.unknown_lines(reply.suggestions)
+    body = [_text(line) for line in lines]
+    body += [_text(usage_line(reply.usage), weight="Bolder"),
+             _text(f"services {stack_wording.SERVICES_HINT}", is_subtle=True, size="Small")]
+    return _card(body, lines[0] if lines else "Unknown service")
+
+
+def reply_card(reply: Reply, kb: KnowledgeBase) -> AdaptiveCard:
+    """The card for any reply of the conversation layer but an export (`export_cards`: maybe several)."""
+    if isinstance(reply, AnswerReply):
+        return result_card(reply.result)
+    if isinstance(reply, HelpReply):
+        return help_card()
+    if isinstance(reply, TopicsReply):
+        return list_card(kb, reply.owner)
+    if isinstance(reply, ServicesReply):
+        return services_card(kb)
+    if isinstance(reply, TipReply):
+        return tip_card(reply.tip, reply.entry)
+    if isinstance(reply, UsageReply):
+        return usage_card(reply.problem, reply.usage)
+    if isinstance(reply, UnknownServicesReply):
+        return unknown_services_card(reply)
+    if isinstance(reply, TextReply):
+        return text_card(reply.text)
+    if isinstance(reply, QuizAnswerReply):
+        return quiz_answer_card(reply)
+    if isinstance(reply, StackReply):
+        return stack_card(reply.summary)
+    if isinstance(reply, CompareReply):
+        return compare_card(reply.first, reply.second, reply.differences)
+    raise TypeError(f"no Teams card for {type(reply).__name__}")
+
+
+CHECKLIST_BUDGET = 12000
+"""Characters of checklist lines in one stack card (cards stay under Teams' 28 KB); the rest are counted."""
+CHECKLIST_ITEM = 110
+EXPORT_CARD_BUDGET = 14000
+"""Characters of Markdown table per export card; a larger matrix is split over several cards."""
+MAX_EXPORT_CARDS = 6
+
+
+def _short(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to `limit` characters, with "…" (escaped later, like any text)."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    return (head[: head.rindex(" ")] if " " in head else head) + "\u2026"
+
+
+def _duty(row: Row) -> str:
+    whose, what = stack_wording.duty(row)
+    line = f"{stack_wording.CHECKLIST_BOX} {whose}: {_short(what, CHECKLIST_ITEM)}"
+    checks = checked_by(row)
+    return f"{line} ({checks})" if checks else line
+
+
+def stack_card(summary: StackSummary) -> AdaptiveCard:
+    """A stack's short form: counts per owner, the customer's duties as a checklist by layer, and Export."""
+    body: list[CardElement] = [
+        _text(f"Stack: {stack_wording.names(summary.services)}", size="Large", weight="Bolder"),
+        _text(stack_wording.counts(summary)),
+        _text(stack_wording.CHECKLIST_HEADING, weight="Bolder", spacing="Medium"),
+    ]
+    used, left = 0, sum(len(rows) for _, rows in summary.checklist)
+    for layer, rows in summary.checklist:
+        items: list[str] = []
+        for row in rows:
+            line = _duty(row)
+            if used + len(line) > CHECKLIST_BUDGET:
+                break
+            items.append(line)
+            used += len(line)
+        if not items:
+            break
+        left -= len(items)
+        body += _bullets(layer.name, items)
+    if left:
+        body.append(_text(stack_wording.more_duties(left), weight="Bolder"))
+    body.append(_text(stack_wording.export_hint(summary.services), is_subtle=True, size="Small"))
+    body.append(ActionSet(actions=[SubmitAction(title="Export (Markdown table)", data={
+        ACTION_KEY: EXPORT_ACTION, "services": stack_wording.ids(summary.services)})]))
+    return _card(body, stack_wording.fallback(summary))
+
+
+def compare_card(first: Service, second: Service, differences: tuple[Difference, ...]) -> AdaptiveCard:
+    """The layers whose owner differs between two services, both sides of each."""
+    summary = stack_wording.compare_summary(first, second, len(differences))
+    if not differences:
+        return text_card(summary)
+    body: list[CardElement] = [_text(f"{first.name} vs {second.name}", size="Large", weight="Bolder"),
+                               _text(summary)]
+    for difference in differences:
+        body.append(_heading(difference.layer.name))
+        for service, decision in ((first, difference.first), (second, difference.second)):
+            side = _short(stack_wording.side(service, decision), 600)
+            body.append(_text(f"{OWNER_EMOJI[decision.owner]} {service.name}: {side}", spacing="Small"))
+    return _card(body, summary)
+
+
+def export_cards(reply: ExportReply) -> list[AdaptiveCard]:
+    """The stack's full matrix as a Markdown table (the text of `srm matrix --format markdown`), one line per
+    monospace TextBlock so it copies as typed; split over cards of EXPORT_CARD_BUDGET characters, each repeating
+    the header, at most MAX_EXPORT_CARDS (the rest counted, with the terminal command)."""
+    names = stack_wording.names(reply.services)
+    head, separator, *rows = to_markdown(reply.rows).splitlines()
+    chunks: list[list[str]] = [[]]
+    used = 0
+    for row in rows:
+        if used + len(row) > EXPORT_CARD_BUDGET and chunks[-1]:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(row)
+        used += len(row)
+    shown = chunks[:MAX_EXPORT_CARDS]
+    result = []
+    for index, chunk in enumerate(shown, 1):
+        part = f" (part {index} of {len(shown)})" if len(shown) > 1 else ""
+        body: list[CardElement] = [_text(f"Responsibility matrix: {names}{part}", weight="Bolder")]
+        body += [TextBlock(text=escape_markdown(line), wrap=True, font_type="Monospace", spacing="None", size="Small")
+                 for line in (head, separator, *chunk)]
+        result.append(_card(body, f"Responsibility matrix: {names}{part}"))
+    left = sum(len(chunk) for chunk in chunks[MAX_EXPORT_CARDS:])
+    if left:
+        ids = stack_wording.ids(reply.services)
+        result[-1].body.append(_text(f"\u2026and {left} more rows: srm matrix --services {ids} --format markdown "
+                                     "in a terminal has them all.", weight="Bolder"))
+    return result
+
+
+def quiz_card(quiz: Any) -> AdaptiveCard:
+    """A quiz tip (`bot.tips.quiz.QuizCard`): "Who owns X?" with AWS / Customer / Shared buttons (Action.Execute,
+    so the answer card replaces the quiz for the clicker only), and how the conversation did on the last quiz."""
+    asked = quiz_wording.question(quiz.entry)
+    body: list[CardElement] = []
+    if quiz.previous is not None:
+        body.append(_text(quiz_wording.tally_text(quiz.previous.answered, quiz.previous.correct), is_subtle=True,
+                          size="Small"))
+    body += [_text("\U0001f9e0 Quiz of the day", weight="Bolder", size="Medium"), _text(asked, weight="Bolder"),
+             ActionSet(actions=[ExecuteAction(title=label, verb=QUIZ_VERB, data={ACTION_KEY: QUIZ_ACTION,
+                                                                                 "quiz": quiz.id, "answer": owner})
+                                for owner, label in quiz_wording.OWNER_BUTTONS]),
+             _text(quiz_wording.ONE_ANSWER, is_subtle=True, size="Small")]
+    return _card(body, f"Quiz: {asked}")
+
+
+def quiz_answer_card(reply: QuizAnswerReply) -> AdaptiveCard:
+    """The clicker's answer to a quiz, shown to them alone in place of the quiz: right or not, the right owner and
+    why, and a "Learn more" button."""
+    entry = reply.entry
+    body: list[CardElement] = [_text(f"{quiz_wording.verdict(reply.correct)} {entry.title}:", weight="Bolder"),
+                               owner_badge(entry.owner)]
+    if not reply.counted:
+        body.append(_text(quiz_wording.already_answered(reply.answer), is_subtle=True))
+    body.append(_text(quiz_wording.explanation(entry, reply.tip.text if reply.tip else None)))
+    body.append(ActionSet(actions=[SubmitAction(title=f"Learn more: {entry.title}", data=answer_data(entry.id))]))
+    return _card(body, f"{entry.title}: {owner_label(entry.owner)}")

@@ -11,14 +11,15 @@ from typing import Any
 from urllib.parse import urlparse
 
 from bot import __version__
-from bot.teams.cards import HELP_COMMANDS
+from bot.conversation.parse import USAGE
 
 MANIFEST_VERSION = "1.17"
 MANIFEST_SCHEMA = f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}/MicrosoftTeams.schema.json"
 ICONS = ("color.png", "outline.png")
 SCOPES = ["personal", "team", "groupChat"]
 MAX_COMMAND_TITLE = 32
-COMMAND_TITLES = ("help", "tip", "tips on", "tips off", "tips")
+COMMAND_TITLES = ("help", "list", "services", "tip", "tips", "stack", "compare")
+"""Keys of `bot.conversation.parse.USAGE`: the commands Teams lists in the compose box."""
 
 
 class PackageError(ValueError):
@@ -33,8 +34,8 @@ def _https(name: str, url: str) -> str:
 
 
 def commands() -> list[dict[str, str]]:
-    """The command list Teams shows in the compose box: the help card's commands, titles Teams accepts."""
-    described = {command.split(" [")[0]: what for command, what in HELP_COMMANDS}
+    """The command list Teams shows in the compose box: the conversation layer's commands, titles Teams accepts."""
+    described = {key: what for key, (_, what) in USAGE.items()}
     too_long = [title for title in COMMAND_TITLES if len(title) > MAX_COMMAND_TITLE]
     if too_long:
         raise PackageError(f"Teams command titles are limited to {MAX_COMMAND_TITLE} characters: {too_long}")

@@ -20,7 +20,8 @@ from microsoft_teams.cards import AdaptiveCard
 
 from bot.core.model import Entry, Tip
 from bot.store.models import TipSubscription
-from bot.teams.cards import tip_card
+from bot.teams.cards import quiz_card, tip_card
+from bot.tips.quiz import QuizCard
 from bot.tips.senders import DeliveryError
 
 SEND_TIMEOUT_S = 60.0
@@ -40,13 +41,15 @@ class TeamsTipSender:
         self._loop = asyncio.new_event_loop()
         threading.Thread(target=self._loop.run_forever, name="teams-tip-sender", daemon=True).start()
 
-    def send(self, subscription: TipSubscription, tip: Tip, entry: Entry | None) -> str:
-        """Post `tip` to the subscription's conversation; return the new activity's id."""
+    def send(self, subscription: TipSubscription, tip: Tip, entry: Entry | None, *,
+             quiz: QuizCard | None = None) -> str:
+        """Post `tip` (or `quiz`, for a quiz subscription) to the subscription's conversation; return the new
+        activity's id."""
         ref: dict[str, Any] = subscription.conversation_ref or {}
         service_url, conversation_id = ref.get("service_url"), ref.get("conversation_id")
         if not service_url or not conversation_id:
             raise DeliveryError("no conversation reference: run `tips on` in the conversation again", permanent=True)
-        activity = MessageActivityInput().add_card(self.render(tip, entry))
+        activity = MessageActivityInput().add_card(quiz_card(quiz) if quiz is not None else self.render(tip, entry))
         activity.from_ = Account(id=ref.get("bot_id") or self.app.id or "", name=ref.get("bot_name"))
         activity.conversation = ConversationAccount(id=conversation_id, tenant_id=ref.get("tenant_id"))
         try:

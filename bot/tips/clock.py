@@ -10,7 +10,8 @@ Exactly-once rests on the database, not on memory:
    claim is older than the lease (default 5 minutes), again by compare-and-set so only one process takes it over;
    it then posts the tip the dead process had chosen. A live poster renews its lease before every retry, and the
    lease is longer than one HTTP attempt plus the longest wait, so a live claim is never taken over.
-4. A failed delivery (transient errors exhausted) is marked `failed` and retried by the next passes, up to
+4. A quiz subscription's delivery asks one quiz (`bot.tips.quiz`), the same on every attempt and takeover.
+5. A failed delivery (transient errors exhausted) is marked `failed` and retried by the next passes, up to
    `max_claims` attempts that day; a permanent error deactivates the subscription with the reason.
 
 Guarantee: at most one post per channel per local day, in every interleaving of passes and processes, except in
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 from bot.core.model import KnowledgeBase, Tip
 from bot.store.models import TipSubscription
 from bot.store.store import Claim, Store
+from bot.tips.quiz import prepare as prepare_quiz
 from bot.tips.rotation import next_tip
 from bot.tips.schedule import Schedule, due_today
 from bot.tips.senders import DeliveryError, TipSender
@@ -142,12 +144,13 @@ class TipClock:
         where = f"subscription={sub.id} platform={sub.platform} team={sub.team_id} channel={sub.channel_id}"
         entry = self.kb.entry(tip.entry)
         assert entry is not None, "the loader checks that every tip names an entry"
+        quiz = prepare_quiz(self.store, claim, entry, now()) if sub.quiz else None
         for attempt in range(1, self.settings.attempts_per_pass + 1):
             if attempt > 1 and not self.store.renew_claim(claim, now()):
                 log.warning("tips: %s claim taken over by another clock; not posting", where)
                 return
             try:
-                ts = sender.send(sub, tip, entry)
+                ts = sender.send(sub, tip, entry, quiz=quiz) if quiz else sender.send(sub, tip, entry)
             except DeliveryError as err:
                 if err.permanent:
                     self.store.mark_failed(claim, err.reason, now())

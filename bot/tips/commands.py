@@ -1,5 +1,5 @@
 """The `tips` chat command, the same on every platform: `tips` (or `tips status`),
-`tips on [HH:MM] [time zone] [weekdays|every day]`, `tips off`. Replies are plain text; each adapter escapes
+`tips on [HH:MM] [time zone] [weekdays|every day] [quiz]`, `tips off`. Replies are plain text; each adapter escapes
 them for its markup.
 """
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.store.store import Store
 from bot.tips.clock import aware, schedule_of
+from bot.tips.quiz import set_quiz
 from bot.tips.schedule import (
     DEFAULT_TIME,
     DEFAULT_TIMEZONE,
@@ -39,20 +40,24 @@ class TipsContext:
 def usage(platform: str) -> str:
     """What the command accepts."""
     command = "/srm tips" if platform == "slack" else "tips"
-    return (f"Usage: {command} on [HH:MM] [time zone] [weekdays | every day] to get one tip a day in this channel "
-            f"(default 09:00 in your time zone, weekdays), {command} off to stop, {command} to see the setting. "
+    return (f"Usage: {command} on [HH:MM] [time zone] [weekdays | every day] [quiz] to get one tip a day in this "
+            f"channel (default 09:00 in your time zone, weekdays; quiz: ask \"Who owns X?\" instead), {command} off "
+            f"to stop, {command} to see the setting. "
             "Time: 24-hour HH:MM. Time zone: an IANA name such as Europe/Berlin, America/New_York or UTC.")
 
 
-def parse_on(words: list[str], default_tz: str) -> Schedule:
-    """The schedule in the words after `on`, in any order; ScheduleError naming the first word not understood."""
-    time_of_day, timezone, weekdays_only = DEFAULT_TIME, default_tz, True
+def parse_on(words: list[str], default_tz: str) -> tuple[Schedule, bool]:
+    """The schedule in the words after `on`, in any order, and whether the tips come as a quiz (the word `quiz`);
+    ScheduleError naming the first word not understood."""
+    time_of_day, timezone, weekdays_only, quiz = DEFAULT_TIME, default_tz, True, False
     rest = [w.casefold() for w in words]
     index = 0
     while index < len(rest):
         word = rest[index]
         if word in ("weekdays", "weekday"):
             weekdays_only = True
+        elif word in ("quiz", "quizzes"):
+            quiz = True
         elif word in ("daily", "everyday"):
             weekdays_only = False
         elif word == "every" and index + 1 < len(rest) and rest[index + 1] == "day":
@@ -62,12 +67,13 @@ def parse_on(words: list[str], default_tz: str) -> Schedule:
         else:
             timezone = parse_timezone(words[index])
         index += 1
-    return Schedule(time_of_day, timezone, weekdays_only)
+    return Schedule(time_of_day, timezone, weekdays_only), quiz
 
 
-def describe(schedule: Schedule) -> str:
-    """`09:00 Europe/Berlin, weekdays`."""
-    return f"{schedule.time_of_day} {schedule.timezone}, {'weekdays' if schedule.weekdays_only else 'every day'}"
+def describe(schedule: Schedule, quiz: bool = False) -> str:
+    """`09:00 Europe/Berlin, weekdays` (`, as a quiz` for quiz tips)."""
+    days = "weekdays" if schedule.weekdays_only else "every day"
+    return f"{schedule.time_of_day} {schedule.timezone}, {days}{', as a quiz' if quiz else ''}"
 
 
 def format_due(moment: dt.datetime, timezone: str) -> str:
@@ -83,14 +89,15 @@ def handle_tips_command(store: Store, args_text: str, ctx: TipsContext, now: dt.
     if action == "on":
         default_tz = ctx.user_tz if ctx.user_tz and _known(ctx.user_tz) else DEFAULT_TIMEZONE
         try:
-            schedule = parse_on(words[1:], default_tz)
+            schedule, quiz = parse_on(words[1:], default_tz)
         except ScheduleError as exc:
             return f"{exc}. Nothing was changed.\n{usage(ctx.platform)}"
-        store.subscribe(platform=ctx.platform, team_id=ctx.team_id, channel_id=ctx.channel_id,
-                        time_of_day=schedule.time_of_day, timezone=schedule.timezone,
-                        weekdays_only=schedule.weekdays_only, subscribed_by=ctx.user_id,
-                        conversation_ref=ctx.conversation_ref, now=now)
-        return f"Daily tips are on for this channel: {describe(schedule)}. {_next(store, ctx, now)}"
+        sub = store.subscribe(platform=ctx.platform, team_id=ctx.team_id, channel_id=ctx.channel_id,
+                              time_of_day=schedule.time_of_day, timezone=schedule.timezone,
+                              weekdays_only=schedule.weekdays_only, subscribed_by=ctx.user_id,
+                              conversation_ref=ctx.conversation_ref, now=now)
+        set_quiz(store, sub.id, quiz)
+        return f"Daily tips are on for this channel: {describe(schedule, quiz)}. {_next(store, ctx, now)}"
     if action == "off" and len(words) == 1:
         sub = store.subscription(ctx.platform, ctx.team_id, ctx.channel_id)
         if sub is None or not sub.active:
@@ -101,7 +108,8 @@ def handle_tips_command(store: Store, args_text: str, ctx: TipsContext, now: dt.
         sub = store.subscription(ctx.platform, ctx.team_id, ctx.channel_id)
         if sub is None or not sub.active:
             return f"Daily tips are off for this channel.\n{usage(ctx.platform)}"
-        return f"Daily tips are on for this channel: {describe(schedule_of(sub))}. {_next(store, ctx, now)}"
+        return (f"Daily tips are on for this channel: {describe(schedule_of(sub), sub.quiz)}. "
+                f"{_next(store, ctx, now)}")
     return f'"{args_text.strip()}" is not a tips command. Nothing was changed.\n{usage(ctx.platform)}'
 
 

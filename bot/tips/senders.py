@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from bot.core.model import Entry, Tip
 from bot.store.models import TipSubscription
+from bot.tips.quiz import QuizCard
 
 log = logging.getLogger("srm.tips")
 
@@ -41,8 +42,9 @@ class TipSender(Protocol):
     timeout: float
     """Seconds one send may take at most (the clock's claim lease must outlast it)."""
 
-    def send(self, subscription: TipSubscription, tip: Tip, entry: Entry) -> str:
-        """Post the tip; return the platform's message id (Slack `ts`); raise DeliveryError on failure."""
+    def send(self, subscription: TipSubscription, tip: Tip, entry: Entry, *, quiz: QuizCard | None = None) -> str:
+        """Post the tip (or, for a quiz subscription, `quiz`); return the platform's message id (Slack `ts`); raise
+        DeliveryError on failure."""
         ...
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from bot.core.model import Entry, Tip
 from bot.slack.settings import DEFAULT_API_TIMEOUT_S, DEFAULT_API_URL, SlackSettings
 from bot.store.models import TipSubscription
+from bot.tips.quiz import QuizCard
 from bot.tips.senders import DeliveryError
 
 ROTATE_MINUTES_BEFORE_EXPIRY = 10
@@ -35,6 +36,13 @@ def render_tip(tip: Tip, entry: Entry) -> dict[str, Any]:
     from bot.slack.blocks import render_tip as render  # imported lazily: the clock does not load Bolt's app
 
     return render(tip, entry)
+
+
+def render_quiz(quiz: QuizCard) -> dict[str, Any]:
+    """The Slack message for a quiz tip ("Who owns X?" with the owner buttons), from the Slack adapter."""
+    from bot.slack.blocks import render_quiz as render
+
+    return render(quiz)
 
 
 class TokenSource:
@@ -92,11 +100,11 @@ class SlackTipSender:
             tokens = TokenSource(bot_token=settings.bot_token)
         return cls(tokens, api_url=settings.api_url, timeout=settings.api_timeout)
 
-    def send(self, subscription: TipSubscription, tip: Tip, entry: Entry) -> str:
-        """Post `tip` to the subscribed channel; return the message `ts`."""
+    def send(self, subscription: TipSubscription, tip: Tip, entry: Entry, *, quiz: QuizCard | None = None) -> str:
+        """Post `tip` (or `quiz`, for a quiz subscription) to the subscribed channel; return the message `ts`."""
         client = WebClient(token=self.tokens.token_for(subscription.team_id), base_url=self.api_url,
                            timeout=self.timeout, retry_handlers=[])
-        message = render_tip(tip, entry)
+        message = render_quiz(quiz) if quiz is not None else render_tip(tip, entry)
         try:
             response = client.chat_postMessage(channel=subscription.channel_id, text=message["text"],
                                                blocks=message.get("blocks"), unfurl_links=False, unfurl_media=False)

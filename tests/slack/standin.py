@@ -56,6 +56,8 @@ class SlackStandIn:
     condition: threading.Condition = field(default_factory=threading.Condition)
     socket_url: str = ""
     """What `apps.connections.open` answers (a Socket Mode stand-in's WebSocket URL); unset, it fails."""
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    """File id -> the bytes POSTed to the upload_url that `files.getUploadURLExternal` handed out."""
 
     @property
     def api_url(self) -> str:
@@ -63,6 +65,12 @@ class SlackStandIn:
 
     def response_url(self, name: str) -> str:
         return f"{self.url}/response/{name}"
+
+    def uploaded(self, file_id: str) -> bytes:
+        """The bytes uploaded for `file_id` (the upload must have arrived)."""
+        with self.condition:
+            assert file_id in self.uploads, f"nothing was uploaded for {file_id}"
+            return self.uploads[file_id]
 
     def fail_next(self, path: str, status: int, headers: dict[str, str] | None = None) -> None:
         with self.condition:
@@ -95,7 +103,7 @@ def _decode(content_type: str, raw: bytes) -> dict[str, Any]:
     if "json" in content_type:
         return json.loads(raw or b"{}")
     parsed = {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode()).items()}
-    for key in ("blocks", "view"):
+    for key in ("blocks", "view", "files"):
         if isinstance(parsed.get(key), str):
             parsed[key] = json.loads(parsed[key])
     return parsed
@@ -109,6 +117,15 @@ def stand_in_handler(stand_in: SlackStandIn) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             path = self.path.split("?")[0]
+            if path.startswith("/upload/"):  # the upload_url of Slack's external upload flow: raw file bytes
+                with stand_in.condition:  # `fail_next("/upload", status)` fails the next upload
+                    queued = stand_in.failures.get("/upload")
+                    failure = queued.pop(0) if queued else None
+                    if failure is None:
+                        stand_in.uploads[path.removeprefix("/upload/")] = raw
+                stand_in.record(Received(path, dict(self.headers), {"length": len(raw)}))
+                self._send(failure[0] if failure else 200, None)
+                return
             body = _decode(self.headers.get("Content-Type", ""), raw)
             with stand_in.condition:
                 queued = stand_in.failures.get(path)
@@ -136,6 +153,19 @@ def stand_in_handler(stand_in: SlackStandIn) -> type[BaseHTTPRequestHandler]:
             if method == "apps.connections.open":
                 return {"ok": True, "url": stand_in.socket_url} if stand_in.socket_url else {
                     "ok": False, "error": "not_allowed_token_type"}
+            if method == "files.getUploadURLExternal":
+                if not body.get("filename") or not str(body.get("length", "")).isdigit():
+                    return {"ok": False, "error": "invalid_arguments"}
+                file_id = f"F{len(stand_in.received):08d}"
+                return {"ok": True, "upload_url": f"{stand_in.url}/upload/{file_id}", "file_id": file_id}
+            if method == "files.completeUploadExternal":
+                files = body.get("files") or []
+                with stand_in.condition:
+                    missing = [f.get("id") for f in files if f.get("id") not in stand_in.uploads]
+                if not files or missing:
+                    return {"ok": False, "error": "file_not_found"}
+                return {"ok": True, "files": [{"id": f["id"], "title": f.get("title"), "channels": [
+                    body.get("channel_id")]} for f in files]}
             if method == "auth.test":
                 return {"ok": True, "user_id": "UBOT", "team_id": "T1", "bot_id": "B1"}
             return {"ok": True}

@@ -9,9 +9,9 @@ import sys
 import time
 import uuid
 
+from bot.conversation.conversation import TIPS_FAILED
 from bot.slack.blocks import ACTION_FEEDBACK, ACTION_HELP, ACTION_LEARN_MORE, ACTION_SHARE, feedback_value
 from bot.slack.listeners.actions import THANKS
-from bot.slack.listeners.commands import TIPS_FAILED
 from bot.slack.listeners.shortcuts import CALLBACK_ID
 
 from .conftest import (

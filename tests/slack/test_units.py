@@ -9,7 +9,6 @@ import pytest
 from bot.cli import build_parser
 from bot.slack.dedupe import SeenEvents
 from bot.slack.escape import escape_mrkdwn, link
-from bot.slack.listeners.commands import split_command
 from bot.slack.listeners.events import is_direct_message, strip_mentions
 from bot.slack.settings import DEFAULT_API_URL, SettingsError, SlackSettings
 
@@ -63,9 +62,7 @@ def test_seen_events_answers_once_within_ttl_and_forgets_after() -> None:
     assert seen.first_time("Ev1")  # evicted: the cache is bounded
 
 
-def test_command_parsing_mentions_and_dms() -> None:
-    assert split_command("  LIST  aws ") == ("list", "aws")
-    assert split_command("") == ("", "")
+def test_mentions_and_dms() -> None:
     assert strip_mentions("<@UBOT> who patches <@U2> RDS", "UBOT") == "who patches <@U2> RDS"
     assert is_direct_message({"channel_type": "im", "text": "hi"})
     assert not is_direct_message({"channel_type": "im", "bot_id": "B1"})

@@ -118,3 +118,16 @@ def eventually(check: Callable[[], bool], seconds: float = 10.0) -> bool:
             return False
         time.sleep(0.05)
     return True
+
+
+def test_list_and_services_and_a_bad_command_says_how_to_write_it(teams_server: str, connector: Connector,
+                                                                  kb: KnowledgeBase) -> None:
+    listed = "\n".join(card_texts(ask(teams_server, connector, "list customer")))
+    customer = [e.title for e in kb.entries if e.owner == "customer"]
+    assert customer and all(escape_markdown(title) in listed for title in customer)
+    assert not any(escape_markdown(e.title) in listed for e in kb.entries if e.owner == "aws")
+    services = "\n".join(card_texts(ask(teams_server, connector, "services")))
+    assert all(escape_markdown(s.name) in services for s in kb.services)
+    bad = card_texts(ask(teams_server, connector, "list <at>everyone</at>"))
+    assert any("Unknown owner" in text for text in bad)
+    assert escape_markdown("Write it as: list [aws|customer|shared]") in bad

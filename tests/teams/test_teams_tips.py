@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -95,3 +97,49 @@ def test_missing_conversation_reference_is_permanent(kb: KnowledgeBase, sender: 
     with pytest.raises(DeliveryError) as raised:
         sender.send(sub, kb.tips[0], None)
     assert raised.value.permanent
+
+
+def test_quiz_tips_in_teams_count_one_answer_per_user(teams_server: str, teams_data_dir: Path,
+                                                      connector: Connector, kb: KnowledgeBase) -> None:
+    body = activity(connector.url, "tips on 09:00 UTC every day quiz", channel=True, mention=True)
+    assert post(teams_server, body) == 200
+    thread_id = body["conversation"]["id"]
+    assert "as a quiz" in " ".join(card_texts(card_of(connector.wait_for(thread_id, 1)[0])))
+    channel_root = thread_id.split(";")[0]
+    at = dt.datetime.combine(dt.date.today() + dt.timedelta(days=2), dt.time(10, 0), tzinfo=dt.UTC)
+    run = subprocess.run([sys.executable, "-m", "bot", "tips", "run", "--once", "--at", at.isoformat()],
+                         cwd=teams_data_dir, env=teams_env(teams_data_dir), capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0 and "posted=1" in run.stdout, run.stderr
+    [quiz_post] = connector.wait_for(channel_root, 1)
+    buttons = {a["title"]: a for a in card_actions(card_of(quiz_post))}
+    assert {a["type"] for a in buttons.values()} == {"Action.Execute"}
+    assert set(buttons) == {"AWS", "Customer", "Shared"}
+    title = next(t for t in card_texts(card_of(quiz_post)) if t.startswith("Who owns this: "))
+    entry = next(e for e in kb.entries if escape_markdown(f"Who owns this: {e.title}?") == title)
+    right = {"aws": "AWS", "customer": "Customer", "shared": "Shared"}[entry.owner]
+    wrong = next(label for label in buttons if label != right)
+
+    def click(label: str, user: str = "29:user-1") -> dict:
+        """An Action.Execute click as Teams sends it (an adaptiveCard/action invoke); the invoke response."""
+        invoke = {**activity(connector.url, conversation_id=thread_id), "type": "invoke", "name": "adaptiveCard/action",
+                  "value": {"action": {"type": "Action.Execute", "verb": buttons[label]["verb"],
+                                       "data": buttons[label]["data"]}, "trigger": "manual"}}
+        invoke["from"] = {**invoke["from"], "id": user}
+        request = urllib.request.Request(f"{teams_server}/api/messages", data=json.dumps(invoke).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=15) as response:
+            return json.loads(response.read())
+
+    posted_before = len(connector.activities(thread_id))
+    first = click(right)
+    assert first["type"] == "application/vnd.microsoft.card.adaptive"  # a card for the clicker alone
+    assert any(t.startswith(escape_markdown("\u2705 Right!")) for t in card_texts(first["value"]))
+    again = card_texts(click(wrong)["value"])
+    assert any(t.startswith(escape_markdown("\u2705 Right!")) for t in again)
+    assert any("first answer" in t for t in again)
+    other = card_texts(click(wrong, "29:user-2")["value"])
+    assert any(t.startswith(escape_markdown("\u274c Not quite.")) for t in other)
+    assert len(connector.activities(thread_id)) == posted_before  # nothing was posted to the conversation
+    buttons["forged"] = {**buttons[right], "data": {**buttons[right]["data"], "quiz": 99999}}
+    assert card_texts(click("forged")["value"]) == ["That quiz is no longer open."]

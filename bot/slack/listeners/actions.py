@@ -1,4 +1,6 @@
-"""Button clicks: share an answer, pick a "did you mean" topic, help, a tip's "Learn more", and feedback."""
+"""Button clicks: share an answer, pick a "did you mean" topic, help, a tip's "Learn more", feedback, a quiz's
+answer (told to the clicker alone), and a stack's Export (the CSV uploaded to the conversation through Slack's
+external upload flow)."""
 
 from __future__ import annotations
 
@@ -7,24 +9,35 @@ from logging import Logger
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
 
-from bot.slack.answering import Deps, acknowledge
+from bot.conversation.conversation import QUIZ_GONE
+from bot.conversation.replies import UnknownServicesReply
+from bot.render.matrix_export import csv_bytes
+from bot.slack.answering import Deps, acknowledge, where
 from bot.slack.blocks import (
+    ACTION_EXPORT,
     ACTION_FEEDBACK,
     ACTION_HELP,
     ACTION_LEARN_MORE,
     ACTION_PICK,
+    ACTION_QUIZ,
     ACTION_SHARE,
     parse_feedback,
+    parse_quiz,
     parse_ref,
     render_result,
 )
 from bot.slack.escape import escape_mrkdwn
 from bot.slack.pages import render_help
+from bot.slack.replies import render_reply
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 THANKS = "Thanks for the feedback! It helps us improve the answers."
 UNKNOWN_TOPIC = "That topic is no longer in the knowledge base. Try `/srm help`."
+EXPORT_FAILED = ("I could not upload the matrix here ({error}). If this is a channel, invite me to it; or run "
+                 "`srm matrix --services {ids} --format csv` in a terminal.")
 
 
 def _value(body: dict[str, Any]) -> str:
@@ -41,6 +54,35 @@ def _answer_reply(deps: Deps, value: str, *, shareable: bool = False,
 def _clicker(body: dict[str, Any]) -> str | None:
     user_id = str((body.get("user") or {}).get("id") or "")
     return user_id if _USER_ID.match(user_id) else None
+
+
+def _channel(body: dict[str, Any]) -> str | None:
+    return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+
+
+def upload_export(deps: Deps, body: dict[str, Any], client: WebClient, respond: Respond, logger: Logger) -> None:
+    """Export: the stack's full matrix as CSV, uploaded to the conversation (getUploadURLExternal, the bytes to
+    the upload URL, completeUploadExternal with the channel); a failure is told to the clicker, never swallowed."""
+    value, user = _value(body), _clicker(body)
+    reply = deps.conversation.export(value, where("click", (body.get("team") or {}).get("id"), _channel(body), user))
+    if isinstance(reply, UnknownServicesReply):
+        respond(response_type="ephemeral", replace_original=False, **render_reply(reply, deps.matcher.kb))
+        return
+    ids = ",".join(s.id for s in reply.services)
+    names = ", ".join(s.name for s in reply.services)
+    by = f"<@{user}> exported the" if user else "The"
+    container = body.get("container") or {}
+    try:
+        client.files_upload_v2(
+            channel=_channel(body), file=csv_bytes(reply.rows), filename=f"srm-matrix-{ids.replace(',', '-')}.csv",
+            title=f"Responsibility matrix: {names}", thread_ts=container.get("thread_ts"),
+            initial_comment=f"{by} customer responsibility matrix for {escape_mrkdwn(names)} "
+                            f"({len(reply.rows)} rows).")
+    except (SlackApiError, SlackRequestError, OSError) as exc:
+        error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+        logger.warning("export upload failed for %s: %s", ids, error)
+        respond(text=escape_mrkdwn(EXPORT_FAILED.format(error=error, ids=ids)), response_type="ephemeral",
+                replace_original=False)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -87,7 +129,21 @@ def register(app: App, deps: Deps) -> None:
         if parse_feedback(_value(body)) is not None:
             respond(text=THANKS, response_type="ephemeral", replace_original=False)
 
+    def answer_quiz(body: dict[str, Any], respond: Respond) -> None:
+        parsed = parse_quiz(_value(body))
+        if parsed is None:
+            respond(text=QUIZ_GONE, response_type="ephemeral", replace_original=False)
+            return
+        reply = deps.conversation.answer_quiz(*parsed, where("click", (body.get("team") or {}).get("id"),
+                                                             _channel(body), _clicker(body)))
+        respond(response_type="ephemeral", replace_original=False, **render_reply(reply, deps.matcher.kb))
+
+    def export(body: dict[str, Any], client: WebClient, respond: Respond, logger: Logger) -> None:
+        upload_export(deps, body, client, respond, logger)
+
     app.action(ACTION_SHARE)(ack=acknowledge, lazy=[share])
+    app.action(ACTION_EXPORT)(ack=acknowledge, lazy=[export])
+    app.action(re.compile(f"^{ACTION_QUIZ}_(aws|customer|shared)$"))(ack=acknowledge, lazy=[answer_quiz])
     app.action(re.compile(f"^{ACTION_PICK}_[0-9]+$"))(ack=acknowledge, lazy=[pick])
     app.action(ACTION_LEARN_MORE)(ack=acknowledge, lazy=[learn_more])
     app.action(ACTION_HELP)(ack=acknowledge, lazy=[show_help])

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from logging import Logger
 from typing import Any
 
 from slack_bolt import App, BoltContext, Say
 from slack_sdk import WebClient
 
+from bot.conversation import parse
+from bot.conversation.parse import Tips
 from bot.core.tips import tip_of_the_day
-from bot.slack.answering import Deps, acknowledge, answer_question
-from bot.slack.blocks import render_result
+from bot.slack.answering import Deps, acknowledge, tips_reply, where
 from bot.slack.dedupe import dedupe_middleware
-from bot.slack.pages import render_help, render_home
+from bot.slack.pages import render_home
+from bot.slack.replies import render_reply
 
 _MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 
@@ -27,24 +30,29 @@ def is_direct_message(event: dict[str, Any]) -> bool:
     return event.get("channel_type") == "im" and not event.get("subtype") and not event.get("bot_id")
 
 
-def reply_for(deps: Deps, text: str, *, command: str, context: BoltContext, channel: str | None) -> dict[str, Any]:
-    """The answer (or the usage when the text is empty) for a mention or a DM."""
-    if not text.strip():
-        return render_help()
-    result = answer_question(deps, text, command=command, team_id=context.team_id, channel_id=channel)
-    return render_result(result)
+def reply_for(deps: Deps, text: str, *, via: str, event: dict[str, Any], context: BoltContext, client: WebClient,
+              logger: Logger) -> dict[str, Any]:
+    """The reply to a mention or a DM: any command `/srm` takes (help when empty), or the answer to a question."""
+    parsed = parse(text)
+    if isinstance(parsed, Tips):
+        fields = {"team_id": context.team_id, "channel_id": event.get("channel"), "user_id": event.get("user")}
+        return render_reply(tips_reply(deps, parsed, fields, client, logger, via=via), deps.matcher.kb)
+    reply = deps.conversation.reply(parsed, where(via, context.team_id, event.get("channel"), event.get("user")))
+    return render_reply(reply, deps.matcher.kb)
 
 
 def register(app: App, deps: Deps) -> None:
     """Register app_mention, DM messages and app_home_opened."""
 
-    def answer_mention(event: dict[str, Any], say: Say, context: BoltContext) -> None:
+    def answer_mention(event: dict[str, Any], say: Say, context: BoltContext, client: WebClient,
+                       logger: Logger) -> None:
         text = strip_mentions(event.get("text") or "", context.bot_user_id)
-        reply = reply_for(deps, text, command="app_mention", context=context, channel=event.get("channel"))
+        reply = reply_for(deps, text, via="app_mention", event=event, context=context, client=client, logger=logger)
         say(thread_ts=event.get("thread_ts") or event["ts"], **reply)
 
-    def answer_dm(event: dict[str, Any], say: Say, context: BoltContext) -> None:
-        reply = reply_for(deps, event.get("text") or "", command="dm", context=context, channel=event.get("channel"))
+    def answer_dm(event: dict[str, Any], say: Say, context: BoltContext, client: WebClient, logger: Logger) -> None:
+        reply = reply_for(deps, event.get("text") or "", via="dm", event=event, context=context, client=client,
+                          logger=logger)
         say(**reply)
 
     def publish_home(event: dict[str, Any], client: WebClient) -> None:

@@ -6,23 +6,22 @@ from typing import Any
 
 from slack_bolt import App, Respond
 
-from bot.slack.answering import Deps, acknowledge, answer_question
-from bot.slack.blocks import render_result
-from bot.slack.pages import render_help
+from bot.conversation.parse import Ask, Help
+from bot.slack.answering import Deps, acknowledge, where
+from bot.slack.replies import render_reply
 
 CALLBACK_ID = "srm_ask_message"
 
 
 def register(app: App, deps: Deps) -> None:
-    """Register the message shortcut."""
+    """Register the message shortcut: the message's text is always a question (never a command)."""
 
     def answer(body: dict[str, Any], respond: Respond) -> None:
         text = (body.get("message") or {}).get("text") or ""
-        if not text.strip():
-            respond(response_type="ephemeral", **render_help())
-            return
-        result = answer_question(deps, text, command="shortcut", team_id=(body.get("team") or {}).get("id"),
-                                 channel_id=(body.get("channel") or {}).get("id"))
-        respond(response_type="ephemeral", **render_result(result, shareable=True))
+        asked = Ask(text) if text.strip() else Help()
+        reply = deps.conversation.reply(asked, where("shortcut", (body.get("team") or {}).get("id"),
+                                                     (body.get("channel") or {}).get("id"),
+                                                     (body.get("user") or {}).get("id")))
+        respond(response_type="ephemeral", **render_reply(reply, deps.matcher.kb, shareable=True))
 
     app.shortcut(CALLBACK_ID)(ack=acknowledge, lazy=[answer])

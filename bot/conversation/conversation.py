@@ -1,0 +1,207 @@
+"""One path from a parsed command to a platform-neutral reply, with the one log line per request."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.conversation.parse import (
+    Ask,
+    BadCommand,
+    Command,
+    Compare,
+    Help,
+    ListTopics,
+    Services,
+    Stack,
+    TipNow,
+    Tips,
+    service_names,
+)
+from bot.conversation.replies import (
+    AnswerReply,
+    CompareReply,
+    ExportReply,
+    HelpReply,
+    QuizAnswerReply,
+    Reply,
+    ServicesReply,
+    StackReply,
+    TextReply,
+    TipReply,
+    TopicsReply,
+    UnknownServicesReply,
+    UsageReply,
+)
+from bot.core import Matcher, NoMatch, outcome_of
+from bot.core.matrix import compare, matrix, stack_summary
+from bot.core.model import KnowledgeBase, Service
+from bot.core.service_names import UnknownServices, resolve_services
+from bot.core.tips import tip_of_the_day
+from bot.logs import log_request
+
+LOGGER = logging.getLogger("srm.conversation")
+TIPS_NO_DATABASE = "Daily tips need the bot's database, which is not configured on this server."
+TIPS_FAILED = "Sorry, I could not change the daily tips just now. Please try again in a minute."
+QUIZ_GONE = "That quiz is no longer open."
+QUIZ_FAILED = "Sorry, I could not record your answer just now. Please try again in a minute."
+
+MissRecorder = Callable[[str, "Where"], None]
+"""Called with the normalized question and where it was asked, for a question worth recording that nothing matched."""
+
+
+@dataclass(frozen=True)
+class Where:
+    """Who asked where, and through what (`via`: "/srm", "app_mention", "dm", "shortcut", "message", "click")."""
+
+    platform: str
+    via: str
+    team_id: str | None = None
+    channel_id: str | None = None
+    user_id: str | None = None
+
+
+class Conversation:
+    """Answers commands for every platform: the matcher and knowledge base, the store for tips, and a callback
+    that records questions nothing matched."""
+
+    def __init__(self, matcher: Matcher, *, store: Any | None = None, record_miss: MissRecorder | None = None
+                 ) -> None:
+        self.matcher = matcher
+        self.store = store
+        self.record_miss = record_miss
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base the matcher reads."""
+        return self.matcher.kb
+
+    def reply(self, command: Command, where: Where) -> Reply:
+        """The reply to any command but `tips` (see `tips`), logged as one request line."""
+        started = time.perf_counter()
+        reply = self._reply(command, where)
+        self.log(where, _kind(command), reply, started)
+        return reply
+
+    def tips(self, command: Tips, ctx: Any, where: Where) -> TextReply:
+        """`tips ...` for the channel in `ctx` (a `bot.tips.commands.TipsContext`): the store's answer as plain text.
+        It needs the database (and, for `tips on`, the asker's time zone), so platforms run it off the request path."""
+        from bot.tips.commands import handle_tips_command  # the store is loaded only where tips are used
+
+        started = time.perf_counter()
+        if self.store is None:
+            reply = TextReply(TIPS_NO_DATABASE)
+        else:
+            try:
+                reply = TextReply(handle_tips_command(self.store, command.args, ctx))
+            except Exception:
+                LOGGER.exception("the tips command failed")
+                reply = TextReply(TIPS_FAILED)
+        self.log(where, "tips", reply, started)
+        return reply
+
+    def answer_quiz(self, quiz_id: int, owner: str, where: Where) -> QuizAnswerReply | TextReply:
+        """`where.user_id`'s click on a quiz's owner button: recorded once per user (the first click counts), and
+        answered with the right owner and the explanation, for the clicker alone; logged."""
+        from bot.tips.quiz import answer
+
+        started = time.perf_counter()
+        reply: QuizAnswerReply | TextReply = TextReply(QUIZ_GONE)
+        if self.store is not None and where.user_id:
+            try:
+                outcome = answer(self.store, self.kb, quiz_id, where.user_id, owner)
+            except Exception:  # the database is down: say so, the click can be repeated
+                LOGGER.exception("recording a quiz answer failed")
+                reply = TextReply(QUIZ_FAILED)
+            else:
+                if outcome is not None:
+                    entry = self.kb.entry(outcome.entry_id)
+                    assert entry is not None  # `answer` checks the entry is in the knowledge base
+                    tip = next((t for t in self.kb.tips if t.id == outcome.tip_id), None)
+                    reply = QuizAnswerReply(entry, tip, outcome.answer, outcome.correct, outcome.counted)
+        self.log(where, "quiz", reply, started)
+        return reply
+
+    def export(self, value: str, where: Where) -> ExportReply | UnknownServicesReply:
+        """The full matrix of the services an Export button names (`ec2,rds,s3`), logged."""
+        started = time.perf_counter()
+        reply = self._resolved(service_names(value), "stack")
+        if isinstance(reply, tuple):
+            reply = ExportReply(reply, matrix(self.kb, reply))
+        self.log(where, "export", reply, started)
+        return reply
+
+    def _reply(self, command: Command, where: Where) -> Reply:
+        kb = self.kb
+        if isinstance(command, Help):
+            return HelpReply()
+        if isinstance(command, ListTopics):
+            return TopicsReply(command.owner)
+        if isinstance(command, Services):
+            return ServicesReply()
+        if isinstance(command, TipNow):
+            tip = tip_of_the_day(kb)
+            entry = kb.entry(tip.entry)
+            return TipReply(tip, entry) if entry is not None else HelpReply()
+        if isinstance(command, BadCommand):
+            return UsageReply(command.problem, command.usage)
+        if isinstance(command, Stack):
+            services = self._resolved(command.names, "stack")
+            return services if isinstance(services, UnknownServicesReply) else StackReply(stack_summary(kb, services))
+        if isinstance(command, Compare):
+            services = self._resolved(command.names, "compare")
+            if isinstance(services, UnknownServicesReply):
+                return services
+            if len(services) != 2:
+                return UsageReply("Name two different services after compare.", "compare")
+            first, second = services
+            return CompareReply(first, second, compare(kb, first, second))
+        if isinstance(command, Tips):
+            raise ValueError("tips needs the channel's context: call Conversation.tips")
+        assert isinstance(command, Ask)
+        result = self.matcher.match(command.question)
+        if isinstance(result, NoMatch) and result.worth_recording and self.record_miss is not None:
+            self.record_miss(result.question, where)
+        return AnswerReply(result)
+
+    def _resolved(self, names: tuple[str, ...], usage: str) -> tuple[Service, ...] | UnknownServicesReply:
+        try:
+            return resolve_services(self.kb, names)
+        except UnknownServices as exc:
+            return UnknownServicesReply(tuple(exc.suggestions.items()), usage)
+
+    @staticmethod
+    def log(where: Where, kind: str, reply: Reply, started: float) -> None:
+        """The one line per request: platform, team, channel, `via:kind`, outcome, entry (or services), score, ms."""
+        entry: str | None = None
+        score: float | None = None
+        if isinstance(reply, AnswerReply):
+            entry, score, outcome = outcome_of(reply.result)
+        elif isinstance(reply, StackReply):
+            entry, outcome = ",".join(s.id for s in reply.summary.services), "stack"
+        elif isinstance(reply, CompareReply):
+            entry, outcome = f"{reply.first.id},{reply.second.id}", "compare"
+        elif isinstance(reply, ExportReply):
+            entry, outcome = ",".join(s.id for s in reply.services), "export"
+        elif isinstance(reply, UnknownServicesReply):
+            outcome = "unknown-service"
+        elif isinstance(reply, UsageReply):
+            outcome = "usage"
+        elif isinstance(reply, TipReply):
+            entry, outcome = reply.tip.entry, "tip"
+        elif isinstance(reply, QuizAnswerReply):
+            entry = reply.entry.id
+            outcome = ("right" if reply.correct else "wrong") + ("" if reply.counted else "-again")
+        else:
+            outcome = kind
+        log_request(platform=where.platform, team=where.team_id, channel=where.channel_id,
+                    command=f"{where.via}:{kind}", entry=entry, score=score,
+                    ms=(time.perf_counter() - started) * 1000, outcome=outcome)
+
+
+def _kind(command: Command) -> str:
+    return {Help: "help", ListTopics: "list", Services: "services", TipNow: "tip", Tips: "tips", Stack: "stack",
+            Compare: "compare", Ask: "ask", BadCommand: "usage"}[type(command)]

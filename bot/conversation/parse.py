@@ -1,0 +1,127 @@
+"""What was asked, read once for every platform: `help`, `list [owner]`, `services`, `tip`, `tips ...`,
+`stack SERVICE...`, `compare SERVICE SERVICE`, or a question (`ask`).
+
+A command written wrongly (`stack` with no service, `compare` with one, `list everyone`) is a `BadCommand` whose
+reply says how to write it; words that read as a question ("list of services that encrypt ...", "services in
+scope for PCI?") stay a question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.model import OWNERS
+
+
+@dataclass(frozen=True)
+class Help:
+    """`help`, or nothing at all."""
+
+
+@dataclass(frozen=True)
+class ListTopics:
+    """`list [aws|customer|shared]`."""
+
+    owner: str | None = None
+
+
+@dataclass(frozen=True)
+class Services:
+    """`services`: the services the bot knows."""
+
+
+@dataclass(frozen=True)
+class TipNow:
+    """`tip`: today's tip."""
+
+
+@dataclass(frozen=True)
+class Tips:
+    """`tips ...`: the daily tip subscription of the channel (`args` as typed, after `tips`)."""
+
+    args: str
+
+
+@dataclass(frozen=True)
+class Stack:
+    """`stack ec2 rds s3`: the services as typed (resolved, with did-you-mean, by the conversation)."""
+
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Compare:
+    """`compare ec2 lambda`: two services as typed."""
+
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A question for the matcher (the raw text: the matcher unescapes it once)."""
+
+    question: str
+
+
+@dataclass(frozen=True)
+class BadCommand:
+    """A command written wrongly: what is wrong (may quote the user's words) and the usage of that command."""
+
+    problem: str
+    usage: str
+    """A key of USAGE."""
+
+
+Command = Help | ListTopics | Services | TipNow | Tips | Stack | Compare | Ask | BadCommand
+
+USAGE: dict[str, tuple[str, str]] = {
+    "list": ("list [aws|customer|shared]", "browse the topics (all, or one owner's)"),
+    "services": ("services", "the AWS services I know"),
+    "tip": ("tip", "today's tip"),
+    "tips": ("tips on [HH:MM] [time zone] [weekdays | every day] [quiz]",
+             "a daily tip (or quiz) in this channel; tips off to stop, tips to see the setting"),
+    "stack": ("stack ec2 rds s3 lambda", "what you own on that stack: counts and your checklist, with Export"),
+    "compare": ("compare ec2 lambda", "the layers whose owner differs between two services"),
+    "help": ("help", "what I can do"),
+}
+"""Command key: (how to write it, what it does), in the order help lists them."""
+
+
+def usage_line(key: str, prefix: str = "") -> str:
+    """`Write it as: /srm stack ec2 rds s3 lambda` (`prefix` is the platform's way to address the bot)."""
+    return f"Write it as: {prefix}{USAGE[key][0]}"
+
+
+def service_names(text: str) -> tuple[str, ...]:
+    """Service names typed after `stack` or `compare`: comma-separated when there is a comma (so multi-word names
+    such as "elastic block store" survive), else one per word."""
+    parts = text.split(",") if "," in text else text.split()
+    return tuple(part.strip() for part in parts if part.strip())
+
+
+def parse(text: str) -> Command:
+    """The command in `text` (a slash command's text, a mention without the bot's name, a DM)."""
+    first, _, rest = text.strip().partition(" ")
+    word, rest = first.lower(), rest.strip()
+    if word in ("", "help") and not rest:
+        return Help()
+    if word == "list":
+        if not rest or rest.lower() in OWNERS:
+            return ListTopics(rest.lower() or None)
+        if len(rest.split()) == 1:
+            return BadCommand(f"Unknown owner {rest!r}: the owners are aws, customer and shared.", "list")
+    if word == "services" and not rest:
+        return Services()
+    if word == "tip" and not rest:
+        return TipNow()
+    if word == "tips":
+        return Tips(rest)
+    if word == "stack":
+        names = service_names(rest)
+        return Stack(names) if names else BadCommand("Name at least one service after stack.", "stack")
+    if word == "compare":
+        names = service_names(rest)
+        if len(names) != 2:
+            return BadCommand(f"Name exactly two services after compare (you named {len(names)}).", "compare")
+        return Compare(names)
+    return Ask(text)
