@@ -98,6 +98,8 @@ def clip(raw: str, limit: int, more_url: str | None = None) -> str:
     if len(escaped) <= limit:
         return escaped
     suffix = "\u2026" + (f" {link(more_url, 'Read more')}" if more_url else "")
+    if len(suffix) > limit // 2:  # a limit too small for the link as well keeps the text and drops the link
+        suffix = "\u2026"
     room, cut = limit - len(suffix), 0
     for char in raw:  # the longest prefix whose escaped form fits (an escaped `<` takes four characters)
         room -= len(escape_mrkdwn(char))
