@@ -28,8 +28,8 @@ def test_a_missing_cue_kind_is_named_with_its_line(tmp_path: Path) -> None:
         parse_language(broken)
     line = next(n for n, t in enumerate(text.splitlines(), start=1) if t.startswith("  limits: ["))
     messages = [f"{n}: {m}" for n, m in info.value.problems]
-    assert f"{line}: unknown cue kind 'limitz' (known: ownership, pricing, limits, status, definition_openings, " \
-           "how_to_openings, how_to_verbs)" in messages
+    assert f"{line}: unknown cue kind 'limitz' (known: ownership, pricing, limits, status, general, " \
+           "definition_openings, how_to_openings, how_to_verbs)" in messages
 
 
 def test_a_broken_language_file_makes_the_base_invalid(tmp_path: Path) -> None:
@@ -65,3 +65,19 @@ def test_aws_or_the_customer_asks_whose_it_is_without_being_the_topic(matcher: M
     result = matcher.match("sqs underlying servers - aws or customer")
     assert getattr(result, "owner", None) == "aws"
     assert result.entry.id != "security-in-the-cloud"
+
+
+@pytest.mark.parametrize(("question", "reason"), [
+    ("what is the difference between an ALB and an NLB", "general"),
+    ("when did Amazon S3 launch", "general"),
+    ("which regions have Amazon Bedrock", "general"),
+    ("how do i rdp into a windows instance", "how-to"),
+])
+def test_general_facts_and_remote_login_steps_are_refused_with_their_reason(matcher: Matcher, question: str,
+                                                                           reason: str) -> None:
+    result = matcher.match(question)
+    assert isinstance(result, NoMatch) and result.reason == reason
+
+
+def test_a_comparison_that_asks_whose_it_is_is_still_answered(matcher: Matcher) -> None:
+    assert not isinstance(matcher.match("difference between who owns security groups and who owns NACLs"), NoMatch)

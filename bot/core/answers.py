@@ -65,7 +65,7 @@ class Ambiguous:
 
 @dataclass(frozen=True)
 class NoMatch:
-    """Nothing fits. `reason` is one of: empty, off-topic, pricing, how-to, limits, status, definition."""
+    """Nothing fits. `reason` is one of: empty, off-topic, pricing, how-to, limits, status, general, definition."""
 
     question: str
     suggestions: tuple[Candidate, ...]

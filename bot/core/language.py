@@ -19,7 +19,8 @@ import yaml
 from bot.core.paths import default_knowledge_dir, shipped_knowledge_dir
 from bot.core.yaml_lines import LineDict, LineList, load_with_lines
 
-CUE_KINDS = ("ownership", "pricing", "limits", "status", "definition_openings", "how_to_openings", "how_to_verbs")
+CUE_KINDS = ("ownership", "pricing", "limits", "status", "general", "definition_openings", "how_to_openings",
+             "how_to_verbs")
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,7 @@ _HOW_TO = _LANGUAGE.how_to
 _LIMITS = _LANGUAGE.cue("limits")
 _STATUS = _LANGUAGE.cue("status")
 _DEFINITION = _LANGUAGE.definition
+_GENERAL = _LANGUAGE.cue("general")
 _OWNERSHIP = _LANGUAGE.cue("ownership")
 _ASKS_HOW = _LANGUAGE.asks_how
 _SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, *_LANGUAGE.service_generic))
@@ -398,6 +399,8 @@ class Matcher:
                 return NoMatch(question, suggestions, "limits")
             if _STATUS.search(folded):
                 return NoMatch(question, suggestions, "status")
+            if _GENERAL.search(folded):
+                return NoMatch(question, suggestions, "general")
 
         whole_service = service is not None and not (stems - service_words - _SERVICE_GENERIC - {SWITCH_ON})
         if whole_service and _DEFINITION.search(folded) and not _OWNERSHIP.search(folded):

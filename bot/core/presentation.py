@@ -22,6 +22,9 @@ NO_MATCH_MESSAGES = {
               "under the AWS Shared Responsibility Model; the Service Quotas pages have the numbers.",
     "status": "I can't tell whether something is up or down. For AWS services, the AWS Health Dashboard shows "
               "events that affect your account; for your own systems, ask the team that runs them.",
+    "general": "That is a general question about AWS (how two things differ, when something launched, where it "
+               "is available). I answer who is responsible for what under the AWS Shared Responsibility Model; the "
+               "service's documentation has the rest.",
     "definition": "I don't define AWS services, but I can tell you who is responsible for what on one: try "
                   "\"who secures it?\" or \"who patches the OS on it?\"",
 }
