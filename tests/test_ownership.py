@@ -187,3 +187,7 @@ def test_patching_a_managed_or_abstracted_service_is_its_software_layer(matcher:
 def test_a_question_in_a_layer_s_own_words_gets_the_layer_s_topic_over_a_weak_specific_one(matcher: Matcher) -> None:
     result = answer(matcher, "compliance with computing security standards and regulations")
     assert result.entry.id == "workload-compliance"
+
+
+def test_patching_an_ami_is_the_guest_os_and_the_customer_s(matcher: Matcher) -> None:
+    assert answer(matcher, "who keeps the golden AMIs for our EC2 Image Builder pipelines patched?").owner == "customer"
