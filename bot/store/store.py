@@ -40,6 +40,7 @@ from bot.store.models import (
     UnansweredQuestion,
     utc_naive,
 )
+from bot.store.sqlite_file import SqliteFile
 from bot.store.text import storable, storable_text
 
 log = logging.getLogger("srm.store")
@@ -104,6 +105,8 @@ class Store:
             team_id=bindparam("team_id"), created_at=bindparam("at"))
         self._upsert_miss = _miss_upsert(self.engine.dialect.name)
         self._schema_ready = False
+        self._schema_lock = threading.Lock()
+        self._file = SqliteFile.of(self.engine)
         self._lock = threading.Lock()
         """Held while writing queued records: one writer at a time, in order."""
         self._queue_lock = threading.Lock()
@@ -122,10 +125,20 @@ class Store:
     # -- schema ---------------------------------------------------------------------------------------------
 
     def ensure_schema(self) -> None:
-        """Create or upgrade the tables (once per Store); raises SQLAlchemyError when the database is down."""
-        if not self._schema_ready:
-            upgrade(self.engine)
-            self._schema_ready = True
+        """Create or upgrade the tables (once per Store, and again when its SQLite file was deleted or replaced
+        meanwhile); raises SQLAlchemyError when the database is down."""
+        with self._schema_lock:
+            if self._schema_ready and self._file is not None and (change := self._file.change()):
+                log.error("store: the SQLite file %s %s while running; creating and migrating it again",
+                          self._file.path, change)
+                self.engine.dispose()  # the pool's connections still write to the old file
+                self._file.forget_stale_sidecars()
+                self._schema_ready = False
+            if not self._schema_ready:
+                upgrade(self.engine)
+                if self._file is not None:
+                    self._file.remember()
+                self._schema_ready = True
 
     def session(self) -> Session:
         """A new ORM session on a migrated database."""
