@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 
 from bot.store import deadline
 
@@ -36,6 +36,14 @@ def database_url(url: str | None = None) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def sqlite_path(url: str | None = None) -> Path | None:
+    """The file of `database_url(url)` when it is a SQLite file, else None (PostgreSQL, in-memory SQLite)."""
+    resolved = make_url(database_url(url))
+    if resolved.get_backend_name() != "sqlite" or resolved.database in (None, "", ":memory:"):
+        return None
+    return Path(resolved.database)
 
 
 def make_engine(url: str | None = None) -> Engine:
