@@ -22,6 +22,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from sqlalchemy import Engine, Table, select, update
 
 from bot.store.models import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_TOKEN_COLUMNS
+from bot.store.text import storable
 
 log = logging.getLogger("srm.store")
 
@@ -91,34 +92,42 @@ class TokenCipher:
             raise TokenKeyError(_UNKNOWN_KEY) from None
 
 
-class EncryptedInstallationStore(SQLAlchemyInstallationStore):
-    """slack_sdk's SQLAlchemy installation store whose token columns hold `cipher.seal(token)`."""
+class InstallationStore(SQLAlchemyInstallationStore):
+    """slack_sdk's SQLAlchemy installation store whose token columns hold `cipher.seal(token)` (plain text when
+    `cipher` is None), and whose every text (workspace names from the OAuth answer ...) is made storable first."""
 
-    def __init__(self, client_id: str, engine: Engine, cipher: TokenCipher) -> None:
+    def __init__(self, client_id: str, engine: Engine, cipher: TokenCipher | None) -> None:
         super().__init__(client_id=client_id, engine=engine)
         self.cipher = cipher
 
     def save(self, installation: Installation) -> None:
         """Store an installation (and its bot, through `save_bot`) with its tokens sealed."""
-        super().save(_with_tokens(installation, self.cipher.seal))
+        super().save(self._for_the_database(installation))
 
     def save_bot(self, bot: Bot) -> None:
         """Store a bot with its tokens sealed (sealing twice is a no-op, so `save` may pass a sealed bot)."""
-        super().save_bot(_with_tokens(bot, self.cipher.seal))
+        super().save_bot(self._for_the_database(bot))
+
+    def _for_the_database(self, record: _Record) -> _Record:
+        clone = copy.copy(record)
+        clone.__dict__.update(storable(vars(clone)))
+        return clone if self.cipher is None else _with_tokens(clone, self.cipher.seal)
 
     def find_bot(self, *, enterprise_id: str | None, team_id: str | None,
                  is_enterprise_install: bool | None = False) -> Bot | None:
         """The newest bot of a workspace, its tokens opened."""
         bot = super().find_bot(enterprise_id=enterprise_id, team_id=team_id,
                                is_enterprise_install=is_enterprise_install)
-        return None if bot is None else _with_tokens(bot, self.cipher.open)
+        return bot if bot is None or self.cipher is None else _with_tokens(bot, self.cipher.open)
 
     def find_installation(self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None,
                           is_enterprise_install: bool | None = False) -> Installation | None:
         """The newest installation of a workspace (or user), its tokens opened."""
         installation = super().find_installation(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id,
                                                  is_enterprise_install=is_enterprise_install)
-        return None if installation is None else _with_tokens(installation, self.cipher.open)
+        if installation is None or self.cipher is None:
+            return installation
+        return _with_tokens(installation, self.cipher.open)
 
 
 def _with_tokens(record: _Record, transform: Callable[[str | None], str | None]) -> _Record:
@@ -130,15 +139,13 @@ def _with_tokens(record: _Record, transform: Callable[[str | None], str | None])
     return clone
 
 
-def installation_store(client_id: str, engine: Engine,
-                       environ: Mapping[str, str] | None = None) -> SQLAlchemyInstallationStore:
+def installation_store(client_id: str, engine: Engine, environ: Mapping[str, str] | None = None) -> InstallationStore:
     """The installation store for `engine`: sealed tokens when `SRM_TOKEN_KEYS` is set, else plain text (and a
     warning saying so). Raises TokenKeyError when a key is malformed, so a typo stops the start, not a request."""
     cipher = TokenCipher.from_env(environ)
     if cipher is None:
         log.warning(PLAIN_TEXT_WARNING)
-        return SQLAlchemyInstallationStore(client_id=client_id, engine=engine)
-    return EncryptedInstallationStore(client_id, engine, cipher)
+    return InstallationStore(client_id, engine, cipher)
 
 
 def rotate_tokens(engine: Engine, cipher: TokenCipher) -> int:

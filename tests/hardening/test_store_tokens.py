@@ -17,7 +17,7 @@ from store.conftest import db_url, store
 from bot.cli import main
 from bot.store.store import Store
 from bot.store.tokens import (
-    EncryptedInstallationStore,
+    InstallationStore,
     TokenCipher,
     TokenKeyError,
     installation_store,
@@ -53,7 +53,7 @@ def cipher() -> TokenCipher:
 
 def test_the_stored_columns_do_not_hold_the_tokens_and_they_read_back(store: Store, cipher: TokenCipher) -> None:
     store.ensure_schema()
-    sealed = EncryptedInstallationStore(CLIENT, store.engine, cipher)
+    sealed = InstallationStore(CLIENT, store.engine, cipher)
     sealed.save(installation())
     raw = stored_text(store.engine)
     for secret in (BOT_TOKEN, USER_TOKEN, REFRESH, "xoxb-", "xoxp-", "xoxe-"):
@@ -69,7 +69,7 @@ def test_rows_written_in_plain_text_still_read_and_rotate_seals_them(store: Stor
     store.ensure_schema()
     SQLAlchemyInstallationStore(client_id=CLIENT, engine=store.engine).save(installation())
     assert BOT_TOKEN in stored_text(store.engine)
-    sealed = EncryptedInstallationStore(CLIENT, store.engine, cipher)
+    sealed = InstallationStore(CLIENT, store.engine, cipher)
     bot = sealed.find_bot(enterprise_id=None, team_id="T1")
     assert bot is not None and bot.bot_token == BOT_TOKEN
     assert rotate_tokens(store.engine, cipher) == 2
@@ -82,11 +82,11 @@ def test_rows_written_in_plain_text_still_read_and_rotate_seals_them(store: Stor
 def test_a_new_key_in_front_reads_the_old_rows_and_rotation_lets_the_old_key_go(store: Store) -> None:
     store.ensure_schema()
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
-    EncryptedInstallationStore(CLIENT, store.engine, TokenCipher([old])).save(installation())
+    InstallationStore(CLIENT, store.engine, TokenCipher([old])).save(installation())
     both = TokenCipher([new, old])
-    bot = EncryptedInstallationStore(CLIENT, store.engine, both).find_bot(enterprise_id=None, team_id="T1")
+    bot = InstallationStore(CLIENT, store.engine, both).find_bot(enterprise_id=None, team_id="T1")
     assert bot is not None and bot.bot_token == BOT_TOKEN
-    only_new = EncryptedInstallationStore(CLIENT, store.engine, TokenCipher([new]))
+    only_new = InstallationStore(CLIENT, store.engine, TokenCipher([new]))
     with pytest.raises(TokenKeyError, match="put the old key back"):
         only_new.find_bot(enterprise_id=None, team_id="T1")
     rotate_tokens(store.engine, both)
@@ -100,9 +100,9 @@ def test_the_keys_come_from_the_environment_newest_first_and_a_bad_one_is_named_
     store.ensure_schema()
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     chosen = installation_store(CLIENT, store.engine, {"SRM_TOKEN_KEYS": f" {new} , {old} "})
-    assert isinstance(chosen, EncryptedInstallationStore)
+    assert chosen.cipher is not None
     chosen.save(installation())
-    bot = EncryptedInstallationStore(CLIENT, store.engine, TokenCipher([new])).find_bot(enterprise_id=None,
+    bot = InstallationStore(CLIENT, store.engine, TokenCipher([new])).find_bot(enterprise_id=None,
                                                                                         team_id="T1")
     assert bot is not None and bot.bot_token == BOT_TOKEN  # sealed with the first key
     with pytest.raises(TokenKeyError, match="key 2 of 2 is not a Fernet key") as error:
@@ -110,8 +110,19 @@ def test_the_keys_come_from_the_environment_newest_first_and_a_bad_one_is_named_
     assert "not-a-key-secret" not in str(error.value)
     with caplog.at_level(logging.WARNING, logger="srm.store"):
         plain = installation_store(CLIENT, store.engine, {})
-    assert not isinstance(plain, EncryptedInstallationStore)
+    assert plain.cipher is None
     assert "SRM_TOKEN_KEYS is not set: Slack OAuth tokens are stored in plain text" in caplog.text
+
+
+def test_a_workspace_name_with_a_lone_surrogate_is_stored(store: Store) -> None:
+    store.ensure_schema()
+    for cipher in (None, TokenCipher([Fernet.generate_key().decode()])):
+        named = installation(team=f"T{cipher is None}")
+        named.team_name = "Caf\ud800"
+        installations = InstallationStore(CLIENT, store.engine, cipher)
+        installations.save(named)
+        found = installations.find_installation(enterprise_id=None, team_id=named.team_id)
+        assert found is not None and (found.team_name, found.bot_token) == ("Caf\ufffd", BOT_TOKEN)
 
 
 def test_srm_tokens_rotate_seals_the_plain_rows(db_url: str, monkeypatch: pytest.MonkeyPatch,
