@@ -229,7 +229,7 @@ class Store:
             except Exception as exc:
                 # The database answered and refused this record (too long, bad value), or the driver could not
                 # send it: retrying cannot help, and it must not hold up the records behind it.
-                log.error("store: dropped a %s record the database refused: %s", record[0], type(exc).__name__)
+                log.error("store: dropped a %s record that cannot be written: %s", record[0], type(exc).__name__)
             self._forget([record])
 
     def _forget(self, written: list[tuple[str, dict[str, Any]]]) -> None:

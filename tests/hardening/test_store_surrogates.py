@@ -58,7 +58,7 @@ def test_a_record_the_driver_cannot_encode_is_set_aside_and_the_rest_land(
     with caplog.at_level(logging.ERROR, logger="srm.store"):
         assert store.flush() == 0
     assert [row.key for row in store.top_unhelpful()] == ["good"]
-    assert "dropped a feedback record the database refused: UnicodeEncodeError" in caplog.text
+    assert "dropped a feedback record that cannot be written: UnicodeEncodeError" in caplog.text
 
 
 def test_subscriptions_and_event_ids_with_a_surrogate_are_stored(store: Store) -> None:
