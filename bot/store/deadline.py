@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
-from psycopg import errors
+from psycopg import errors, sql
 
 CLIENT_GRACE_S = 1.0
 """How much longer than the server's statement timeout the client waits: the server's cancel normally arrives first
@@ -38,8 +38,9 @@ class DeadlineConnection(psycopg.Connection[Any]):
 
 
 def connect(timeout_s: float, *args: Any, **params: Any) -> DeadlineConnection:
-    """Open a connection (SQLAlchemy's `do_connect` arguments) with the three limits of `timeout_s` seconds added to
-    whatever the URL already sets (its `options`, such as a search path, are kept)."""
+    """Open a connection (SQLAlchemy's `do_connect` arguments) with the three limits of `timeout_s` seconds (connect
+    and keepalive settings the URL gives itself win). The statement timeout is a `SET` after connecting rather than
+    a startup option, which connection poolers such as PgBouncer refuse."""
     milliseconds = int(timeout_s * 1000)
     params.setdefault("connect_timeout", max(2, round(timeout_s)))
     params.setdefault("tcp_user_timeout", milliseconds)
@@ -47,7 +48,8 @@ def connect(timeout_s: float, *args: Any, **params: Any) -> DeadlineConnection:
     params.setdefault("keepalives_idle", max(1, round(timeout_s)))
     params.setdefault("keepalives_interval", 1)
     params.setdefault("keepalives_count", 3)
-    params["options"] = f"{params.get('options', '')} -c statement_timeout={milliseconds}".strip()
     connection = DeadlineConnection.connect(*args, **params)
     connection.reply_timeout = timeout_s + CLIENT_GRACE_S
+    connection.execute(sql.SQL("SET statement_timeout = {}").format(milliseconds))
+    connection.commit()
     return connection
