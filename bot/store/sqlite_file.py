@@ -5,6 +5,7 @@ file without tables."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -12,6 +13,9 @@ from sqlalchemy import Engine
 SIDECARS = ("-wal", "-shm")
 """The write-ahead log and its index. SQLite neither checkpoints nor deletes them when their database file was
 unlinked, and would read them as the next file's of that name: a new or restored file would get the old pages."""
+
+SIDECAR_LOOK_INTERVAL_S = 1.0
+"""How often the log and index are looked at (they change only when every connection to the file closed)."""
 
 _Identity = tuple[int, int] | None
 
@@ -23,7 +27,9 @@ class SqliteFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._identity: _Identity = None
+        self._sidecar_paths = tuple(Path(f"{path}{suffix}") for suffix in SIDECARS)
         self._sidecars: dict[Path, _Identity] = {}
+        self._next_look = 0.0
 
     @classmethod
     def of(cls, engine: Engine) -> SqliteFile | None:
@@ -42,7 +48,8 @@ class SqliteFile:
         """What happened to the file since `remember()` ("was deleted", "was replaced by another file"), or None."""
         current = _identity(self.path)
         if current == self._identity:
-            self._note_sidecars()
+            if time.monotonic() >= self._next_look:
+                self._note_sidecars()
             return None
         return "was deleted" if current is None else "was replaced by another file"
 
@@ -55,7 +62,8 @@ class SqliteFile:
         self._sidecars = {}
 
     def _note_sidecars(self) -> None:
-        self._sidecars = {path: _identity(path) for path in (Path(f"{self.path}{suffix}") for suffix in SIDECARS)}
+        self._sidecars = {path: _identity(path) for path in self._sidecar_paths}
+        self._next_look = time.monotonic() + SIDECAR_LOOK_INTERVAL_S
 
 
 def _identity(path: Path) -> _Identity:
