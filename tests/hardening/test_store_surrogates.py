@@ -5,14 +5,21 @@ records behind it land. On a SQLite file and on PostgreSQL."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import time
+import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
+from slack.conftest import block_action, command_body, event_body, post
+from slack.standin import SlackStandIn, start_web
 from store.conftest import db_url, store
+from store.databases import postgres_schema_url, postgres_unavailable
 
+from bot.slack.blocks import ACTION_FEEDBACK, feedback_value
 from bot.store.store import Store
 from bot.store.text import REPLACEMENT
 
@@ -71,3 +78,38 @@ def test_subscriptions_and_event_ids_with_a_surrogate_are_stored(store: Store) -
     store.deactivate(sub.id, f"channel_not_found {LONE}")
     assert store.first_time_event(f"Ev{LONE}") is True
     assert store.first_time_event(f"Ev{LONE}") is False
+
+
+# --- the web process, as Slack reaches it ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_mention_with_a_lone_surrogate_does_not_stop_the_web_process_recording(
+    database: str, slack_api: SlackStandIn, tmp_path: Path
+) -> None:
+    """The issue's case: a mention whose JSON text holds "\\ud800", then ordinary misses and feedback from the same
+    worker. Every one of them lands in the database."""
+    with contextlib.ExitStack() as stack:
+        if database == "postgresql":
+            if reason := postgres_unavailable():
+                pytest.skip(reason)
+            url = stack.enter_context(postgres_schema_url())
+            env = {"DATABASE_URL": url}
+        else:
+            url, env = f"sqlite:///{tmp_path / 'srm.sqlite3'}", {}
+        web = stack.enter_context(start_web(slack_api, tmp_path, **env))
+        event = {"type": "app_mention", "user": "U123", "text": f"<@UBOT> xqzv {LONE} nothing", "ts": "1.0",
+                 "channel": "C1"}
+        assert post(f"{web.url}/slack/events", event_body(event, f"Ev{uuid.uuid4().hex}"), form=False).status == 200
+        after = f"xqzv after {uuid.uuid4().hex[:6]}"
+        reply = post(f"{web.url}/slack/events", command_body(after, response_url=slack_api.response_url("r1")))
+        assert reply.status == 200
+        action = {"type": "button", "action_id": ACTION_FEEDBACK, "value": feedback_value(False, "security-groups")}
+        assert post(f"{web.url}/slack/events", block_action(action, response_url=slack_api.response_url("r2"))
+                    ).status == 200
+        reader = Store(url)
+        deadline = time.monotonic() + 30  # the web process writes a quarter second after a record; this bounds it
+        while time.monotonic() < deadline and (len(reader.top_misses()), len(reader.top_unhelpful())) < (2, 1):
+            time.sleep(0.1)
+        assert sorted(row.key for row in reader.top_misses()) == sorted([f"xqzv {REPLACEMENT} nothing", after])
+        assert [row.key for row in reader.top_unhelpful()] == ["security-groups"]
+        reader.engine.dispose()
