@@ -7,9 +7,12 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
+import uuid
 from pathlib import Path
 
 import pytest
+from slack.conftest import command_body, post
+from slack.standin import SlackStandIn, WebProcess, start_web
 
 from bot.store.store import Store
 
@@ -90,3 +93,36 @@ def test_a_file_replaced_by_another_is_used_from_then_on(tmp_path: Path, caplog:
     assert "was replaced by another file" in caplog.text
     assert sorted(row.key for row in on_disk(path).top_unhelpful()) == ["after", "before", "from-backup"]
     store.engine.dispose()
+
+
+# --- the web process, as the issue found it ---------------------------------------------------------------------
+
+def tips_on(web: WebProcess, stand_in: SlackStandIn, channel: str) -> str:
+    """`/srm tips on 08:30` in `channel`; the text the user is shown."""
+    response_url = stand_in.response_url(f"tips-{uuid.uuid4().hex}")
+    body = command_body("tips on 08:30", response_url=response_url, channel_id=channel)
+    assert post(f"{web.url}/slack/events", body).status == 200
+    return stand_in.wait_for(response_url.removeprefix(stand_in.url))[0].body["text"]
+
+
+@pytest.mark.parametrize("how", ["file deleted", "directory removed and made again"])
+def test_the_web_process_notices_its_file_gone_logs_it_and_keeps_subscriptions(
+    how: str, slack_api: SlackStandIn, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    path = data / "srm.sqlite3"
+    # One worker, so the one that opened the file is the one that finds it gone; the log stays outside `data`.
+    with start_web(slack_api, tmp_path, SRM_DATA_DIR=str(data), WEB_CONCURRENCY="1") as web:
+        assert tips_on(web, slack_api, "C-before").startswith("Daily tips are on")
+        if how == "file deleted":
+            path.unlink()
+        else:
+            shutil.rmtree(data)
+            data.mkdir()
+        after = tips_on(web, slack_api, "C-after")
+        assert after.startswith("Daily tips are on"), (after, web.log_text()[-3000:])
+        reader = on_disk(path)
+        assert reader.subscription("slack", "T123", "C-after") is not None
+        reader.engine.dispose()
+        assert f"the SQLite file {path} was deleted while running" in web.wait_for_log("was deleted while running")
