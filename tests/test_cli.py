@@ -75,7 +75,7 @@ def test_ask_without_a_question_explains_usage() -> None:
 
 
 def test_unknown_command_is_a_usage_error() -> None:
-    assert srm("frobnicate").returncode == 2
+    assert srm("frobnicate").returncode == 64
 
 
 def test_validate_passes_on_the_shipped_base() -> None:
@@ -146,6 +146,10 @@ def test_a_wheel_installed_outside_the_checkout_still_answers(tmp_path: Path) ->
     located = subprocess.run([sys.executable, "-c", "import bot.core.loader as l; print(l.default_knowledge_dir())"],
                              capture_output=True, text=True, cwd=elsewhere, env=env)
     assert located.stdout.strip().startswith(str(site))
+    evaluated = subprocess.run([sys.executable, "-m", "bot", "eval"], capture_output=True, text=True, cwd=elsewhere,
+                               env=env, timeout=120)
+    assert evaluated.returncode == 0, evaluated.stderr  # the question sets it defaults to ship in the wheel
+    assert "all" in evaluated.stdout
 
 
 def test_links_in_the_text_answer_are_never_split() -> None:

@@ -210,5 +210,5 @@ def test_links_passes_when_only_redirects_remain(tmp_path: Path, monkeypatch: py
 def test_links_refuses_bad_options_with_a_message(option: str, value: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["kb", "links", option, value])
-    assert exit_info.value.code == 2
+    assert exit_info.value.code == 64
     assert f"argument {option}" in capsys.readouterr().err

@@ -194,8 +194,13 @@ def test_the_environment_variable_points_at_another_base(tmp_path: Path, monkeyp
 
 
 def test_a_base_without_tips_is_refused(tmp_path: Path) -> None:
-    assert problems(write_base(tmp_path, tips="")) == [
+    assert problems(write_base(tmp_path, tips="[]")) == [
         "tips.yaml:0: no tips: at least one is needed (App Home and `/srm tip` show one a day)"]
+
+
+def test_an_emptied_file_is_named_as_empty(tmp_path: Path) -> None:
+    assert problems(write_base(tmp_path, tips="")) == [
+        "tips.yaml:1: the file is empty: it must be a YAML list of tip records (remove the file if it is not needed)"]
 
 
 STATEMENTS = SERVICES + """\

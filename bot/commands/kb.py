@@ -12,7 +12,7 @@ from dataclasses import asdict
 from typing import Any
 
 from bot.core import KnowledgeBase, KnowledgeError, load_knowledge
-from bot.core.loader import coverage_gaps
+from bot.core.loader import coverage_gaps, located_lines
 from bot.core.model import SERVICE_CATEGORIES
 from bot.linkcheck import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_S, check_urls, http_fetch, link_uses, report_lines
 
@@ -62,9 +62,9 @@ def run_validate(args: argparse.Namespace) -> int:
     try:
         kb = load_knowledge(args.path)
     except KnowledgeError as exc:
-        problems = exc.problems
+        problems = located_lines(exc.problems, exc.root)
     else:
-        problems = coverage_gaps(kb)
+        problems = located_lines(coverage_gaps(kb), kb.root)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)

@@ -39,10 +39,15 @@ def run_report(args: argparse.Namespace) -> int:
     """Print the report as `count  extra  last seen  key` lines, largest count first."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from bot.store.db import sqlite_path
     from bot.store.store import Store
 
     _, method, (count_title, extra_title), empty = REPORTS[args.report_command]
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=args.since) if args.since else None
+    if (path := sqlite_path()) is not None and not path.exists():  # a report reads; it must not create a database
+        print(f"{empty}: there is no database at {path} yet (the bot creates it; DATABASE_URL or SRM_DATA_DIR "
+              "point elsewhere).")
+        return 0
     try:
         rows = getattr(Store(), method)(since=since, limit=args.limit)
     except SQLAlchemyError as exc:

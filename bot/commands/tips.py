@@ -10,6 +10,7 @@ import sys
 import threading
 from typing import Any
 
+from bot.cli import UsageError
 from bot.core import load_knowledge
 from bot.logs import configure_logging
 
@@ -51,8 +52,7 @@ def run_clock(args: argparse.Namespace) -> int:
 
     configure_logging()
     if args.at and not args.once:
-        print("srm tips run: --at needs --once", file=sys.stderr)
-        return 2
+        raise UsageError("--at needs --once")
     store = Store()
     clock = TipClock(store, load_knowledge(), load_senders(store.engine))
     if args.once:
@@ -78,8 +78,7 @@ def run_preview(args: argparse.Namespace) -> int:
     from bot.tips.rotation import upcoming
 
     if args.count < 1:
-        print("srm tips preview: N must be at least 1", file=sys.stderr)
-        return 2
+        raise UsageError("N must be at least 1")
     kb = load_knowledge()
     seen: dict[str, int] = {}
     if args.channel:

@@ -60,11 +60,28 @@ class Problem:
 
 
 class KnowledgeError(Exception):
-    """The knowledge base is invalid; `problems` lists everything wrong with it."""
+    """The knowledge base at `root` is invalid; `problems` lists everything wrong with it (files relative to it)."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], root: str | os.PathLike[str] = ".") -> None:
         self.problems = problems
+        self.root = Path(root)
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def located_lines(problems: Iterable[Problem], root: str | os.PathLike[str]) -> list[str]:
+    """Each problem as `file:line: message`, the file as the user standing in the working directory reads it:
+    relative to it when the file is inside it, else absolute."""
+    return [f"{shown_path(Path(root) / problem.file)}:{problem.line}: {problem.message}" for problem in problems]
+
+
+def shown_path(path: Path) -> Path:
+    """`path` relative to the working directory when it is inside it, else absolute."""
+    here, path = Path.cwd(), path.absolute()
+    return path.relative_to(here) if path.is_relative_to(here) else path
+
+
+_UNKNOWN_REFERENCE = re.compile(r"unknown (\w+) '")
+"""How every cross-reference problem names the kind it looked for ("names unknown entry 'x'")."""
 
 
 # --- field checks: each returns an error message or None -------------------------------------------------------
@@ -221,10 +238,30 @@ class _Validator:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[Problem] = []
+        self.unread: dict[str, Path] = {}
+        """Kinds of record (entry, service ...) with a file that could not be read, and the first such file."""
+        self.unchecked: dict[str, int] = {}
+        """References to those kinds left unchecked: the ids may be in the unread file, so an "unknown" would be
+        an echo of its one problem, not a problem of its own."""
 
     def report(self, file: Path, line: int, message: str) -> None:
+        reference = _UNKNOWN_REFERENCE.search(message)
+        if reference and reference.group(1) in self.unread:
+            self.unchecked[reference.group(1)] = self.unchecked.get(reference.group(1), 0) + 1
+            return
         name = str(file.relative_to(self.root)) if file.is_relative_to(self.root) else str(file)
         self.problems.append(Problem(name, line, message))
+
+    def report_unread(self, file: Path, kind: str, line: int, message: str) -> None:
+        """A problem that keeps a whole file from being read; references to its kind are not checked after it."""
+        self.report(file, line, message)
+        self.unread.setdefault(kind, file)
+
+    def report_unchecked(self) -> None:
+        """One line per unread kind saying how many references to it were not checked."""
+        for kind, count in self.unchecked.items():
+            self.report(self.unread[kind], 0, f"{count} reference(s) to {kind} ids not checked: this file could "
+                        "not be read, and the ids may be in it")
 
     def read_list(self, file: Path, kind: str) -> list[tuple[int, LineDict]]:
         """The records of one YAML file that must hold a list of mappings, with their lines."""
@@ -234,17 +271,23 @@ class _Validator:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             line = mark.line + 1 if mark else 1
             problem = getattr(exc, "problem", None) or str(exc)
-            self.report(file, line, f"YAML syntax error: {problem}")
+            self.report_unread(file, kind, line, f"YAML syntax error: {problem}")
             return []
-        except (OSError, UnicodeDecodeError) as exc:
-            self.report(file, 1, f"cannot read file: {exc}")
+        except UnicodeDecodeError as exc:
+            line = file.read_bytes()[:exc.start].count(b"\n") + 1
+            self.report_unread(file, kind, line, f"cannot read file: not UTF-8 (byte 0x{exc.object[exc.start]:02x})")
+            return []
+        except OSError as exc:
+            self.report_unread(file, kind, 1, f"cannot read file: {exc.strerror or exc}")
             return []
         for line, message in duplicates:
             self.report(file, line, message)
         if data is None:
+            self.report_unread(file, kind, 1, f"the file is empty: it must be a YAML list of {kind} records "
+                               "(remove the file if it is not needed)")
             return []
         if not isinstance(data, LineList):
-            self.report(file, getattr(data, "line", 1), f"must be a YAML list of {kind}")
+            self.report_unread(file, kind, getattr(data, "line", 1), f"must be a YAML list of {kind}")
             return []
         records = []
         for line, item in zip(data.item_lines, data, strict=True):
@@ -347,8 +390,13 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     """
     root = Path(path) if path is not None else default_knowledge_dir()
     v = _Validator(root)
+    if root.is_file():
+        holder = next((d for d in root.absolute().parents if (d / "layers.yaml").is_file()), None)
+        hint = f"; this file is in the knowledge directory {shown_path(holder)}" if holder else ""
+        raise KnowledgeError([Problem(str(root.absolute()), 0, "is a file, not a knowledge directory: give the "
+                                      f"directory that holds layers.yaml, services.yaml and entries/{hint}")], root)
     if not root.is_dir():
-        raise KnowledgeError([Problem(str(root), 0, "knowledge directory not found")])
+        raise KnowledgeError([Problem(str(root.absolute()), 0, "knowledge directory not found")], root)
 
     located: dict[str, dict[str, tuple[Path, int]]] = {
         "entry": {}, "service": {}, "artifact": {}, "tip": {}, "layer": {},
@@ -436,8 +484,9 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     from bot.core.checks import read_checks  # here, not at the top: checks.py builds on this module's validator
 
     checks = read_checks(v, root, located)
+    v.report_unchecked()
     if v.problems:
-        raise KnowledgeError(v.problems)
+        raise KnowledgeError(v.problems, root)
     return KnowledgeBase(
         entries=tuple(e for e, _, _ in entries), services=tuple(services), artifacts=tuple(artifacts),
         tips=tuple(t for t, _, _ in tips), root=str(root), layers=tuple(layers), checks=checks,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from slack_bolt.oauth.oauth_settings import OAuthSettings
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
 
 from bot.slack.settings import SlackSettings
 from bot.store.db import make_engine
+from bot.store.tokens import installation_store
 
 BOT_SCOPES = ("app_mentions:read", "chat:write", "chat:write.public", "commands", "files:write", "im:history",
               "users:read")
@@ -23,7 +23,7 @@ def oauth_settings(settings: SlackSettings, engine: Engine | None = None) -> OAu
     if not (settings.client_id and settings.client_secret):
         raise ValueError("oauth_settings needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
     engine = engine or make_engine(settings.database_url)
-    installations = SQLAlchemyInstallationStore(client_id=settings.client_id, engine=engine)
+    installations = installation_store(client_id=settings.client_id, engine=engine)
     states = SQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine)
     installations.create_tables()
     states.create_tables()

@@ -5,15 +5,20 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
+
+from bot.store import deadline
 
 SQLITE_BUSY_TIMEOUT_S = 30
 """How long a SQLite writer waits for another process's write lock before giving up."""
-POSTGRES_CONNECT_TIMEOUT_S = 5
-"""A PostgreSQL server that does not answer fails fast, so a request never hangs on the store."""
+DB_TIMEOUT_ENV = "SRM_DB_TIMEOUT"
+DEFAULT_DB_TIMEOUT_S = 5.0
+"""PostgreSQL: the longest a statement, a reply, a connect or a wait for a pooled connection may take, so a
+database that hangs gives the caller an error ("try again") within seconds instead of holding its thread."""
 
 DEFAULT_SQLITE_FILE = "srm.sqlite3"
 
@@ -33,21 +38,52 @@ def database_url(url: str | None = None) -> str:
     return url
 
 
+def sqlite_path(url: str | None = None) -> Path | None:
+    """The file of `database_url(url)` when it is a SQLite file, else None (PostgreSQL, in-memory SQLite)."""
+    resolved = make_url(database_url(url))
+    if resolved.get_backend_name() != "sqlite" or resolved.database in (None, "", ":memory:"):
+        return None
+    return Path(resolved.database)
+
+
 def make_engine(url: str | None = None) -> Engine:
     """An engine for `database_url(url)`; connections are checked before use so a restarted server recovers.
 
     SQLite: every transaction starts with `BEGIN IMMEDIATE`, so concurrent processes (several clocks, the web
     workers) queue for the write lock instead of failing with "database is locked" when a read turns into a write;
     the file is in WAL mode with `synchronous=NORMAL` (commits without an fsync each).
-    PostgreSQL: connecting gives up after a few seconds.
+    PostgreSQL: connecting, each statement, each wait for a reply and each wait for a pooled connection give up
+    after `db_timeout()` seconds (bot/store/deadline.py).
     """
     resolved = database_url(url)
     if resolved.startswith("sqlite"):
         engine = create_engine(resolved, pool_pre_ping=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
         _begin_immediate(engine)
         return engine
-    connect_args = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S} if resolved.startswith("postgresql") else {}
-    return create_engine(resolved, pool_pre_ping=True, connect_args=connect_args)
+    if not resolved.startswith("postgresql"):
+        return create_engine(resolved, pool_pre_ping=True)
+    timeout = db_timeout()
+    engine = create_engine(resolved, pool_pre_ping=True, pool_timeout=timeout)
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
+        return deadline.connect(timeout, *cargs, **cparams)
+
+    return engine
+
+
+def db_timeout(environ: Mapping[str, str] | None = None) -> float:
+    """`SRM_DB_TIMEOUT` in seconds (default 5); ValueError naming the variable when it is not a positive number."""
+    raw = (os.environ if environ is None else environ).get(DB_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_DB_TIMEOUT_S
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < 3600:
+        raise ValueError(f"{DB_TIMEOUT_ENV} must be a number of seconds between 0 and 3600, got {raw!r}")
+    return value
 
 
 def _begin_immediate(engine: Engine) -> None:

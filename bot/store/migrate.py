@@ -7,6 +7,7 @@ transaction that first takes a lock (PostgreSQL: an advisory transaction lock; S
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -17,6 +18,8 @@ from sqlalchemy import Connection, Engine, text
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _ADVISORY_LOCK_KEY = 0x5352_4D42  # "SRMB"
+
+log = logging.getLogger("srm.store")
 
 
 def alembic_config() -> Config:
@@ -44,7 +47,9 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
-        if current_revision(connection) == head_revision():
+        before, head = current_revision(connection), head_revision()
+        if before == head:
             return
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    log.info("store: database migrated from %s to revision %s", f"revision {before}" if before else "empty", head)

@@ -145,3 +145,10 @@ SLACK_BOTS = SQLAlchemyInstallationStore.build_bots_table(
     Base.metadata, SQLAlchemyInstallationStore.default_bots_table_name)
 SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(
     Base.metadata, SQLAlchemyOAuthStateStore.default_table_name)
+SLACK_TOKEN_COLUMNS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
+"""The secrets of an installation or bot row, sealed at rest by bot/store/tokens.py; everything else stays readable.
+Sealed, they outgrow slack_sdk's VARCHAR(200): migration 0004 makes them TEXT."""
+for _table in (SLACK_INSTALLATIONS, SLACK_BOTS):
+    for _column in _table.c:
+        if _column.name in SLACK_TOKEN_COLUMNS:
+            _column.type = Text()

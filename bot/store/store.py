@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.normalize import MAX_QUESTION_CHARS, question_text
@@ -40,6 +40,8 @@ from bot.store.models import (
     UnansweredQuestion,
     utc_naive,
 )
+from bot.store.sqlite_file import SqliteFile
+from bot.store.text import storable, storable_text
 
 log = logging.getLogger("srm.store")
 
@@ -63,7 +65,7 @@ def utcnow() -> dt.datetime:
 
 def normalize_question(raw: str) -> str:
     """What is kept of an unanswered question: markup and mentions removed, case folded, spaces collapsed."""
-    return question_text(raw[:MAX_QUESTION_CHARS]).casefold().strip(" ?!.")
+    return question_text(storable_text(raw[:MAX_QUESTION_CHARS])).casefold().strip(" ?!.")
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ class Store:
             team_id=bindparam("team_id"), created_at=bindparam("at"))
         self._upsert_miss = _miss_upsert(self.engine.dialect.name)
         self._schema_ready = False
+        self._schema_lock = threading.Lock()
+        self._file = SqliteFile.of(self.engine)
         self._lock = threading.Lock()
         """Held while writing queued records: one writer at a time, in order."""
         self._queue_lock = threading.Lock()
@@ -121,10 +125,20 @@ class Store:
     # -- schema ---------------------------------------------------------------------------------------------
 
     def ensure_schema(self) -> None:
-        """Create or upgrade the tables (once per Store); raises SQLAlchemyError when the database is down."""
-        if not self._schema_ready:
-            upgrade(self.engine)
-            self._schema_ready = True
+        """Create or upgrade the tables (once per Store, and again when its SQLite file was deleted or replaced
+        meanwhile); raises SQLAlchemyError when the database is down."""
+        with self._schema_lock:
+            if self._schema_ready and self._file is not None and (change := self._file.change()):
+                log.error("store: the SQLite file %s %s while running; creating and migrating it again",
+                          self._file.path, change)
+                self.engine.dispose()  # the pool's connections still write to the old file
+                self._file.forget_stale_sidecars()
+                self._schema_ready = False
+            if not self._schema_ready:
+                upgrade(self.engine)
+                if self._file is not None:
+                    self._file.remember()
+                self._schema_ready = True
 
     def session(self) -> Session:
         """A new ORM session on a migrated database."""
@@ -140,15 +154,15 @@ class Store:
 
     def record_feedback(self, *, entry_id: str, helpful: bool, platform: str, team_id: str) -> None:
         """Remember a helpful / not helpful click on `entry_id`. Never raises."""
-        self._record("feedback", {"entry_id": entry_id, "helpful": bool(helpful), "platform": platform,
-                                  "team_id": team_id or "-", "at": utcnow()})
+        self._record("feedback", storable({"entry_id": entry_id, "helpful": bool(helpful), "platform": platform,
+                                           "team_id": team_id or "-", "at": utcnow()}))
 
     def record_miss(self, *, question: str, platform: str, team_id: str) -> None:
         """Count an unanswered question, stored normalized (no mentions, no user ids). Never raises."""
         normalized = normalize_question(question)
         if normalized:
-            self._record("miss", {"question": normalized, "platform": platform, "team_id": team_id or "-",
-                                  "at": utcnow()})
+            self._record("miss", storable({"question": normalized, "platform": platform,
+                                           "team_id": team_id or "-", "at": utcnow()}))
 
     def flush(self) -> int:
         """Write every waiting record now; returns how many are still waiting (0 when the database answered)."""
@@ -176,24 +190,27 @@ class Store:
     def _drain(self) -> None:
         """Write every queued record in one transaction, in order (caller holds the write lock).
 
-        When the database refuses the batch, the records are written one by one so the refused one is found and
-        dropped. When it is unreachable, they stay queued and a retry is scheduled.
+        When the batch fails for any other reason than an unreachable database (the database refuses a value, the
+        driver cannot encode one), the records are written one by one so the bad one is found and set aside. When
+        the database is unreachable, or anything else fails, they stay queued and a retry is scheduled: nothing
+        raised here reaches the caller or ends the timer thread.
         """
         with self._queue_lock:
             batch = list(self._pending)
         if not batch:
             return
         try:
+            self.ensure_schema()
             try:
                 self._write(batch)
             except (OperationalError, InterfaceError):
                 raise  # the database is unreachable: keep the records for the retry below
-            except SQLAlchemyError:
+            except Exception:
                 self._write_one_by_one(batch)
             else:
                 self._forget(batch)
             self._failures = 0
-        except SQLAlchemyError as exc:
+        except Exception as exc:
             delay = min(self._retry_interval, FIRST_RETRY_S * 2 ** self._failures)
             self._failures += 1
             self._next_retry = time.monotonic() + delay
@@ -203,16 +220,16 @@ class Store:
                 self._schedule_write(delay)
 
     def _write_one_by_one(self, batch: list[tuple[str, dict[str, Any]]]) -> None:
-        """Write `batch` a record per transaction, dropping (and logging) those the database refuses."""
+        """Write `batch` a record per transaction, setting aside (and logging) those that cannot be written."""
         for record in batch:
             try:
                 self._write([record])
             except (OperationalError, InterfaceError):
                 raise  # the records not yet written stay queued
-            except SQLAlchemyError as exc:
-                # The database answered and refused this record (too long, bad value): retrying cannot help,
-                # and it must not hold up the records behind it.
-                log.error("store: dropped a %s record the database refused: %s", record[0], type(exc).__name__)
+            except Exception as exc:
+                # The database answered and refused this record (too long, bad value), or the driver could not
+                # send it: retrying cannot help, and it must not hold up the records behind it.
+                log.error("store: dropped a %s record that cannot be written: %s", record[0], type(exc).__name__)
             self._forget([record])
 
     def _forget(self, written: list[tuple[str, dict[str, Any]]]) -> None:
@@ -277,7 +294,8 @@ class Store:
         """
         moment = utc_naive(now or utcnow())
         with self.session() as session, session.begin():
-            statement = _upsert(session, SlackEvent.__table__).values(event_id=event_id, first_seen=moment)
+            statement = _upsert(session, SlackEvent.__table__).values(event_id=storable_text(event_id),
+                                                                      first_seen=moment)
             statement = statement.on_conflict_do_nothing(index_elements=["event_id"]).returning(SlackEvent.event_id)
             inserted = session.execute(statement).scalar() is not None
             if time.monotonic() >= self._next_event_prune:
@@ -318,7 +336,8 @@ class Store:
         """The subscription row of a channel (active or not), or None."""
         with self.session() as session:
             return session.scalar(select(TipSubscription).filter_by(
-                platform=platform, team_id=team_id, channel_id=channel_id))
+                platform=storable_text(platform), team_id=storable_text(team_id),
+                channel_id=storable_text(channel_id)))
 
     def subscription_by_id(self, subscription_id: int) -> TipSubscription | None:
         """A subscription by its id."""
@@ -329,6 +348,8 @@ class Store:
                   weekdays_only: bool, subscribed_by: str, conversation_ref: dict[str, Any] | None = None,
                   now: dt.datetime | None = None) -> TipSubscription:
         """Turn tips on for a channel (or change its time); no tip is due before `now`."""
+        platform, team_id, channel_id, time_of_day, timezone, subscribed_by, conversation_ref = storable(
+            (platform, team_id, channel_id, time_of_day, timezone, subscribed_by, conversation_ref))
         moment = utc_naive(now or utcnow())
         with self.session() as session, session.begin():
             sub = session.scalar(select(TipSubscription).filter_by(
@@ -346,7 +367,7 @@ class Store:
         """Stop tips for a subscription, remembering why (`off`, or the platform error that ended it)."""
         with self.session() as session, session.begin():
             session.execute(update(TipSubscription).where(TipSubscription.id == subscription_id).values(
-                active=False, deactivated_reason=reason[:255], updated_at=utc_naive(now or utcnow())))
+                active=False, deactivated_reason=storable_text(reason)[:255], updated_at=utc_naive(now or utcnow())))
 
     def active_subscriptions(self) -> list[TipSubscription]:
         """Every active subscription, oldest first."""
@@ -416,12 +437,13 @@ class Store:
 
     def mark_posted(self, claim: Claim, message_ts: str, now: dt.datetime) -> bool:
         """Record the posted message; False when the claim had been taken over meanwhile."""
-        return self._update_claim(claim, status=DELIVERY_POSTED, message_ts=message_ts, posted_at=utc_naive(now),
-                                  error=None)
+        return self._update_claim(claim, status=DELIVERY_POSTED, message_ts=storable_text(message_ts),
+                                  posted_at=utc_naive(now), error=None)
 
     def mark_failed(self, claim: Claim, error: str, now: dt.datetime) -> bool:
         """Record a failed delivery; a later pass may try again (up to the attempt limit)."""
-        return self._update_claim(claim, status=DELIVERY_FAILED, error=error[:255], claimed_at=utc_naive(now))
+        return self._update_claim(claim, status=DELIVERY_FAILED, error=storable_text(error)[:255],
+                                  claimed_at=utc_naive(now))
 
     def _update_claim(self, claim: Claim, **values: Any) -> bool:
         with self.session() as session, session.begin():

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from bot.core.model import Entry, Tip
 from bot.slack.settings import DEFAULT_API_TIMEOUT_S, DEFAULT_API_URL, SlackSettings
 from bot.store.models import TipSubscription
+from bot.store.tokens import installation_store
 from bot.tips.quiz import QuizCard
 from bot.tips.senders import DeliveryError
 
@@ -94,7 +95,7 @@ class SlackTipSender:
             assert settings.client_id and settings.client_secret
             rotator = TokenRotator(client_id=settings.client_id, client_secret=settings.client_secret,
                                    client=WebClient(base_url=settings.api_url, timeout=settings.api_timeout))
-            store = SQLAlchemyInstallationStore(client_id=settings.client_id, engine=engine)
+            store = installation_store(client_id=settings.client_id, engine=engine)
             tokens = TokenSource(installation_store=store, rotator=rotator)
         else:
             tokens = TokenSource(bot_token=settings.bot_token)

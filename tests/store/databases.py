@@ -12,11 +12,24 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-POSTGRES_URL = os.environ.get("SRM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-POSTGRES_ADDRESS = ("127.0.0.1", 5432)
+
+def _with_port(url: str) -> tuple[str, tuple[str, int]]:
+    """`url` with its port written out (tests swap it for a proxy's), and the (host, port) it names."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 5432
+    if parts.port is None:
+        credentials = parts.netloc.rpartition("@")[0]
+        url = urlunsplit(parts._replace(netloc=f"{credentials}@{host}:{port}" if credentials else f"{host}:{port}"))
+    return url, (host, port)
+
+
+POSTGRES_URL, POSTGRES_ADDRESS = _with_port(
+    os.environ.get("SRM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"))
+"""The PostgreSQL the tests use (SRM_TEST_POSTGRES_URL, default postgres@127.0.0.1:5432/test), and where it is."""
 
 
 def postgres_unavailable() -> str | None:

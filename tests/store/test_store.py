@@ -342,4 +342,4 @@ def test_a_record_the_database_refuses_is_dropped_and_does_not_block_the_rest(
     store.record_feedback(entry_id="security-groups", helpful=False, platform="slack", team_id="T1")
     assert store.flush() == 0
     assert [row.key for row in store.top_unhelpful()] == ["security-groups"]
-    assert "dropped a feedback record the database refused" in caplog.text
+    assert "dropped a feedback record that cannot be written: DataError" in caplog.text
