@@ -139,3 +139,15 @@ def test_srm_tokens_rotate_seals_the_plain_rows(db_url: str, monkeypatch: pytest
     assert "2 row(s) re-sealed" in capsys.readouterr().out
     assert BOT_TOKEN not in stored_text(store.engine)
     store.engine.dispose()
+
+
+def test_the_oauth_flow_seals_the_tokens_it_saves_when_keys_are_set(store: Store,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.slack.oauth import oauth_settings
+    from bot.slack.settings import SlackSettings
+
+    monkeypatch.setenv("SRM_TOKEN_KEYS", Fernet.generate_key().decode())
+    store.ensure_schema()
+    settings = SlackSettings(mode="http", bot_token=None, signing_secret="s", client_id=CLIENT, client_secret="c")
+    oauth_settings(settings, store.engine).installation_store.save(installation())
+    assert BOT_TOKEN not in stored_text(store.engine)
