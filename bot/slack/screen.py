@@ -3,18 +3,13 @@ malformed, nested too deep or carry fields of the wrong type (Bolt would fail on
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import parse_qsl
 
 from slack_sdk.signature import SignatureVerifier
 
+from bot.bodies import MAX_BODY_BYTES, BodyError, load_json, too_large
 from bot.numbers import ascii_int
-
-MAX_BODY_BYTES = 2 * 1024 * 1024
-"""Slack's requests are a few kilobytes; anything past this is refused with 413 before it is read."""
-MAX_JSON_DEPTH = 64
-"""Slack's payloads nest a dozen levels (a message's rich-text blocks); deeper is an attack on the parsers."""
 
 _DICTS = ("event", "team", "user", "channel", "container", "message", "view", "enterprise", "authed_user")
 _STRINGS = ("type", "team_id", "api_app_id", "event_id", "enterprise_id", "callback_id", "trigger_id",
@@ -24,76 +19,44 @@ _EVENT_STRINGS = ("type", "text", "ts", "thread_ts", "channel", "channel_type", 
 _ANSWERED_EVENTS = ("app_mention", "message", "app_home_opened")
 
 
-class Refusal(Exception):
-    """A request refused with `status` and a one-line `reason` (said to the client and logged)."""
-
-    def __init__(self, status: str, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-
-
 def content_length(text: str | None) -> int:
-    """The Content-Length header as a number; Refusal (400, 413) when it is absent, not ASCII digits, or too big."""
+    """The Content-Length header as a number; BodyError (400, 413) when it is absent, not ASCII digits, or too big."""
     length = ascii_int(text or "0")
     if length is None:
-        raise Refusal("400 Bad Request", "a Content-Length of ASCII digits is required")
+        raise BodyError(400, "a Content-Length of ASCII digits is required")
     if length > MAX_BODY_BYTES:
-        raise Refusal("413 Payload Too Large", f"requests are limited to {MAX_BODY_BYTES} bytes")
+        raise too_large()
     return length
 
 
 def check_signature(verifier: SignatureVerifier, body: bytes, timestamp: str | None, signature: str | None) -> None:
-    """Refusal (401) unless `body` carries Slack's valid, recent signature (a timestamp of ASCII digits)."""
+    """BodyError (401) unless `body` carries Slack's valid, recent signature (a timestamp of ASCII digits)."""
     if ascii_int(timestamp) is None or not verifier.is_valid(body, timestamp or "", signature or ""):
-        raise Refusal("401 Unauthorized", "invalid request")
-
-
-def depth(value: Any) -> int:
-    """How deep lists and objects nest in a parsed JSON value (iteratively: no recursion to exhaust)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        node, level = stack.pop()
-        if isinstance(node, dict | list):
-            deepest = max(deepest, level)
-            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
-    return deepest
-
-
-def _json(text: str) -> Any:
-    try:
-        parsed = json.loads(text)
-    except RecursionError:
-        raise Refusal("400 Bad Request", "JSON nested too deep") from None
-    except ValueError as exc:
-        raise Refusal("400 Bad Request", f"not JSON ({type(exc).__name__})") from None
-    if depth(parsed) > MAX_JSON_DEPTH:
-        raise Refusal("400 Bad Request", f"JSON nested deeper than {MAX_JSON_DEPTH}")
-    return parsed
+        raise BodyError(401, "invalid request")
 
 
 def parse(text: str, content_type: str | None) -> dict[str, Any]:
-    """The body as Bolt will read it (a JSON object, a `payload=` form or a plain form); Refusal (400) when it is
+    """The body as Bolt will read it (a JSON object, a `payload=` form or a plain form); BodyError (400) when it is
     malformed, too deep, or a known field has the wrong type."""
     if content_type == "application/json" or text.startswith("{"):
-        parsed = _json(text) if text else {}
+        parsed = load_json(text) if text else {}
     elif "payload" in text:
         payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
-        parsed = _json(payload) if payload is not None else {}
+        parsed = load_json(payload) if payload is not None else {}
     else:
         return dict(parse_qsl(text, keep_blank_values=True))  # a slash command: every value is a string
     if not isinstance(parsed, dict):
-        raise Refusal("400 Bad Request", f"a JSON {type(parsed).__name__}, not an object")
+        raise BodyError(400, f"a JSON {type(parsed).__name__}, not an object")
     check_shape(parsed)
     return parsed
 
 
-def _wrong(field: str, expected: str) -> Refusal:
-    return Refusal("400 Bad Request", f"{field} is not {expected}")
+def _wrong(field: str, expected: str) -> BodyError:
+    return BodyError(400, f"{field} is not {expected}")
 
 
 def check_shape(body: dict[str, Any]) -> None:
-    """Refusal (400) when a field the app reads has another type than Slack sends (a null is allowed)."""
+    """BodyError (400) when a field the app reads has another type than Slack sends (a null is allowed)."""
     for name in _DICTS:
         if body.get(name) is not None and not isinstance(body[name], dict):
             raise _wrong(name, "an object")

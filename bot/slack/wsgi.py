@@ -9,15 +9,17 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 
+from bot.bodies import BodyError
 from bot.logs import configure_logging
 from bot.slack.app import create_app
-from bot.slack.screen import Refusal, check_signature, content_length, parse
+from bot.slack.screen import check_signature, content_length, parse
 from bot.slack.settings import SlackSettings
 from bot.store.store import WEB_WRITE_DELAY_S, Store
 
@@ -72,15 +74,15 @@ class SlackWsgi:
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError:
-                raise Refusal("400 Bad Request", "the body is not UTF-8") from None
+                raise BodyError(400, "the body is not UTF-8") from None
             if self.verifier is not None:
                 check_signature(self.verifier, body, environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
                                 environ.get("HTTP_X_SLACK_SIGNATURE"))
             parse(text, environ.get("CONTENT_TYPE"))
-        except Refusal as refusal:
-            if refusal.status.startswith("400") and self.verifier is not None:
+        except BodyError as refusal:
+            if refusal.status == 400 and self.verifier is not None:
                 LOGGER.warning("refused a request to %s: %s", environ.get("PATH_INFO"), refusal.reason)
-            return refusal.status, refusal.reason + "\n"
+            return f"{refusal.status} {HTTPStatus(refusal.status).phrase}", refusal.reason + "\n"
         return None
 
 
