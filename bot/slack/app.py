@@ -21,6 +21,7 @@ from bot.slack.dedupe import SeenEvents
 from bot.slack.listeners import register_listeners
 from bot.slack.oauth import oauth_settings
 from bot.slack.recording import Recorder
+from bot.slack.sending import Outbox
 from bot.slack.settings import SlackSettings
 
 LOGGER = logging.getLogger("srm.slack")
@@ -71,7 +72,7 @@ def create_app(settings: SlackSettings, matcher: Matcher | None = None, store: A
         app.enable_token_revocation_listeners()
     seen_events = seen_events or SeenEvents(shared=store)
     register_listeners(app, Deps(matcher=matcher, recorder=Recorder(store), seen_events=seen_events,
-                                    background=background))
+                                    background=background, outbox=Outbox(timeout=settings.api_timeout)))
 
     @app.error
     def log_error(error: Exception, body: dict[str, Any]) -> None:

@@ -43,32 +43,46 @@ def _clicker(body: dict[str, Any]) -> str | None:
     return user_id if _USER_ID.match(user_id) else None
 
 
+def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(team id, channel id) of a click, for the logs."""
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    return (body.get("team") or {}).get("id"), channel
+
+
 def register(app: App, deps: Deps) -> None:
     """Register every button of the srm messages."""
+
+    def reply_to(body: dict[str, Any], respond: Respond, what: str, payload: dict[str, Any],
+                 then: dict[str, Any] | None = None) -> None:
+        team, channel = _where(body)
+        deps.outbox.respond(respond.response_url, payload, what=what, team=team, channel=channel, then=then)
 
     def share(body: dict[str, Any], respond: Respond) -> None:
         reply = _answer_reply(deps, _value(body), shared_by=_clicker(body))
         if reply is None:
-            respond(text=UNKNOWN_TOPIC, response_type="ephemeral", replace_original=False)
+            reply_to(body, respond, "share", {"text": UNKNOWN_TOPIC, "response_type": "ephemeral",
+                                              "replace_original": False})
             return
-        respond(response_type="in_channel", replace_original=False, delete_original=False, **reply)
-        respond(delete_original=True)
+        # the private answer is deleted only once the channel has the shared one
+        reply_to(body, respond, "share", {"response_type": "in_channel", "replace_original": False,
+                                          "delete_original": False, **reply}, then={"delete_original": True})
 
     def pick(body: dict[str, Any], respond: Respond) -> None:
         ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
         reply = _answer_reply(deps, _value(body), shareable=ephemeral)
         if reply is None:
-            respond(text=UNKNOWN_TOPIC, response_type="ephemeral", replace_original=False)
+            reply_to(body, respond, "pick", {"text": UNKNOWN_TOPIC, "response_type": "ephemeral",
+                                             "replace_original": False})
         else:
-            respond(replace_original=True, **reply)
+            reply_to(body, respond, "pick", {"replace_original": True, **reply})
 
     def learn_more(body: dict[str, Any], respond: Respond) -> None:
         reply = _answer_reply(deps, _value(body), shareable=True)
-        respond(response_type="ephemeral", replace_original=False,
-                **(reply or {"text": UNKNOWN_TOPIC}))
+        reply_to(body, respond, "learn more", {"response_type": "ephemeral", "replace_original": False,
+                                               **(reply or {"text": UNKNOWN_TOPIC})})
 
-    def show_help(respond: Respond) -> None:
-        respond(response_type="ephemeral", replace_original=False, **render_help())
+    def show_help(body: dict[str, Any], respond: Respond) -> None:
+        reply_to(body, respond, "help", {"response_type": "ephemeral", "replace_original": False, **render_help()})
 
     def ack_feedback(ack: Ack, body: dict[str, Any], logger: Logger) -> None:
         ack()
@@ -85,7 +99,8 @@ def register(app: App, deps: Deps) -> None:
 
     def thank(body: dict[str, Any], respond: Respond) -> None:
         if parse_feedback(_value(body)) is not None:
-            respond(text=THANKS, response_type="ephemeral", replace_original=False)
+            reply_to(body, respond, "feedback thanks", {"text": THANKS, "response_type": "ephemeral",
+                                                        "replace_original": False})
 
     app.action(ACTION_SHARE)(ack=acknowledge, lazy=[share])
     app.action(re.compile(f"^{ACTION_PICK}_[0-9]+$"))(ack=acknowledge, lazy=[pick])

@@ -90,10 +90,9 @@ def register(app: App, deps: Deps) -> None:
         deps.background.submit(answer_tips, command, client, respond, logger)
 
     def answer_tips(command: dict[str, Any], client: WebClient, respond: Respond, logger: Logger) -> None:
-        try:
-            respond(text=tips_reply(deps, command, client, logger), response_type="ephemeral")
-        except Exception:
-            logger.exception("could not answer /srm tips through the response_url")
+        deps.outbox.respond(respond.response_url, {"text": tips_reply(deps, command, client, logger),
+                                                   "response_type": "ephemeral"},
+                            what="/srm tips reply", team=command.get("team_id"), channel=command.get("channel_id"))
 
     # Not a Bolt lazy listener: Bolt copies the whole request for every lazy run and matches each listener's
     # matchers with their own argument injection, which doubled the cost of every question (bench/README.md).

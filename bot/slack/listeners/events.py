@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import App, BoltContext, Say
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.core.tips import tip_of_the_day
@@ -38,19 +38,26 @@ def reply_for(deps: Deps, text: str, *, command: str, context: BoltContext, chan
 def register(app: App, deps: Deps) -> None:
     """Register app_mention, DM messages and app_home_opened."""
 
-    def answer_mention(event: dict[str, Any], say: Say, context: BoltContext) -> None:
+    def answer_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         text = strip_mentions(event.get("text") or "", context.bot_user_id)
-        reply = reply_for(deps, text, command="app_mention", context=context, channel=event.get("channel"))
-        say(thread_ts=event.get("thread_ts") or event["ts"], **reply)
+        channel = event.get("channel")
+        reply = reply_for(deps, text, command="app_mention", context=context, channel=channel)
+        deps.outbox.post(client, "chat.postMessage", {"channel": channel, "thread_ts": event.get("thread_ts")
+                                                      or event["ts"], **reply},
+                         what="app_mention answer", team=context.team_id, channel=channel)
 
-    def answer_dm(event: dict[str, Any], say: Say, context: BoltContext) -> None:
-        reply = reply_for(deps, event.get("text") or "", command="dm", context=context, channel=event.get("channel"))
-        say(**reply)
+    def answer_dm(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        channel = event.get("channel")
+        reply = reply_for(deps, event.get("text") or "", command="dm", context=context, channel=channel)
+        deps.outbox.post(client, "chat.postMessage", {"channel": channel, **reply}, what="dm answer",
+                         team=context.team_id, channel=channel)
 
-    def publish_home(event: dict[str, Any], client: WebClient) -> None:
+    def publish_home(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab", "home") == "home":
             kb = deps.matcher.kb
-            client.views_publish(user_id=event["user"], view=render_home(kb, tip_of_the_day(kb)))
+            deps.outbox.post(client, "views.publish", {"user_id": event["user"],
+                                                       "view": render_home(kb, tip_of_the_day(kb))},
+                             what="App Home", team=context.team_id, channel=None, lane=f"home:{event['user']}")
 
     # Only events are retried by Slack, so only event listeners carry the de-duplication (commands skip its cost).
     once = [dedupe_middleware(deps.seen_events)]

@@ -18,11 +18,13 @@ def register(app: App, deps: Deps) -> None:
 
     def answer(body: dict[str, Any], respond: Respond) -> None:
         text = (body.get("message") or {}).get("text") or ""
+        team, channel = (body.get("team") or {}).get("id"), (body.get("channel") or {}).get("id")
         if not text.strip():
-            respond(response_type="ephemeral", **render_help())
-            return
-        result = answer_question(deps, text, command="shortcut", team_id=(body.get("team") or {}).get("id"),
-                                 channel_id=(body.get("channel") or {}).get("id"))
-        respond(response_type="ephemeral", **render_result(result, shareable=True))
+            reply = render_help()
+        else:
+            result = answer_question(deps, text, command="shortcut", team_id=team, channel_id=channel)
+            reply = render_result(result, shareable=True)
+        deps.outbox.respond(respond.response_url, {"response_type": "ephemeral", **reply}, what="shortcut answer",
+                            team=team, channel=channel)
 
     app.shortcut(CALLBACK_ID)(ack=acknowledge, lazy=[answer])
