@@ -13,7 +13,7 @@ import html
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from microsoft_teams.api import InstalledActivity, MessageActivity
@@ -25,6 +25,7 @@ from bot.core.tips import tip_of_the_day
 from bot.logs import log_request
 from bot.store.store import Store
 from bot.teams import cards
+from bot.teams.sending import Replies
 from bot.teams.settings import TeamsSettings
 from bot.tips.commands import TipsContext, handle_tips_command
 
@@ -76,10 +77,12 @@ def team_id(activity: Any) -> str | None:
 
 @dataclass
 class TeamsBot:
-    """The handlers, with their dependencies: the matcher, and optionally the store (feedback, misses, tips)."""
+    """The handlers, with their dependencies: the matcher, optionally the store (feedback, misses, tips), and the
+    replies sender (in the background, retried: `bot.teams.sending`)."""
 
     matcher: Matcher
     store: Store | None = None
+    replies: Replies = field(default_factory=Replies)
 
     async def on_message(self, ctx: ActivityContext[MessageActivity]) -> None:
         """A message or a card button click: reply with a card."""
@@ -89,13 +92,15 @@ class TeamsBot:
             card, command, entry, score, outcome = await self._action(activity)
         else:
             card, command, entry, score, outcome = await self._text(activity)
-        await ctx.send(card)
+        self.replies.send(ctx, card, what=f"{command} reply", team=team_id(activity),
+                          channel=activity.conversation.id)
         log_request(platform=PLATFORM, team=team_id(activity), channel=activity.conversation.id, command=command,
                     entry=entry, score=score, ms=(time.perf_counter() - started) * 1000, outcome=outcome)
 
     async def on_install(self, ctx: ActivityContext[InstalledActivity]) -> None:
         """Added to a chat or team: say hello with the help card."""
-        await ctx.send(cards.help_card())
+        self.replies.send(ctx, cards.help_card(), what="welcome", team=team_id(ctx.activity),
+                          channel=ctx.activity.conversation.id)
         log_request(platform=PLATFORM, team=team_id(ctx.activity), channel=ctx.activity.conversation.id,
                     command="install", entry=None, score=None, ms=0.0, outcome="welcome")
 
