@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from bot.bodies import BODY_DEADLINE_S, BodyError, Disconnected, declared_length, read_body
+from bot.logs import RequestLine
 
 WSGI_THREADS = 16
 """Threads running complete requests through Bolt (each takes a millisecond or two: Web API work is not done here)."""
@@ -103,10 +104,10 @@ class BufferedWsgi:
             declared_length(scope.get("headers", []))
             body = await asyncio.wait_for(read_body(receive), BODY_DEADLINE_S)
         except BodyError as refused:
-            await _plain(send, refused.status, refused.reason)
+            await _refuse(send, refused.status, refused.reason)
             return
         except TimeoutError:
-            await _plain(send, 408, f"the request body did not arrive within {BODY_DEADLINE_S:.0f} s")
+            await _refuse(send, 408, f"the request body did not arrive within {BODY_DEADLINE_S:.0f} s")
             return
         except Disconnected:
             return
@@ -115,10 +116,13 @@ class BufferedWsgi:
         await _respond(send, status, headers, data)
 
 
-async def _plain(send: Send, status: int, text: str) -> None:
+async def _refuse(send: Send, status: int, text: str) -> None:
+    """Answer `status` with `text`, and log the request's line (it never reaches the WSGI app, which logs the rest)."""
+    line = RequestLine("slack", outcome=f"refused: {text}")
     data = f"{text}\n".encode()
     await _respond(send, status, [(b"content-type", b"text/plain; charset=utf-8"),
                                   (b"content-length", str(len(data)).encode()), (b"connection", b"close")], data)
+    line.write(status)
 
 
 def create_asgi(wsgi_factory: str = "bot.slack.wsgi:create_wsgi") -> BufferedWsgi:

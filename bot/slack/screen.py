@@ -76,3 +76,21 @@ def check_shape(body: dict[str, Any]) -> None:
                 raise _wrong(f"event.{name}", "a string")
     elif isinstance(event, dict) and not isinstance(event.get("type"), str):
         raise _wrong("event.type", "a string")
+
+
+def describe(body: dict[str, Any]) -> tuple[str | None, str | None, str]:
+    """(team, channel, what) of a parsed request, for its log line: `/srm <first word>`, the event type, or the
+    interaction type with its action or callback id. Only ids and names Slack sets, never the user's text."""
+    if isinstance(body.get("command"), str):
+        word = str(body.get("text") or "").split(" ", 1)[0].lower()
+        what = body["command"] + (f" {word}" if word.isascii() and word.isalpha() and len(word) <= 12 else "")
+        return body.get("team_id"), body.get("channel_id"), what
+    event = body.get("event")
+    if isinstance(event, dict):
+        channel = event.get("channel")
+        return body.get("team_id"), channel if isinstance(channel, str) else None, str(event.get("type"))
+    team = (body.get("team") or {}).get("id")
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    actions = body.get("actions") or [{}]
+    detail = actions[0].get("action_id") or body.get("callback_id") or ""
+    return team, channel, f"{body.get('type') or 'unknown'}{':' if detail else ''}{detail}"

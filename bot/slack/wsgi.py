@@ -17,9 +17,9 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 
 from bot.bodies import BodyError
-from bot.logs import configure_logging
+from bot.logs import RequestLine, configure_logging, request_line
 from bot.slack.app import create_app
-from bot.slack.screen import check_signature, content_length, parse
+from bot.slack.screen import check_signature, content_length, describe, parse
 from bot.slack.settings import SlackSettings
 from bot.store.store import WEB_WRITE_DELAY_S, Store
 
@@ -44,7 +44,9 @@ class SlackWsgi:
     A POST is read once (413 past MAX_BODY_BYTES), its Slack signature checked (401: forged, unsigned, replayed or
     a timestamp that is not ASCII digits) and its body parsed and its fields' types checked (400 when malformed,
     nested too deep or ill-typed: `bot.slack.screen`) before Bolt sees it; Bolt checks the signature again.
-    Whatever Bolt still fails on (a signed payload missing fields it expects) is logged and gets 400.
+    Whatever Bolt still fails on (a signed payload missing fields it expects) is logged and gets 400. Every request
+    but /healthz gets one `srm.request` line: status, team, channel, what it was, and for a question answered within
+    the request its outcome, entry and score (refusals say why).
     """
 
     def __init__(self, app: App, signing_secret: str | None = None) -> None:
@@ -55,10 +57,28 @@ class SlackWsgi:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "3")])
             return [b"ok\n"]
+        with request_line("slack") as line:
+            statuses: list[int] = []
+
+            def noting_status(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+                statuses.append(int(status[:3]))
+                return start_response(status, headers, exc_info)
+
+            try:
+                return self._answer(environ, noting_status, line)
+            finally:
+                line.write(statuses[-1] if statuses else 500)
+
+    def _answer(self, environ: dict[str, Any], start_response: Callable[..., Any],
+                line: RequestLine) -> Iterable[bytes]:
+        line.command = f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
         if environ.get("REQUEST_METHOD") == "POST":
-            refusal = self._screen(environ)
-            if refusal is not None:
-                return _plain(start_response, *refusal)
+            try:
+                line.team, line.channel, line.command = describe(self._screen(environ))
+            except BodyError as refusal:
+                line.outcome = f"refused: {refusal.reason}"
+                return _plain(start_response, f"{refusal.status} {HTTPStatus(refusal.status).phrase}",
+                              refusal.reason + "\n")
         try:
             return self.handler(environ, start_response)
         except Exception:
@@ -66,24 +86,18 @@ class SlackWsgi:
                              environ.get("PATH_INFO"))
             return _plain(start_response, "400 Bad Request", "could not process this request\n")
 
-    def _screen(self, environ: dict[str, Any]) -> tuple[str, str] | None:
-        """(status, message) when a POST must be refused; otherwise its body is put back for Bolt and None."""
+    def _screen(self, environ: dict[str, Any]) -> dict[str, Any]:
+        """The parsed body of a POST, put back for Bolt to read again; BodyError when it must be refused."""
+        body = environ["wsgi.input"].read(content_length(environ.get("CONTENT_LENGTH")))
+        environ["wsgi.input"] = io.BytesIO(body)
         try:
-            body = environ["wsgi.input"].read(content_length(environ.get("CONTENT_LENGTH")))
-            environ["wsgi.input"] = io.BytesIO(body)
-            try:
-                text = body.decode("utf-8")
-            except UnicodeDecodeError:
-                raise BodyError(400, "the body is not UTF-8") from None
-            if self.verifier is not None:
-                check_signature(self.verifier, body, environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
-                                environ.get("HTTP_X_SLACK_SIGNATURE"))
-            parse(text, environ.get("CONTENT_TYPE"))
-        except BodyError as refusal:
-            if refusal.status == 400 and self.verifier is not None:
-                LOGGER.warning("refused a request to %s: %s", environ.get("PATH_INFO"), refusal.reason)
-            return f"{refusal.status} {HTTPStatus(refusal.status).phrase}", refusal.reason + "\n"
-        return None
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BodyError(400, "the body is not UTF-8") from None
+        if self.verifier is not None:
+            check_signature(self.verifier, body, environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
+                            environ.get("HTTP_X_SLACK_SIGNATURE"))
+        return parse(text, environ.get("CONTENT_TYPE"))
 
 
 def create_wsgi(settings: SlackSettings | None = None) -> SlackWsgi:

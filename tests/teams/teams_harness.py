@@ -134,12 +134,14 @@ def start_connector() -> tuple[Connector, ThreadingHTTPServer]:
     return connector, server
 
 
-def start_teams_server(data_dir: Path) -> tuple[str, subprocess.Popen[bytes]]:
-    """Start `python -m bot.teams.server` in development mode; its base URL once it accepts connections."""
+def start_teams_server(data_dir: Path, **extra_env: str) -> tuple[str, subprocess.Popen[bytes]]:
+    """Start `python -m bot.teams.server` in development mode (plus `extra_env`); its base URL once it accepts
+    connections. It logs to `data_dir`/teams.log."""
     port = free_port()
     with open(data_dir / "teams.log", "ab") as log:
         proc = subprocess.Popen([sys.executable, "-m", "bot.teams.server"], cwd=data_dir,
-                                env=teams_env(data_dir, PORT=str(port)), stdout=log, stderr=subprocess.STDOUT)
+                                env=teams_env(data_dir, PORT=str(port), **extra_env), stdout=log,
+                                stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while True:
         if proc.poll() is not None:
