@@ -1,4 +1,4 @@
-"""The gunicorn entry point: `gunicorn 'bot.slack.wsgi:create_wsgi()'` (started by `srm serve --http`).
+"""The web process's WSGI app, `create_wsgi()`; gunicorn serves it through `bot.slack.asgi` (`srm serve --http`).
 
 Serves Bolt at POST /slack/events (commands, events, interactivity), GET /slack/install and
 /slack/oauth_redirect when OAuth is configured, and GET /healthz.
