@@ -231,4 +231,7 @@ class _Timers:
                 while not self._heap or self._heap[0][0] > time.monotonic():
                     self._wake.wait(self._heap[0][0] - time.monotonic() if self._heap else None)
                 _, _, callback = heapq.heappop(self._heap)
-            callback()
+            try:
+                callback()
+            except RuntimeError:  # the sender pool is shut down: the process is exiting
+                LOGGER.warning("a reply waiting for its retry was dropped: the process is stopping")
