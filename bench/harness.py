@@ -47,7 +47,7 @@ def slack_stand_in() -> Iterator[SlackStandIn]:
 
 def bare_argv(port: int) -> list[str]:
     """The gunicorn command line `srm serve --http` runs, serving the bare ack-only Bolt app instead."""
-    return [*gunicorn_argv(port)[:-1], "bench.bare_app:create_wsgi()"]
+    return [*gunicorn_argv(port)[:-1], "bot.slack.asgi:create_asgi('bench.bare_app:create_wsgi')"]
 
 
 @dataclass

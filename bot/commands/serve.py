@@ -14,16 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from bot.slack.settings import SlackSettings
 
-GUNICORN_THREADS = 8
 LOGGER = logging.getLogger("srm.serve")
-
-
-def gunicorn_workers() -> int:
-    """`WEB_CONCURRENCY` (the usual PaaS setting), else one worker per CPU core: Python runs one thread at a time
-    per process, so a second core needs a second process. Workers share Slack retry de-duplication through the
-    database (`slack_events`), so a retry reaching another worker is still answered once."""
-    configured = os.environ.get("WEB_CONCURRENCY", "")
-    return int(configured) if configured.isdigit() and int(configured) > 0 else (os.cpu_count() or 1)
 
 
 def register(subparsers: Any) -> None:
@@ -39,10 +30,10 @@ def register(subparsers: Any) -> None:
 
 
 def gunicorn_argv(port: int) -> list[str]:
-    """The gunicorn command line serving the Slack WSGI app on `port`."""
-    return [sys.executable, "-m", "gunicorn", "--bind", f"0.0.0.0:{port}", "--workers", str(gunicorn_workers()),
-            "--threads", str(GUNICORN_THREADS), "--timeout", "30", "--graceful-timeout", "10",
-            "bot.slack.wsgi:create_wsgi()"]
+    """The gunicorn command line serving the Slack app on `port` (worker model and timeouts:
+    `bot.slack.gunicorn_conf`)."""
+    return [sys.executable, "-m", "gunicorn", "--config", "python:bot.slack.gunicorn_conf", "--bind",
+            f"0.0.0.0:{port}", "bot.slack.asgi:create_asgi()"]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from bot.conversation.replies import TextReply
 from bot.core import Matcher
 from bot.slack.dedupe import SeenEvents
 from bot.slack.recording import Recorder
+from bot.slack.sending import Outbox
 
 PLATFORM = "slack"
 
@@ -26,13 +27,15 @@ PLATFORM = "slack"
 @dataclass(frozen=True)
 class Deps:
     """What every listener needs: the matcher (and its knowledge base), the recorder, the raw store, the event
-    ids already answered, and the pool that runs work after the acknowledgement (Bolt's lazy listeners use it too).
+    ids already answered, the pool that runs work after the acknowledgement (Bolt's lazy listeners use it too), and
+    the outbox every reply after the acknowledgement goes through (retried, lane by lane: `bot.slack.sending`).
     """
 
     matcher: Matcher
     recorder: Recorder
     background: Executor
     seen_events: SeenEvents = field(default_factory=SeenEvents)
+    outbox: Outbox = field(default_factory=Outbox)
 
     @property
     def store(self) -> Any | None:

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.http_retry import RetryHandler
 from slack_sdk.http_retry.builtin_handlers import (
@@ -21,11 +22,21 @@ from bot.slack.dedupe import SeenEvents
 from bot.slack.listeners import register_listeners
 from bot.slack.oauth import oauth_settings
 from bot.slack.recording import Recorder
+from bot.slack.sending import Outbox
 from bot.slack.settings import SlackSettings
 
 LOGGER = logging.getLogger("srm.slack")
 MAX_RETRIES = 2
 LAZY_WORKERS = 8
+
+
+def _not_the_unused_token_warning(record: logging.LogRecord) -> bool:
+    """False for Bolt's "`token` will be unused" warning: Bolt reads SLACK_BOT_TOKEN from the environment by itself
+    although the client we give it already carries that token, so the warning is true of every start-up."""
+    return record.msg != warning_client_prioritized_and_token_skipped()
+
+
+logging.getLogger("slack_bolt.App").addFilter(_not_the_unused_token_warning)
 
 
 def retry_handlers() -> list[RetryHandler]:
@@ -71,7 +82,7 @@ def create_app(settings: SlackSettings, matcher: Matcher | None = None, store: A
         app.enable_token_revocation_listeners()
     seen_events = seen_events or SeenEvents(shared=store)
     register_listeners(app, Deps(matcher=matcher, recorder=Recorder(store), seen_events=seen_events,
-                                    background=background))
+                                    background=background, outbox=Outbox(timeout=settings.api_timeout)))
 
     @app.error
     def log_error(error: Exception, body: dict[str, Any]) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from bot.visible import visible
+
 
 def escape_mrkdwn(text: str) -> str:
-    """Escape Slack's three control characters (`&` first), so `text` shows literally in mrkdwn and `text`."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Escape Slack's three control characters (`&` first), so `text` shows literally in mrkdwn and `text`;
+    invisible and reordering characters are dropped first (`bot.visible`)."""
+    return visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def link(url: str, label: str) -> str:

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.numbers import ascii_int
+
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
 DEFAULT_API_TIMEOUT_S = 30
@@ -71,10 +73,12 @@ class SlackSettings:
             if get(name) is None:
                 raise SettingsError(f"{name} is not set (needed for Slack {mode} mode)")
         port_text = get("PORT") or str(DEFAULT_PORT)
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        port = ascii_int(port_text)
+        if port is None or not 0 < port < 65536:
             raise SettingsError(f"PORT must be a port number, got {port_text!r}")
         timeout_text = get("SLACK_API_TIMEOUT") or str(DEFAULT_API_TIMEOUT_S)
-        if not timeout_text.isdigit() or int(timeout_text) < 1:
+        timeout = ascii_int(timeout_text)
+        if timeout is None or timeout < 1:
             raise SettingsError(f"SLACK_API_TIMEOUT must be a whole number of seconds, got {timeout_text!r}")
         api_url = get("SLACK_API_URL") or DEFAULT_API_URL
         if not api_url.startswith(("http://", "https://")):
@@ -82,6 +86,6 @@ class SlackSettings:
         return cls(
             mode=mode, bot_token=get("SLACK_BOT_TOKEN"), signing_secret=get("SLACK_SIGNING_SECRET"),
             app_token=get("SLACK_APP_TOKEN"), client_id=client_id, client_secret=client_secret,
-            api_url=api_url.rstrip("/") + "/", port=int(port_text), database_url=get("DATABASE_URL"),
-            api_timeout=int(timeout_text),
+            api_url=api_url.rstrip("/") + "/", port=port, database_url=get("DATABASE_URL"),
+            api_timeout=timeout,
         )

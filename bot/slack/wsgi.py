@@ -1,4 +1,4 @@
-"""The gunicorn entry point: `gunicorn 'bot.slack.wsgi:create_wsgi()'` (started by `srm serve --http`).
+"""The web process's WSGI app, `create_wsgi()`; gunicorn serves it through `bot.slack.asgi` (`srm serve --http`).
 
 Serves Bolt at POST /slack/events (commands, events, interactivity), GET /slack/install and
 /slack/oauth_redirect when OAuth is configured, and GET /healthz.
@@ -9,15 +9,17 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 
-from bot.logs import configure_logging
+from bot.bodies import BodyError
+from bot.logs import RequestLine, configure_logging, request_line
 from bot.slack.app import create_app
+from bot.slack.screen import check_signature, content_length, describe, parse
 from bot.slack.settings import SlackSettings
 from bot.store.store import WEB_WRITE_DELAY_S, Store
 
@@ -30,33 +32,21 @@ def build_store() -> Store:
     return Store(write_delay=WEB_WRITE_DELAY_S)
 
 
-MAX_BODY_BYTES = 2 * 1024 * 1024
-"""Slack's requests are a few kilobytes; anything past this is refused with 413 before it is read."""
-
-
 def _plain(start_response: Callable[..., Any], status: str, text: str) -> list[bytes]:
     data = text.encode()
     start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(data)))])
     return [data]
 
 
-def _malformed(body: str, content_type: str | None) -> str | None:
-    """Why Bolt could not read `body` (not JSON, not a JSON object, a `payload` that is not one), or None."""
-    if content_type != "application/json" and not body.startswith("{") and "payload" not in body:
-        return None  # a plain form, as slash commands come: Bolt reads any string as one (parse_qsl)
-    try:
-        parsed = parse_body(body, content_type)
-    except ValueError as exc:
-        return type(exc).__name__
-    return None if isinstance(parsed, dict) else f"a JSON {type(parsed).__name__}, not an object"
-
-
 class SlackWsgi:
     """Bolt's WSGI handler plus GET /healthz, behind a screen that answers what Bolt cannot take with a 4xx.
 
     A POST is read once (413 past MAX_BODY_BYTES), its Slack signature checked (401: forged, unsigned, replayed or
-    a timestamp that is not a number) and its body parsed (400 when malformed) before Bolt sees it; Bolt checks the
-    signature again. Whatever Bolt still fails on (a signed payload missing fields it expects) is logged and gets 400.
+    a timestamp that is not ASCII digits) and its body parsed and its fields' types checked (400 when malformed,
+    nested too deep or ill-typed: `bot.slack.screen`) before Bolt sees it; Bolt checks the signature again.
+    Whatever Bolt still fails on (a signed payload missing fields it expects) is logged and gets 400. Every request
+    but /healthz gets one `srm.request` line: status, team, channel, what it was, and for a question answered within
+    the request its outcome, entry and score (refusals say why).
     """
 
     def __init__(self, app: App, signing_secret: str | None = None) -> None:
@@ -67,10 +57,28 @@ class SlackWsgi:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "3")])
             return [b"ok\n"]
+        with request_line("slack") as line:
+            statuses: list[int] = []
+
+            def noting_status(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+                statuses.append(int(status[:3]))
+                return start_response(status, headers, exc_info)
+
+            try:
+                return self._answer(environ, noting_status, line)
+            finally:
+                line.write(statuses[-1] if statuses else 500)
+
+    def _answer(self, environ: dict[str, Any], start_response: Callable[..., Any],
+                line: RequestLine) -> Iterable[bytes]:
+        line.command = f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
         if environ.get("REQUEST_METHOD") == "POST":
-            refusal = self._screen(environ)
-            if refusal is not None:
-                return _plain(start_response, *refusal)
+            try:
+                line.team, line.channel, line.command = describe(self._screen(environ))
+            except BodyError as refusal:
+                line.outcome = f"refused: {refusal.reason}"
+                return _plain(start_response, f"{refusal.status} {HTTPStatus(refusal.status).phrase}",
+                              refusal.reason + "\n")
         try:
             return self.handler(environ, start_response)
         except Exception:
@@ -78,28 +86,18 @@ class SlackWsgi:
                              environ.get("PATH_INFO"))
             return _plain(start_response, "400 Bad Request", "could not process this request\n")
 
-    def _screen(self, environ: dict[str, Any]) -> tuple[str, str] | None:
-        """(status, message) when a POST must be refused; otherwise its body is put back for Bolt and None."""
-        length_text = environ.get("CONTENT_LENGTH") or "0"
-        if not length_text.isdigit():
-            return "400 Bad Request", "a Content-Length is required\n"
-        if int(length_text) > MAX_BODY_BYTES:
-            return "413 Payload Too Large", f"requests are limited to {MAX_BODY_BYTES} bytes\n"
-        body = environ["wsgi.input"].read(int(length_text))
+    def _screen(self, environ: dict[str, Any]) -> dict[str, Any]:
+        """The parsed body of a POST, put back for Bolt to read again; BodyError when it must be refused."""
+        body = environ["wsgi.input"].read(content_length(environ.get("CONTENT_LENGTH")))
         environ["wsgi.input"] = io.BytesIO(body)
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            return "400 Bad Request", "the body is not UTF-8\n"
+            raise BodyError(400, "the body is not UTF-8") from None
         if self.verifier is not None:
-            timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or ""
-            signature = environ.get("HTTP_X_SLACK_SIGNATURE") or ""
-            if not timestamp.isdigit() or not self.verifier.is_valid(body, timestamp, signature):
-                return "401 Unauthorized", "invalid request\n"
-        if (problem := _malformed(text, environ.get("CONTENT_TYPE"))) is not None:
-            LOGGER.warning("refused a malformed signed request to %s: %s", environ.get("PATH_INFO"), problem)
-            return "400 Bad Request", "malformed request body\n"
-        return None
+            check_signature(self.verifier, body, environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
+                            environ.get("HTTP_X_SLACK_SIGNATURE"))
+        return parse(text, environ.get("CONTENT_TYPE"))
 
 
 def create_wsgi(settings: SlackSettings | None = None) -> SlackWsgi:

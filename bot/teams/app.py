@@ -13,7 +13,7 @@ import html
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from microsoft_teams.api import (
@@ -35,6 +35,7 @@ from bot.core import Matcher
 from bot.logs import log_request
 from bot.store.store import Store
 from bot.teams import cards
+from bot.teams.sending import Replies
 from bot.teams.settings import TeamsSettings
 from bot.tips.commands import TipsContext
 
@@ -86,10 +87,12 @@ def team_id(activity: Any) -> str | None:
 
 @dataclass
 class TeamsBot:
-    """The handlers, with their dependencies: the matcher, and optionally the store (feedback, misses, tips)."""
+    """The handlers, with their dependencies: the matcher, optionally the store (feedback, misses, tips), and the
+    replies sender (in the background, retried: `bot.teams.sending`)."""
 
     matcher: Matcher
     store: Store | None = None
+    replies: Replies = field(default_factory=Replies)
 
     @functools.cached_property
     def conversation(self) -> Conversation:
@@ -100,27 +103,32 @@ class TeamsBot:
     async def on_message(self, ctx: ActivityContext[MessageActivity]) -> None:
         """A message (parsed and answered by the conversation layer) or a card button click: reply with a card."""
         activity = ctx.activity
+        team, channel = team_id(activity), activity.conversation.id
+
+        def send(card: cards.AdaptiveCard, what: str) -> None:
+            self.replies.send(ctx, card, what=what, team=team, channel=channel)
+
         clicked = activity.value.get(cards.ACTION_KEY) if isinstance(activity.value, dict) else None
         if clicked == cards.ASK_ACTION:  # an example question on the help card: asked as if typed
-            await ctx.send(await self._text(activity, Ask(str(activity.value.get("question", "")))))
+            send(await self._text(activity, Ask(str(activity.value.get("question", "")))), "example question reply")
             return
         if clicked == cards.EXPORT_ACTION:  # a stack's Export: the full matrix as a Markdown table
             for card in self._export(activity, str(activity.value.get("services", ""))):
-                await ctx.send(card)
+                send(card, "export")
             return
         if clicked is not None:
             started = time.perf_counter()
             card, command, entry, score, outcome = await self._action(activity)
-            await ctx.send(card)
-            log_request(platform=PLATFORM, team=team_id(activity), channel=activity.conversation.id,
-                        command=command, entry=entry, score=score, ms=(time.perf_counter() - started) * 1000,
-                        outcome=outcome)
+            send(card, f"{command} reply")
+            log_request(platform=PLATFORM, team=team, channel=channel, command=command, entry=entry, score=score,
+                        ms=(time.perf_counter() - started) * 1000, outcome=outcome)
             return
-        await ctx.send(await self._text(activity))
+        send(await self._text(activity), "message reply")
 
     async def on_install(self, ctx: ActivityContext[InstalledActivity]) -> None:
         """Added to a chat or team: say hello with the help card."""
-        await ctx.send(cards.help_card())
+        self.replies.send(ctx, cards.help_card(), what="welcome", team=team_id(ctx.activity),
+                          channel=ctx.activity.conversation.id)
         log_request(platform=PLATFORM, team=team_id(ctx.activity), channel=ctx.activity.conversation.id,
                     command="install", entry=None, score=None, ms=0.0, outcome="welcome")
 

@@ -55,6 +55,7 @@ from bot.core.presentation import (
 )
 from bot.render.matrix_export import to_markdown
 from bot.render.stack_text import checked_by
+from bot.visible import visible
 
 CARD_VERSION = "1.5"
 ACTION_KEY = "srm"
@@ -79,11 +80,12 @@ _LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))", re.MULTILINE)
 def escape_markdown(text: str) -> str:
     """`text` as literal characters in a TextBlock: no links, emphasis, headings, lists, mentions or functions.
 
-    Markdown metacharacters get a backslash; a list, heading or setext marker at the start of a line is escaped;
+    Invisible and reordering characters are dropped (`bot.visible`); Markdown metacharacters get a backslash; a
+    list, heading or setext marker at the start of a line is escaped;
     `<` gets a zero-width space after it so `<at>` can never form a Teams mention tag; `{{` is split the same way
     so Adaptive Card text functions such as `{{DATE(...)}}` never run.
     """
-    text = _MD_META.sub(r"\\\1", text)
+    text = _MD_META.sub(r"\\\1", visible(text))
     text = _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if not m.group(2).isdigit()
                            else f"{m.group(1)}{m.group(2)}\\", text)
     return text.replace("<", "<\u200b").replace("{{", "{\u200b{").replace("}}", "}\u200b}")

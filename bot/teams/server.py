@@ -27,7 +27,7 @@ def run(env: Mapping[str, str] | None = None) -> int:
     from bot.teams.screen import ScreenedFastAPIAdapter
 
     app = create_app(settings, Matcher(load_knowledge()), store=Store(write_delay=WEB_WRITE_DELAY_S),
-                     http_server_adapter=ScreenedFastAPIAdapter())
+                     http_server_adapter=ScreenedFastAPIAdapter(settings.port))
     logger.info("Teams bot on port %d (POST /api/messages, %s)", settings.port,
                 "UNAUTHENTICATED development mode" if settings.allow_unauthenticated else "JWT validation on")
     asyncio.run(app.start(settings.port))

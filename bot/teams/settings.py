@@ -11,6 +11,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.numbers import ascii_int
+
 UNAUTHENTICATED_ENV = "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -44,14 +46,15 @@ class TeamsSettings:
         if flag not in _TRUE | _FALSE:
             raise TeamsSettingsError(f"{UNAUTHENTICATED_ENV} must be true or false, not {flag!r}")
         port_text = env.get("PORT", str(DEFAULT_PORT)).strip()
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        port = ascii_int(port_text)
+        if port is None or not 0 < port < 65536:
             raise TeamsSettingsError(f"PORT must be a TCP port number (1-65535), not {port_text!r}")
         settings = cls(
             client_id=env.get("CLIENT_ID") or None,
             client_secret=env.get("CLIENT_SECRET") or None,
             tenant_id=env.get("TENANT_ID") or None,
             allow_unauthenticated=flag in _TRUE,
-            port=int(port_text),
+            port=port,
         )
         settings.check()
         return settings

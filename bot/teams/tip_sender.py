@@ -21,6 +21,7 @@ from microsoft_teams.cards import AdaptiveCard
 from bot.core.model import Entry, Tip
 from bot.store.models import TipSubscription
 from bot.teams.cards import quiz_card, tip_card
+from bot.teams.sending import retry_after
 from bot.tips.quiz import QuizCard
 from bot.tips.senders import DeliveryError
 
@@ -84,6 +85,5 @@ def delivery_error(response: httpx.Response) -> DeliveryError:
         else None
     reason = f"http_{response.status_code}" + (f": {code}" if code else "")
     if response.status_code == 429:
-        value = response.headers.get("retry-after", "")
-        return DeliveryError(reason, retry_after=float(value) if value.replace(".", "", 1).isdigit() else 1.0)
+        return DeliveryError(reason, retry_after=retry_after(response))
     return DeliveryError(reason, permanent=response.status_code in PERMANENT_STATUSES)

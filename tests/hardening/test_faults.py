@@ -21,8 +21,8 @@ from .conftest import CuttableForwarder, FaultyStandIn, WebProcess, start_web
 
 API_TIMEOUT_S = 1
 POST_MESSAGE = "/api/chat.postMessage"
-LAZY_FAILURE = "Failed to run an internal function"
-"""What Bolt logs (at ERROR) when a lazy listener, here the one posting an answer, raises."""
+GIVEN_UP = "could not deliver"
+"""What the outbox (bot.slack.sending) logs at ERROR when a reply finally fails."""
 
 
 def unique(prefix: str) -> str:
@@ -75,11 +75,11 @@ def test_a_server_error_or_dropped_connection_is_retried(web: WebProcess, faulty
 def test_persistent_server_errors_are_given_up_and_logged(web: WebProcess, faulty_slack: FaultyStandIn) -> None:
     for _ in range(MAX_RETRIES + 1):
         faulty_slack.fail_next(POST_MESSAGE, 503)
-    failures = web.log_text().count(LAZY_FAILURE)
+    failures = web.log_text().count(GIVEN_UP)
     channel = mention(web)
     faulty_slack.wait_for(POST_MESSAGE, count=MAX_RETRIES + 1, channel=channel)
-    logged = web.wait_for_log(LAZY_FAILURE, more_than=failures)
-    assert "The request to the Slack API failed" in logged.split(LAZY_FAILURE)[-1].splitlines()[0]
+    logged = web.wait_for_log(GIVEN_UP, more_than=failures).split(GIVEN_UP)[-1].splitlines()[0]
+    assert f"team=T123 channel={channel} after {MAX_RETRIES + 1} attempt(s): http_503" in logged
     later = mention(web)
     assert faulty_slack.wait_for(POST_MESSAGE, channel=later)
 
@@ -87,13 +87,13 @@ def test_persistent_server_errors_are_given_up_and_logged(web: WebProcess, fault
 def test_a_hanging_api_is_timed_out_and_logged_while_other_requests_are_answered(
         web: WebProcess, faulty_slack: FaultyStandIn) -> None:
     faulty_slack.hang_next(POST_MESSAGE, API_TIMEOUT_S + 3)
-    failures = web.log_text().count(LAZY_FAILURE)
+    failures = web.log_text().count(GIVEN_UP)
     hung = mention(web)
     faulty_slack.wait_for(POST_MESSAGE, channel=hung)  # the hung request has arrived and is being held
     for _ in range(5):  # meanwhile /srm is answered straight away
         assert "security IN the cloud" in srm(web, faulty_slack, "security groups")
-    logged = web.wait_for_log(LAZY_FAILURE, more_than=failures)
-    assert "timed out" in logged.split(LAZY_FAILURE)[-1].splitlines()[0]
+    logged = web.wait_for_log(GIVEN_UP, more_than=failures)
+    assert f"channel={hung} after 1 attempt(s): timed out" in logged.split(GIVEN_UP)[-1].splitlines()[0]
     later = mention(web)
     assert "Security groups" in str(faulty_slack.wait_for(POST_MESSAGE, channel=later)[0].body["blocks"])
 

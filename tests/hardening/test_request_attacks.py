@@ -25,7 +25,7 @@ from slack.conftest import (
 )
 from teams.teams_harness import activity, card_of, card_texts
 
-from bot.slack.wsgi import MAX_BODY_BYTES
+from bot.bodies import MAX_BODY_BYTES
 
 
 def unique(prefix: str) -> str:

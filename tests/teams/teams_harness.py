@@ -28,6 +28,8 @@ ACTIVITIES_PATH = re.compile(r"^/v3/conversations/([^/]+)/activities(?:/([^/]+))
 BOT_ID = "28:srm-bot-test"
 TENANT = "tenant-test"
 TEST_KNOWLEDGE = Path(__file__).resolve().parent / "knowledge"
+DROP = 0
+"""A `fail_next` status: the connection is closed without a response."""
 
 
 @dataclass
@@ -69,7 +71,8 @@ class Connector:
             return found
 
     def fail_next(self, status: int, headers: dict[str, str] | None = None) -> None:
-        """Answer the next activity post with `status` (and headers, e.g. Retry-After)."""
+        """Answer the next activity post with `status` (and headers, e.g. Retry-After), or close the connection
+        without an answer when `status` is DROP."""
         with self.cond:
             self.failures.append((status, headers or {}))
 
@@ -111,7 +114,10 @@ def connector_handler(connector: Connector) -> type[BaseHTTPRequestHandler]:
                                                        json.loads(raw or b"{}"), dict(self.headers),
                                                        time.perf_counter()))
                     connector.cond.notify_all()
-            if failure is not None:
+            if failure is not None and failure[0] == DROP:
+                self.connection.shutdown(socket.SHUT_RDWR)
+                self.close_connection = True
+            elif failure is not None:
                 self._reply(failure[0], {"error": {"code": "Failure", "message": "stand-in failure"}}, failure[1])
             else:
                 self._reply(201, {"id": f"activity-{next(ids)}"})
@@ -128,12 +134,14 @@ def start_connector() -> tuple[Connector, ThreadingHTTPServer]:
     return connector, server
 
 
-def start_teams_server(data_dir: Path) -> tuple[str, subprocess.Popen[bytes]]:
-    """Start `python -m bot.teams.server` in development mode; its base URL once it accepts connections."""
+def start_teams_server(data_dir: Path, **extra_env: str) -> tuple[str, subprocess.Popen[bytes]]:
+    """Start `python -m bot.teams.server` in development mode (plus `extra_env`); its base URL once it accepts
+    connections. It logs to `data_dir`/teams.log."""
     port = free_port()
     with open(data_dir / "teams.log", "ab") as log:
         proc = subprocess.Popen([sys.executable, "-m", "bot.teams.server"], cwd=data_dir,
-                                env=teams_env(data_dir, PORT=str(port)), stdout=log, stderr=subprocess.STDOUT)
+                                env=teams_env(data_dir, PORT=str(port), **extra_env), stdout=log,
+                                stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while True:
         if proc.poll() is not None:

@@ -60,13 +60,21 @@ def _channel(body: dict[str, Any]) -> str | None:
     return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
 
 
+def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(team id, channel id) of a click, for the logs."""
+    return (body.get("team") or {}).get("id"), _channel(body)
+
+
 def upload_export(deps: Deps, body: dict[str, Any], client: WebClient, respond: Respond, logger: Logger) -> None:
     """Export: the stack's full matrix as CSV, uploaded to the conversation (getUploadURLExternal, the bytes to
     the upload URL, completeUploadExternal with the channel); a failure is told to the clicker, never swallowed."""
     value, user = _value(body), _clicker(body)
     reply = deps.conversation.export(value, where("click", (body.get("team") or {}).get("id"), _channel(body), user))
+    team, channel = _where(body)
     if isinstance(reply, UnknownServicesReply):
-        respond(response_type="ephemeral", replace_original=False, **render_reply(reply, deps.matcher.kb))
+        deps.outbox.respond(respond.response_url, {"response_type": "ephemeral", "replace_original": False,
+                                                   **render_reply(reply, deps.matcher.kb)},
+                            what="export", team=team, channel=channel)
         return
     ids = ",".join(s.id for s in reply.services)
     names = ", ".join(s.name for s in reply.services)
@@ -81,36 +89,45 @@ def upload_export(deps: Deps, body: dict[str, Any], client: WebClient, respond: 
     except (SlackApiError, SlackRequestError, OSError) as exc:
         error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
         logger.warning("export upload failed for %s: %s", ids, error)
-        respond(text=escape_mrkdwn(EXPORT_FAILED.format(error=error, ids=ids)), response_type="ephemeral",
-                replace_original=False)
+        deps.outbox.respond(respond.response_url, {"text": escape_mrkdwn(EXPORT_FAILED.format(error=error, ids=ids)),
+                                                   "response_type": "ephemeral", "replace_original": False},
+                            what="export failure", team=team, channel=channel)
 
 
 def register(app: App, deps: Deps) -> None:
     """Register every button of the srm messages."""
 
+    def reply_to(body: dict[str, Any], respond: Respond, what: str, payload: dict[str, Any],
+                 then: dict[str, Any] | None = None) -> None:
+        team, channel = _where(body)
+        deps.outbox.respond(respond.response_url, payload, what=what, team=team, channel=channel, then=then)
+
     def share(body: dict[str, Any], respond: Respond) -> None:
         reply = _answer_reply(deps, _value(body), shared_by=_clicker(body))
         if reply is None:
-            respond(text=UNKNOWN_TOPIC, response_type="ephemeral", replace_original=False)
+            reply_to(body, respond, "share", {"text": UNKNOWN_TOPIC, "response_type": "ephemeral",
+                                              "replace_original": False})
             return
-        respond(response_type="in_channel", replace_original=False, delete_original=False, **reply)
-        respond(delete_original=True)
+        # the private answer is deleted only once the channel has the shared one
+        reply_to(body, respond, "share", {"response_type": "in_channel", "replace_original": False,
+                                          "delete_original": False, **reply}, then={"delete_original": True})
 
     def pick(body: dict[str, Any], respond: Respond) -> None:
         ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
         reply = _answer_reply(deps, _value(body), shareable=ephemeral)
         if reply is None:
-            respond(text=UNKNOWN_TOPIC, response_type="ephemeral", replace_original=False)
+            reply_to(body, respond, "pick", {"text": UNKNOWN_TOPIC, "response_type": "ephemeral",
+                                             "replace_original": False})
         else:
-            respond(replace_original=True, **reply)
+            reply_to(body, respond, "pick", {"replace_original": True, **reply})
 
     def learn_more(body: dict[str, Any], respond: Respond) -> None:
         reply = _answer_reply(deps, _value(body), shareable=True)
-        respond(response_type="ephemeral", replace_original=False,
-                **(reply or {"text": UNKNOWN_TOPIC}))
+        reply_to(body, respond, "learn more", {"response_type": "ephemeral", "replace_original": False,
+                                               **(reply or {"text": UNKNOWN_TOPIC})})
 
-    def show_help(respond: Respond) -> None:
-        respond(response_type="ephemeral", replace_original=False, **render_help())
+    def show_help(body: dict[str, Any], respond: Respond) -> None:
+        reply_to(body, respond, "help", {"response_type": "ephemeral", "replace_original": False, **render_help()})
 
     def ack_feedback(ack: Ack, body: dict[str, Any], logger: Logger) -> None:
         ack()
@@ -127,16 +144,19 @@ def register(app: App, deps: Deps) -> None:
 
     def thank(body: dict[str, Any], respond: Respond) -> None:
         if parse_feedback(_value(body)) is not None:
-            respond(text=THANKS, response_type="ephemeral", replace_original=False)
+            reply_to(body, respond, "feedback thanks", {"text": THANKS, "response_type": "ephemeral",
+                                                        "replace_original": False})
 
     def answer_quiz(body: dict[str, Any], respond: Respond) -> None:
         parsed = parse_quiz(_value(body))
         if parsed is None:
-            respond(text=QUIZ_GONE, response_type="ephemeral", replace_original=False)
+            reply_to(body, respond, "quiz", {"text": QUIZ_GONE, "response_type": "ephemeral",
+                                             "replace_original": False})
             return
-        reply = deps.conversation.answer_quiz(*parsed, where("click", (body.get("team") or {}).get("id"),
-                                                             _channel(body), _clicker(body)))
-        respond(response_type="ephemeral", replace_original=False, **render_reply(reply, deps.matcher.kb))
+        team, channel = _where(body)
+        reply = deps.conversation.answer_quiz(*parsed, where("click", team, channel, _clicker(body)))
+        reply_to(body, respond, "quiz answer", {"response_type": "ephemeral", "replace_original": False,
+                                                **render_reply(reply, deps.matcher.kb)})
 
     def export(body: dict[str, Any], client: WebClient, respond: Respond, logger: Logger) -> None:
         upload_export(deps, body, client, respond, logger)

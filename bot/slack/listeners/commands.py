@@ -33,9 +33,12 @@ def register(app: App, deps: Deps) -> None:
     def answer_tips(tips: Tips, command: dict[str, Any], client: WebClient, respond: Respond, logger: Logger) -> None:
         try:
             reply = tips_reply(deps, tips, command, client, logger, via=COMMAND)
-            respond(response_type="ephemeral", **render_reply(reply, deps.matcher.kb))
         except Exception:
-            logger.exception("could not answer /srm tips through the response_url")
+            logger.exception("could not answer /srm tips")
+            return
+        payload = {"response_type": "ephemeral", **render_reply(reply, deps.matcher.kb)}
+        deps.outbox.respond(respond.response_url, payload, what="/srm tips reply", team=command.get("team_id"),
+                            channel=command.get("channel_id"))
 
     # Not a Bolt lazy listener: Bolt copies the whole request for every lazy run and matches each listener's
     # matchers with their own argument injection, which doubled the cost of every question (bench/README.md).

@@ -6,7 +6,7 @@ import re
 from logging import Logger
 from typing import Any
 
-from slack_bolt import App, BoltContext, Say
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.conversation import parse
@@ -44,21 +44,27 @@ def reply_for(deps: Deps, text: str, *, via: str, event: dict[str, Any], context
 def register(app: App, deps: Deps) -> None:
     """Register app_mention, DM messages and app_home_opened."""
 
-    def answer_mention(event: dict[str, Any], say: Say, context: BoltContext, client: WebClient,
-                       logger: Logger) -> None:
+    def answer_mention(event: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger) -> None:
         text = strip_mentions(event.get("text") or "", context.bot_user_id)
+        channel = event.get("channel")
         reply = reply_for(deps, text, via="app_mention", event=event, context=context, client=client, logger=logger)
-        say(thread_ts=event.get("thread_ts") or event["ts"], **reply)
+        deps.outbox.post(client, "chat.postMessage", {"channel": channel, "thread_ts": event.get("thread_ts")
+                                                      or event["ts"], **reply},
+                         what="app_mention answer", team=context.team_id, channel=channel)
 
-    def answer_dm(event: dict[str, Any], say: Say, context: BoltContext, client: WebClient, logger: Logger) -> None:
+    def answer_dm(event: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger) -> None:
+        channel = event.get("channel")
         reply = reply_for(deps, event.get("text") or "", via="dm", event=event, context=context, client=client,
                           logger=logger)
-        say(**reply)
+        deps.outbox.post(client, "chat.postMessage", {"channel": channel, **reply}, what="dm answer",
+                         team=context.team_id, channel=channel)
 
-    def publish_home(event: dict[str, Any], client: WebClient) -> None:
+    def publish_home(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab", "home") == "home":
             kb = deps.matcher.kb
-            client.views_publish(user_id=event["user"], view=render_home(kb, tip_of_the_day(kb)))
+            deps.outbox.post(client, "views.publish", {"user_id": event["user"],
+                                                       "view": render_home(kb, tip_of_the_day(kb))},
+                             what="App Home", team=context.team_id, channel=None, lane=f"home:{event['user']}")
 
     # Only events are retried by Slack, so only event listeners carry the de-duplication (commands skip its cost).
     once = [dedupe_middleware(deps.seen_events)]

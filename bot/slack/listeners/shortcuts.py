@@ -18,10 +18,11 @@ def register(app: App, deps: Deps) -> None:
 
     def answer(body: dict[str, Any], respond: Respond) -> None:
         text = (body.get("message") or {}).get("text") or ""
+        team, channel = (body.get("team") or {}).get("id"), (body.get("channel") or {}).get("id")
         asked = Ask(text) if text.strip() else Help()
-        reply = deps.conversation.reply(asked, where("shortcut", (body.get("team") or {}).get("id"),
-                                                     (body.get("channel") or {}).get("id"),
-                                                     (body.get("user") or {}).get("id")))
-        respond(response_type="ephemeral", **render_reply(reply, deps.matcher.kb, shareable=True))
+        reply = deps.conversation.reply(asked, where("shortcut", team, channel, (body.get("user") or {}).get("id")))
+        deps.outbox.respond(respond.response_url,
+                            {"response_type": "ephemeral", **render_reply(reply, deps.matcher.kb, shareable=True)},
+                            what="shortcut answer", team=team, channel=channel)
 
     app.shortcut(CALLBACK_ID)(ack=acknowledge, lazy=[answer])
