@@ -17,6 +17,7 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import unicodedata  # noqa: E402
 from collections.abc import Iterable  # noqa: E402
+from functools import lru_cache  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
@@ -38,6 +39,8 @@ class StaticVectors:
         self._scales = scales
         self._unk = self._ids.get(unk)
         self.dims = vectors.shape[1]
+        # Words repeat from question to question: their pieces are computed once (and allocate nothing after).
+        self._pieces = lru_cache(maxsize=8192)(self._pieces_uncached)
 
     @classmethod
     def load(cls, path: str | Path) -> StaticVectors:
@@ -56,15 +59,13 @@ class StaticVectors:
 
     def token_ids(self, text: str) -> list[int]:
         """The WordPiece ids of `text`, unknown tokens left out (as model2vec does)."""
-        ids: list[int] = []
-        for word in _basic_tokens(text):
-            ids += self._pieces(word)
-        return [i for i in ids if i != self._unk]
+        return [i for word in _basic_tokens(text) for i in self._pieces(word) if i != self._unk]
 
-    def _pieces(self, word: str) -> list[int]:
+    def _pieces_uncached(self, word: str) -> tuple[int, ...]:
         """Greedy longest-match-first WordPiece; a word that cannot be covered is one unknown token."""
+        unknown = (self._unk,) if self._unk is not None else ()
         if len(word) > MAX_WORD_CHARS:
-            return [self._unk] if self._unk is not None else []
+            return unknown
         pieces, start = [], 0
         while start < len(word):
             end = len(word)
@@ -75,9 +76,9 @@ class StaticVectors:
                     break
                 end -= 1
             else:
-                return [self._unk] if self._unk is not None else []
+                return unknown
             start = end
-        return pieces
+        return tuple(pieces)
 
     def embed(self, text: str) -> np.ndarray:
         """The normalized mean of the tokens' vectors (float32); zeros for a text with no known token."""
@@ -144,7 +145,7 @@ def _basic_tokens(text: str) -> list[str]:
         category = unicodedata.category(char)
         if category == "Mn" or char in "\x00\ufffd" or (category.startswith("C") and char not in "\t\n\r"):
             continue
-        cleaned.append(f" {char} " if _is_punctuation(char) or _is_cjk(char) else char)
+        cleaned.append(f" {char} " if _is_punctuation(char) or (char >= "\u3400" and _is_cjk(char)) else char)
     return "".join(cleaned).split()
 
 
