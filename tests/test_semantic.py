@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-np = pytest.importorskip("numpy")
-
-from bench.semantic import SemanticIndex, StaticVectors  # noqa: E402
-from bot.core import KnowledgeBase  # noqa: E402
+from bench.semantic import SemanticIndex, StaticVectors
+from bot.core import KnowledgeBase
 
 VOCAB = ["[PAD]", "[UNK]", "who", "patch", "##es", "the", "guest", "os", "cafe", "?", "'", "s", "iam"]
 
