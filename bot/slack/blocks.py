@@ -204,6 +204,18 @@ def badge(owner: str) -> str:
     return f"{OWNER_EMOJI[owner]} *{escape_mrkdwn(owner_label(owner))}*"
 
 
+def visible_text(rendered: dict[str, Any]) -> str:
+    """The text a reader sees in a rendered message: its headers, sections and contexts (not buttons), one per
+    line; what the short answer's 700-character limit counts."""
+    parts: list[str] = []
+    for block in rendered["blocks"]:
+        if block["type"] in ("header", "section"):
+            parts.append(block["text"]["text"])
+        elif block["type"] == "context":
+            parts += [element["text"] for element in block["elements"] if "text" in element]
+    return "\n".join(parts)
+
+
 def message(text: str, blocks: Sequence[Block]) -> dict[str, Any]:
     """`{"text", "blocks"}` for chat.postMessage, ack() or respond(), checked against Slack's message limits."""
     if not 0 < len(blocks) <= MAX_BLOCKS:

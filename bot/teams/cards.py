@@ -279,6 +279,27 @@ def card_json(card: AdaptiveCard) -> dict[str, Any]:
     return card.model_dump(by_alias=True, exclude_none=True)
 
 
+def visible_text(card: dict[str, Any]) -> str:
+    """The text a reader sees on a card (`card_json`): every TextBlock outside its ActionSets, one per line; what
+    the short answer's 700-character limit counts."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "ActionSet":
+                return
+            if node.get("type") == "TextBlock":
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card["body"])
+    return "\n".join(found)
+
+
 LIST_BUDGET = 9000
 """Characters of topic or service names in one list card; the rest are counted."""
 

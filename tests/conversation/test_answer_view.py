@@ -15,7 +15,9 @@ from bot.conversation.replies import AnswerReply, TextReply
 from bot.core import Answer, KnowledgeBase, Matcher
 from bot.render.text import render_text
 from bot.slack.blocks import render_result
+from bot.slack.blocks import visible_text as slack_visible
 from bot.teams.cards import answer_card, card_json
+from bot.teams.cards import visible_text as teams_visible
 
 WHERE = Where(platform="test", via="click", team_id="T1", channel_id="C1", user_id="U1")
 
@@ -29,37 +31,6 @@ def every_answer(kb: KnowledgeBase, matcher: Matcher) -> Iterator[Answer]:
             yield answer
 
 
-def slack_text(message: dict) -> str:
-    """The text a reader sees in a Slack message: headers, sections and contexts (not buttons)."""
-    parts = []
-    for block in message["blocks"]:
-        if block["type"] in ("header", "section"):
-            parts.append(block["text"]["text"])
-        elif block["type"] == "context":
-            parts += [element["text"] for element in block["elements"]]
-    return "\n".join(parts)
-
-
-def teams_text(card: dict) -> str:
-    """The text a reader sees on a card: every TextBlock outside its ActionSets."""
-    found: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "ActionSet":
-                return
-            if node.get("type") == "TextBlock":
-                found.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card["body"])
-    return "\n".join(found)
-
-
 def test_every_short_answer_of_the_shipped_base_is_within_700_characters_on_every_platform(
         kb: KnowledgeBase, matcher: Matcher) -> None:
     checked = 0
@@ -69,8 +40,8 @@ def test_every_short_answer_of_the_shipped_base_is_within_700_characters_on_ever
         short = short_answer(answer, stale)
         assert short.size <= SHORT_LIMIT, (answer.entry.id, short.size)
         shared = render_result(answer, shareable=True, shared_by="U0123456789")
-        assert len(slack_text(shared)) <= SHORT_LIMIT, (answer.entry.id, slack_text(shared))
-        card = teams_text(card_json(answer_card(answer, "short", stale)))
+        assert len(slack_visible(shared)) <= SHORT_LIMIT, (answer.entry.id, slack_visible(shared))
+        card = teams_visible(card_json(answer_card(answer, "short", stale)))
         assert len(card) <= SHORT_LIMIT, (answer.entry.id, card)
         checked += 1
     assert checked > len(kb.entries)  # the services' records were checked too
@@ -85,9 +56,9 @@ def test_short_answer_has_owner_one_line_answer_why_evidence_and_verified_date(m
     assert why == f"Why: {answer.decision.reason}" and why.startswith("Why: On Amazon RDS:")
     assert facts.startswith(f"{len({link.url for link in answer.links})} sources \u00b7 ")
     assert "audit report" not in facts and f"Facts verified {answer.entry.reviewed.isoformat()}" in facts
-    text = slack_text(render_result(answer))
+    text = slack_visible(render_result(answer))
     assert "What you should do" not in text and answer.entry.explanation[:60] not in text
-    assert "What you should do" in slack_text(render_result(answer, view="details"))
+    assert "What you should do" in slack_visible(render_result(answer, view="details"))
 
 
 def test_evidence_counts_the_audit_reports(matcher: Matcher) -> None:
@@ -112,14 +83,14 @@ def test_stale_facts_warn_past_the_configured_age(matcher: Matcher, monkeypatch:
     assert "180 days" in (trust(answer, today=reviewed + dt.timedelta(days=181), max_days=180).warning or "")
     old = dataclasses.replace(answer, entry=dataclasses.replace(answer.entry, reviewed=dt.date(2020, 1, 1)))
     monkeypatch.delenv("SRM_STALE_DAYS", raising=False)
-    for text in (slack_text(render_result(old)), teams_text(card_json(answer_card(old))), render_text(old)):
+    for text in (slack_visible(render_result(old)), teams_visible(card_json(answer_card(old))), render_text(old)):
         assert "Facts verified 2020-01-01" in text.replace("\\", "")
         assert "Older than 180 days" in text
-    assert "Older than" not in slack_text(render_result(answer))  # the shipped facts are recent
+    assert "Older than" not in slack_visible(render_result(answer))  # the shipped facts are recent
     age = (dt.date.today() - reviewed).days
     monkeypatch.setenv("SRM_STALE_DAYS", str(max(age - 1, 1)))
     if age >= 2:
-        assert f"Older than {age - 1} days" in slack_text(render_result(answer))
+        assert f"Older than {age - 1} days" in slack_visible(render_result(answer))
 
 
 @pytest.mark.parametrize("raw", ["0", "-5", "six months", "1.5", "99999"])
