@@ -137,7 +137,7 @@ class Conversation:
 
     def answer_view(self, entry_id: str, service_id: str | None, question: str, view: str,
                     where: Where) -> AnswerReply | TextReply:
-        """A click on an answer's Details, Why or Short answer button: the same answer again, logged as `view`.
+        """A click on an answer's Details, Why or Short answer button: the same answer again, logged as `via:view`.
 
         The question the answer was given for is asked again when the button carries it, so the Why view shows the
         score and the owner decided for the question's own layers and sides; when it no longer leads to that entry

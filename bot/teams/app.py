@@ -156,7 +156,7 @@ class TeamsBot:
         service = data.get("service")
         return self.conversation.answer_view(str(data.get("entry", "")), service if isinstance(service, str) and
                                              service else None, str(data.get("question", "")), str(view),
-                                             self._where(activity, f"click:{view}"))
+                                             self._where(activity, "click"))
 
     def _export(self, activity: MessageActivity, services: str) -> list[cards.AdaptiveCard]:
         reply = self.conversation.export(services, self._where(activity, "click"))

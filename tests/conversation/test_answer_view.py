@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -123,3 +124,19 @@ def test_a_click_asks_the_carried_question_again_so_why_keeps_its_score(matcher:
     assert other.result.entry.id == asked.entry.id and other.result.service is not None
     assert other.result.service.id == "ec2"
     assert isinstance(conversation.answer_view("no-such-entry", None, "", "details", WHERE), TextReply)
+
+
+def test_a_view_click_is_one_request_line(matcher: Matcher, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="srm.request"):
+        Conversation(matcher).answer_view("security-groups", None, "security groups", "why", WHERE)
+    [line] = [r.getMessage() for r in caplog.records if r.name == "srm.request"]
+    assert "command=click:why" in line and "entry=security-groups" in line and "outcome=answer" in line
+
+
+def test_the_question_in_the_why_view_is_escaped_on_both_platforms(matcher: Matcher) -> None:
+    answer = matcher.match("who patches the OS on RDS? A & B [x](https://evil.example)")
+    assert isinstance(answer, Answer) and "A & B" in answer.question
+    slack = slack_visible(render_result(answer, view="why"))
+    assert "You asked: who patches the OS on RDS? A &amp; B" in slack and "A & B" not in slack
+    teams = teams_visible(card_json(answer_card(answer, "why")))
+    assert r"A \& B \[x\]\(https://evil.example\)" in teams and "[x](https" not in teams

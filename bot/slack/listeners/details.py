@@ -33,7 +33,7 @@ def show_view(deps: Deps, body: dict[str, Any], client: WebClient, respond: Resp
     container = body.get("container") or {}
     channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
     reply = deps.conversation.answer_view(entry_id, service_id, question, view,
-                                          where(f"click:{view}", (body.get("team") or {}).get("id"), channel,
+                                          where("click", (body.get("team") or {}).get("id"), channel,
                                                 (body.get("user") or {}).get("id")))
     ephemeral = bool(container.get("is_ephemeral"))
     rendered = render_reply(reply, deps.matcher.kb, shareable=ephemeral)
