@@ -163,3 +163,6 @@ def why_lines(answer: Answer, info: Trust | None = None) -> tuple[str, ...]:
         info.line,
     ]
     return (*lines, info.warning) if info.warning else tuple(lines)
+
+
+stale_days()  # a bad SRM_STALE_DAYS stops the process as it starts, not at its first answer

@@ -6,6 +6,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -140,3 +143,11 @@ def test_the_question_in_the_why_view_is_escaped_on_both_platforms(matcher: Matc
     assert "You asked: who patches the OS on RDS? A &amp; B" in slack and "A & B" not in slack
     teams = teams_visible(card_json(answer_card(answer, "why")))
     assert r"A \& B \[x\]\(https://evil.example\)" in teams and "[x](https" not in teams
+
+
+def test_a_bad_stale_age_stops_the_process_as_it_starts() -> None:
+    env = {**os.environ, "SRM_STALE_DAYS": "six months"}
+    run = subprocess.run([sys.executable, "-c", "import bot.slack.blocks"], env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode != 0
+    assert "SRM_STALE_DAYS must be a whole number of days from 1 to 3650, got 'six months'" in run.stderr
