@@ -89,3 +89,14 @@ def test_a_failed_update_is_told_to_the_clicker(web: str, slack_api: SlackStandI
     [told] = slack_api.wait_for(path)
     assert told.body["text"] == UPDATE_FAILED.format(error="fatal_error")
     assert told.body["replace_original"] is False
+
+
+def test_share_posts_the_short_form_with_its_view_buttons(web: str, slack_api: SlackStandIn) -> None:
+    path = f"/response/{unique('share')}"
+    share = {"type": "button", "action_id": ACTION_SHARE, "value": "guest-os-patching@rds"}
+    click(web, share, response_url=slack_api.url + path, ephemeral=True)
+    [public] = slack_api.wait_for(path, response_type="in_channel")
+    rendered = json.dumps(public.body["blocks"])
+    assert "Shared by <@U123>" in rendered and "Why: On Amazon RDS:" in rendered
+    assert "What you should do" not in rendered and "Documentation" not in rendered
+    assert {f"{ACTION_VIEW}_details", f"{ACTION_VIEW}_why"} <= set(buttons(public.body["blocks"]))
