@@ -36,7 +36,7 @@ from bot.conversation.replies import (
     UnknownServicesReply,
     UsageReply,
 )
-from bot.core import Matcher, NoMatch, outcome_of
+from bot.core import Answer, Matcher, NoMatch, outcome_of
 from bot.core.matrix import compare, matrix, stack_summary
 from bot.core.model import KnowledgeBase, Service
 from bot.core.service_names import UnknownServices, resolve_services
@@ -47,6 +47,7 @@ LOGGER = logging.getLogger("srm.conversation")
 TIPS_NO_DATABASE = "Daily tips need the bot's database, which is not configured on this server."
 TIPS_FAILED = "Sorry, I could not change the daily tips just now. Please try again in a minute."
 QUIZ_GONE = "That quiz is no longer open."
+UNKNOWN_TOPIC = "That topic is no longer in the knowledge base. Ask me again."
 QUIZ_FAILED = "Sorry, I could not record your answer just now. Please try again in a minute."
 
 MissRecorder = Callable[[str, "Where"], None]
@@ -132,6 +133,26 @@ class Conversation:
         if isinstance(reply, tuple):
             reply = ExportReply(reply, matrix(self.kb, reply))
         self.log(where, "export", reply, started)
+        return reply
+
+    def answer_view(self, entry_id: str, service_id: str | None, question: str, view: str,
+                    where: Where) -> AnswerReply | TextReply:
+        """A click on an answer's Details, Why or Short answer button: the same answer again, logged as `via:view`.
+
+        The question the answer was given for is asked again when the button carries it, so the Why view shows the
+        score and the owner decided for the question's own layers and sides; when it no longer leads to that entry
+        (the knowledge base changed), the entry is answered for the service alone."""
+        started = time.perf_counter()
+        answer: Answer | None = None
+        if question.strip():
+            found = self.matcher.match(question)
+            if isinstance(found, Answer) and found.entry.id == entry_id and (
+                    (found.service.id if found.service else None) == service_id):
+                answer = found
+        if answer is None:
+            answer = self.matcher.answer_entry(entry_id, service_id)
+        reply: AnswerReply | TextReply = TextReply(UNKNOWN_TOPIC) if answer is None else AnswerReply(answer, view)
+        self.log(where, view, reply, started)
         return reply
 
     def _reply(self, command: Command, where: Where) -> Reply:

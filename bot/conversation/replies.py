@@ -37,9 +37,11 @@ class TipReply:
 
 @dataclass(frozen=True)
 class AnswerReply:
-    """The matcher's result for a question: an answer, a did-you-mean, or no match."""
+    """The matcher's result for a question: an answer, a did-you-mean, or no match; an answer is shown in `view`
+    (`bot.conversation.answer_view.VIEWS`: the short answer by default, its details, or why)."""
 
     result: Result
+    view: str = "short"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from bot.conversation.answer_view import trust
 from bot.core.answers import Ambiguous, Answer, Result
 from bot.core.presentation import (
     AMBIGUOUS_PROMPT,
@@ -44,6 +45,8 @@ def render_text(result: Result) -> str:
         lines += _bullets("Documentation:", [f"{link.title}: {link.url}" for link in result.links])
         if result.alternatives:
             lines += ["", "Related: " + ", ".join(c.entry.title for c in result.alternatives)]
+        info = trust(result)
+        lines += ["", " ".join(filter(None, (info.line + ".", info.warning)))]
         return "\n".join(lines)
     if isinstance(result, Ambiguous):
         return "\n".join([AMBIGUOUS_PROMPT] + [f"  - {c.entry.title}  (srm ask \"{c.entry.title}\")"

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.conversation import quiz_wording, stack_wording
+from bot.conversation.answer_view import Trust, short_answer, stale_days, trust, why_lines
 from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
 from bot.core.matcher import answer_cache_size
 from bot.core.matrix import Difference, Row, StackSummary
@@ -52,6 +53,10 @@ ACTION_PICK = "srm_pick"
 ACTION_HELP = "srm_help"
 ACTION_FEEDBACK = "srm_feedback"
 ACTION_LEARN_MORE = "srm_learn_more"
+ACTION_VIEW = "srm_view"
+"""Prefix: an answer's view buttons are `srm_view_short`, `srm_view_details` and `srm_view_why`; each value is
+`view_value(...)` (bot/slack/listeners/details.py answers them in place)."""
+VIEW_LABELS = {"short": "Short answer", "details": "Details", "why": "Why"}
 HELPFUL, UNHELPFUL = "helpful", "unhelpful"
 
 
@@ -75,6 +80,19 @@ def parse_ref(value: str) -> tuple[str, str | None]:
     """`answer_ref` undone: (entry id, service id or None)."""
     entry_id, _, service_id = value.partition("@")
     return entry_id, service_id or None
+
+
+def view_value(answer: Answer) -> str:
+    """The value of an answer's view buttons: `entry@service|question` (the question as the matcher read it, so
+    a click can ask it again; at most the matcher's 500 characters, well within Slack's 2,000)."""
+    return f"{answer_ref(answer.entry.id, answer.service.id if answer.service else None)}|{answer.question[:500]}"
+
+
+def parse_view_value(value: str) -> tuple[str, str | None, str]:
+    """`view_value` undone: (entry id, service id or None, question)."""
+    ref, _, question = value.partition("|")
+    entry_id, service_id = parse_ref(ref)
+    return entry_id, service_id, question
 
 
 def feedback_value(helpful: bool, entry_id: str) -> str:
@@ -186,6 +204,18 @@ def badge(owner: str) -> str:
     return f"{OWNER_EMOJI[owner]} *{escape_mrkdwn(owner_label(owner))}*"
 
 
+def visible_text(rendered: dict[str, Any]) -> str:
+    """The text a reader sees in a rendered message: its headers, sections and contexts (not buttons), one per
+    line; what the short answer's 700-character limit counts."""
+    parts: list[str] = []
+    for block in rendered["blocks"]:
+        if block["type"] in ("header", "section"):
+            parts.append(block["text"]["text"])
+        elif block["type"] == "context":
+            parts += [element["text"] for element in block["elements"] if "text" in element]
+    return "\n".join(parts)
+
+
 def message(text: str, blocks: Sequence[Block]) -> dict[str, Any]:
     """`{"text", "blocks"}` for chat.postMessage, ack() or respond(), checked against Slack's message limits."""
     if not 0 < len(blocks) <= MAX_BLOCKS:
@@ -209,12 +239,35 @@ def feedback_block(entry_id: str) -> Block:
     }]}
 
 
-def _answer_blocks(answer: Answer, shareable: bool, shared_by: str | None) -> list[Block]:
+def _trust_block(info: Trust) -> Block:
+    """When the facts were verified, and the warning when that is too long ago."""
+    text = escape_mrkdwn(info.line)
+    if info.warning:
+        text += f"\n*{escape_mrkdwn(info.warning)}*"
+    return context(text)
+
+
+def _view_actions(answer: Answer, view: str, shareable: bool) -> Block:
+    """The buttons of an answer: its two other views, and "Share in channel" for an ephemeral answer."""
+    value = view_value(answer)
+    elements = [button(label, f"{ACTION_VIEW}_{name}", value) for name, label in VIEW_LABELS.items() if name != view]
+    if shareable:
+        ref = answer_ref(answer.entry.id, answer.service.id if answer.service else None)
+        elements.append(button("Share in channel", ACTION_SHARE, ref, "primary"))
+    return actions(elements)
+
+
+def _short_blocks(answer: Answer, info: Trust) -> list[Block]:
+    short = short_answer(answer, info)
+    summary, why, facts, *warning = short.lines
+    return [header(short.title), section(f"{badge(answer.owner)}\n*{escape_mrkdwn(summary)}*\n{escape_mrkdwn(why)}"),
+            context("\n".join([escape_mrkdwn(facts), *(f"*{escape_mrkdwn(line)}*" for line in warning)]))]
+
+
+def _details_blocks(answer: Answer, info: Trust) -> list[Block]:
     entry = answer.entry
     more_url = answer.links[0].url if answer.links else None
     blocks: list[Block] = [header(entry.title), section(badge(answer.owner))]
-    if shared_by:
-        blocks.insert(0, context(f"Shared by <@{shared_by}>"))
     if (line := service_line(answer)) is not None:
         blocks.append(section(clip(line, LIST_BUDGET)))
     explanation = f"*{clip(entry.summary, 500)}*\n{clip(entry.explanation, EXPLANATION_BUDGET, more_url)}"
@@ -234,11 +287,24 @@ def _answer_blocks(answer: Answer, shareable: bool, shared_by: str | None) -> li
     if answer.alternatives:
         related = ", ".join(escape_mrkdwn(c.entry.title) for c in answer.alternatives)
         blocks.append(context(f"Related: {related}"))
-    if shareable:
-        ref = answer_ref(entry.id, answer.service.id if answer.service else None)
-        blocks.append(actions([button("Share in channel", ACTION_SHARE, ref, "primary")]))
-    blocks.append(feedback_block(entry.id))
+    blocks.append(_trust_block(info))
     return blocks
+
+
+def _why_blocks(answer: Answer, info: Trust) -> list[Block]:
+    lines = why_lines(answer, info)[: -2 if info.warning else -1]  # trust: the block below, with its warning
+    return [header(f"Why this answer: {answer.entry.title}"), section(clip("\n".join(lines), SECTION_LIMIT - 100)),
+            _trust_block(info)]
+
+
+_VIEW_BLOCKS = {"short": _short_blocks, "details": _details_blocks, "why": _why_blocks}
+
+
+def _answer_blocks(answer: Answer, view: str, shareable: bool, shared_by: str | None, info: Trust) -> list[Block]:
+    blocks = _VIEW_BLOCKS[view](answer, info)
+    if shared_by:
+        blocks.insert(0, context(f"Shared by <@{shared_by}>"))
+    return [*blocks, _view_actions(answer, view, shareable), feedback_block(answer.entry.id)]
 
 
 def clip_escaped(mrkdwn: str, limit: int = 2000) -> str:
@@ -291,20 +357,24 @@ def _no_match(result: NoMatch) -> dict[str, Any]:
     return message(escape_mrkdwn(reason), blocks)
 
 
-def render_result(result: Result, *, shareable: bool = False, shared_by: str | None = None) -> dict[str, Any]:
-    """An Answer, Ambiguous or NoMatch as `{"text": fallback, "blocks": [...]}`.
+def render_result(result: Result, *, shareable: bool = False, shared_by: str | None = None,
+                  view: str = "short") -> dict[str, Any]:
+    """An Answer, Ambiguous or NoMatch as `{"text": fallback, "blocks": [...]}`; an answer in `view`: the short
+    answer, its details or why (`bot.conversation.answer_view.VIEWS`), with when its facts were verified.
 
     `shareable` adds the "Share in channel" button (for ephemeral answers to `/srm` and shortcuts);
     `shared_by` (a Slack user id, already validated) credits who shared an answer in the channel.
     Results are immutable, so the last RENDER_CACHE_SIZE renderings are reused; the blocks are shared between
     callers and must not be changed.
     """
-    return dict(_render_cached(result, shareable, shared_by))
+    info = trust(result, max_days=stale_days()) if isinstance(result, Answer) else None
+    return dict(_render_cached(result, shareable, shared_by, view, info))
 
 
-def _render(result: Result, shareable: bool, shared_by: str | None) -> dict[str, Any]:
+def _render(result: Result, shareable: bool, shared_by: str | None, view: str, info: Trust | None) -> dict[str, Any]:
     if isinstance(result, Answer):
-        return message(answer_text(result), _answer_blocks(result, shareable, shared_by))
+        assert info is not None
+        return message(answer_text(result), _answer_blocks(result, view, shareable, shared_by, info))
     if isinstance(result, Ambiguous):
         return _ambiguous(result)
     return _no_match(result)

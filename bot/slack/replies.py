@@ -45,9 +45,9 @@ def usage_message(problem_mrkdwn: str, usage: str) -> dict[str, Any]:
 def render_reply(reply: Reply, kb: KnowledgeBase, *, shareable: bool = False,
                  shared_by: str | None = None) -> dict[str, Any]:
     """`{"text", "blocks"}` for ack(), respond() or chat.postMessage; `shareable` adds "Share in channel" to an
-    answer (ephemeral replies), `shared_by` credits who shared it."""
+    answer (ephemeral replies), `shared_by` credits who shared it; an answer is shown in its reply's view."""
     if isinstance(reply, AnswerReply):
-        return render_result(reply.result, shareable=shareable, shared_by=shared_by)
+        return render_result(reply.result, shareable=shareable, shared_by=shared_by, view=reply.view)
     if isinstance(reply, HelpReply):
         return render_help()
     if isinstance(reply, TopicsReply):

@@ -28,6 +28,7 @@ from microsoft_teams.api.activities.utils import StripMentionsTextOptions
 from microsoft_teams.apps import ActivityContext, App
 
 from bot.conversation import Conversation, Where, parse
+from bot.conversation.answer_view import VIEWS
 from bot.conversation.conversation import QUIZ_GONE
 from bot.conversation.parse import Ask, Command, Tips
 from bot.conversation.replies import ExportReply, Reply
@@ -142,9 +143,12 @@ class TeamsBot:
         return cards.reply_card(reply, self.matcher.kb)
 
     async def on_card_action(self, ctx: ActivityContext[AdaptiveCardInvokeActivity]) -> AdaptiveCardInvokeResponse:
-        """An Action.Execute click (a quiz's owner button): the card returned replaces the quiz for the clicker
-        alone, which is as private as Teams gets (it has no ephemeral messages)."""
+        """An Action.Execute click: an answer's Details, Why or Short answer (the card returned replaces the clicked
+        card), or a quiz's owner button (the card returned replaces the quiz for the clicker alone, which is as
+        private as Teams gets: it has no ephemeral messages)."""
         activity, data = ctx.activity, ctx.activity.value.action.data
+        if data.get(cards.ACTION_KEY) == cards.VIEW_ACTION:  # Details, Why, Short answer: the clicked card updated
+            return AdaptiveCardActionCardResponse(value=cards.reply_card(self._view(activity, data), self.matcher.kb))
         quiz_id, owner = data.get("quiz"), data.get("answer")
         ours = data.get(cards.ACTION_KEY) == cards.QUIZ_ACTION
         if not ours or not isinstance(quiz_id, int) or not isinstance(owner, str):  # stale or forged
@@ -154,6 +158,13 @@ class TeamsBot:
         reply = await asyncio.to_thread(self.conversation.answer_quiz, quiz_id, owner,
                                         self._where(ctx.activity, "click"))
         return AdaptiveCardActionCardResponse(value=cards.reply_card(reply, self.matcher.kb))
+
+    def _view(self, activity: AdaptiveCardInvokeActivity, data: dict[str, Any]) -> Reply:
+        view = data.get("view") if data.get("view") in VIEWS else "short"
+        service = data.get("service")
+        return self.conversation.answer_view(str(data.get("entry", "")), service if isinstance(service, str) and
+                                             service else None, str(data.get("question", "")), str(view),
+                                             self._where(activity, "click"))
 
     def _export(self, activity: MessageActivity, services: str) -> list[cards.AdaptiveCard]:
         reply = self.conversation.export(services, self._where(activity, "click"))

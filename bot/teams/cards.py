@@ -23,6 +23,7 @@ from microsoft_teams.cards import (
 )
 
 from bot.conversation import quiz_wording, stack_wording
+from bot.conversation.answer_view import Trust, short_answer, stale_days, trust, why_lines
 from bot.conversation.parse import USAGE, usage_line
 from bot.conversation.replies import (
     AnswerReply,
@@ -67,6 +68,11 @@ QUIZ_ACTION = "quiz"
 """A quiz's owner button (an Action.Execute: Teams shows the card the bot returns to the clicker alone); its data
 carries `quiz` (the quiz id) and `answer` (aws, customer or shared)."""
 QUIZ_VERB = "srm.quiz"
+VIEW_ACTION = "view"
+"""An answer's Short answer, Details and Why buttons (Action.Execute: the card returned replaces the clicked card);
+the data carries `view`, `entry`, `service` (maybe empty) and `question`."""
+VIEW_VERB = "srm.view"
+VIEW_LABELS = {"short": "Short answer", "details": "Details", "why": "Why"}
 EXPORT_ACTION = "export"
 """A stack's Export button; its data carries `services`, the stack's ids comma-separated."""
 MAX_CHOICES = 5
@@ -144,8 +150,30 @@ def owner_badge(owner: str) -> Container:
     ])
 
 
-def answer_card(answer: Answer) -> AdaptiveCard:
-    """The full answer: title, owner badge, service note, summary and explanation, actions, evidence, links."""
+def view_data(answer: Answer, view: str) -> dict[str, Any]:
+    """The Action.Execute data of an answer's `view` button."""
+    return {ACTION_KEY: VIEW_ACTION, "view": view, "entry": answer.entry.id,
+            "service": answer.service.id if answer.service else "", "question": answer.question[:MAX_QUESTION_CHARS]}
+
+
+def _trust(info: Trust) -> list[CardElement]:
+    """When the facts were verified, and the warning (in the attention colour) when that is too long ago."""
+    body: list[CardElement] = [_text(info.line, is_subtle=True, size="Small", spacing="Small")]
+    if info.warning:
+        body.append(_text(info.warning, color="Attention", weight="Bolder", size="Small", spacing="None"))
+    return body
+
+
+def _short_body(answer: Answer, info: Trust) -> list[CardElement]:
+    short = short_answer(answer, info)
+    summary, why, facts, *warning = short.lines
+    body: list[CardElement] = [_text(short.title, size="Large", weight="Bolder"), owner_badge(answer.owner),
+                               _text(summary, weight="Bolder"), _text(why, spacing="Small"),
+                               _text(facts, is_subtle=True, size="Small")]
+    return body + [_text(line, color="Attention", weight="Bolder", size="Small", spacing="None") for line in warning]
+
+
+def _details_body(answer: Answer, info: Trust) -> list[CardElement]:
     entry = answer.entry
     body: list[CardElement] = [_text(entry.title, size="Large", weight="Bolder"), owner_badge(answer.owner)]
     if (line := service_line(answer)) is not None:
@@ -159,7 +187,28 @@ def answer_card(answer: Answer) -> AdaptiveCard:
     if answer.alternatives:
         body.append(_text("Related:", weight="Bolder", spacing="Medium"))
         body.append(_choice_buttons(answer.alternatives, answer.service.id if answer.service else None))
+    return [*body, *_trust(info)]
+
+
+def _why_body(answer: Answer, info: Trust) -> list[CardElement]:
+    lines = why_lines(answer, info)[: -2 if info.warning else -1]  # trust: the blocks below, with the warning
+    return [_text(f"Why this answer: {answer.entry.title}", size="Large", weight="Bolder"),
+            *[_text(line, spacing="Small") for line in lines], *_trust(info)]
+
+
+_VIEW_BODIES = {"short": _short_body, "details": _details_body, "why": _why_body}
+
+
+def answer_card(answer: Answer, view: str = "short", info: Trust | None = None) -> AdaptiveCard:
+    """An answer in `view` (`bot.conversation.answer_view.VIEWS`): the short answer (owner, one-line answer, why,
+    evidence), today's full answer, or why this answer; each says when its facts were verified (`info`, default
+    `trust(answer)` with SRM_STALE_DAYS), and has buttons for the other two views and for feedback."""
+    entry = answer.entry
+    info = info or trust(answer, max_days=stale_days())
+    body = _VIEW_BODIES[view](answer, info)
     body.append(ActionSet(separator=True, actions=[
+        *[ExecuteAction(title=label, verb=VIEW_VERB, data=view_data(answer, name))
+          for name, label in VIEW_LABELS.items() if name != view],
         SubmitAction(title="\U0001f44d Helpful", data={ACTION_KEY: FEEDBACK_ACTION, "entry": entry.id,
                                                       "helpful": True}),
         SubmitAction(title="\U0001f44e Not helpful", data={ACTION_KEY: FEEDBACK_ACTION, "entry": entry.id,
@@ -192,10 +241,10 @@ def no_match_card(result: NoMatch) -> AdaptiveCard:
     return _card(body, message)
 
 
-def result_card(result: Result) -> AdaptiveCard:
-    """The card for whatever the matcher returned."""
+def result_card(result: Result, view: str = "short") -> AdaptiveCard:
+    """The card for whatever the matcher returned (an answer in `view`)."""
     if isinstance(result, Answer):
-        return answer_card(result)
+        return answer_card(result, view)
     if isinstance(result, Ambiguous):
         return ambiguous_card(result)
     return no_match_card(result)
@@ -230,6 +279,27 @@ def text_card(text: str) -> AdaptiveCard:
 def card_json(card: AdaptiveCard) -> dict[str, Any]:
     """The card as the JSON Teams receives."""
     return card.model_dump(by_alias=True, exclude_none=True)
+
+
+def visible_text(card: dict[str, Any]) -> str:
+    """The text a reader sees on a card (`card_json`): every TextBlock outside its ActionSets, one per line; what
+    the short answer's 700-character limit counts."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "ActionSet":
+                return
+            if node.get("type") == "TextBlock":
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card["body"])
+    return "\n".join(found)
 
 
 LIST_BUDGET = 9000
@@ -288,7 +358,7 @@ def unknown_services_card(reply: UnknownServicesReply) -> AdaptiveCard:
 def reply_card(reply: Reply, kb: KnowledgeBase) -> AdaptiveCard:
     """The card for any reply of the conversation layer but an export (`export_cards`: maybe several)."""
     if isinstance(reply, AnswerReply):
-        return result_card(reply.result)
+        return result_card(reply.result, reply.view)
     if isinstance(reply, HelpReply):
         return help_card()
     if isinstance(reply, TopicsReply):

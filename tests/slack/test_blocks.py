@@ -100,7 +100,7 @@ def test_every_entry_renders_within_limits_with_and_without_each_service(kb: Kno
 def test_answer_card_has_badge_service_difference_evidence_docs_and_feedback(matcher: Matcher) -> None:
     answer = matcher.match("who patches the OS on RDS?")
     assert isinstance(answer, Answer) and answer.service is not None and answer.differences
-    message = render_result(answer)
+    message = render_result(answer, view="details")
     all_text = "\n".join(texts(message["blocks"]))
     assert "*AWS: security OF the cloud*" in all_text
     assert f"On {answer.service.name}:" in all_text

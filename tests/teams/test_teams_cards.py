@@ -14,7 +14,7 @@ from bot.core.presentation import OWNER_EMOJI, owner_label, service_line
 from bot.teams.cards import answer_card, card_json, escape_markdown, result_card, text_card, tip_card
 
 SCHEMA_15_ELEMENTS = {"AdaptiveCard", "TextBlock", "Container", "ActionSet", "Action.Submit", "Action.OpenUrl",
-                      "ColumnSet", "Column", "FactSet", "Image"}
+                      "Action.Execute", "ColumnSet", "Column", "FactSet", "Image"}
 MARKDOWN_SPECIALS = "\\`*_[]()#>~|!&"
 
 
@@ -38,7 +38,7 @@ def test_every_card_is_schema_15_and_small(matcher: Matcher, question: str) -> N
 def test_answer_card_uses_shared_wording(matcher: Matcher) -> None:
     answer = matcher.match("patch the os on rds")
     assert isinstance(answer, Answer) and answer.override is not None
-    card = card_json(answer_card(answer))
+    card = card_json(answer_card(answer, "details"))
     texts = card_texts(card)
     assert f"{OWNER_EMOJI[answer.owner]} {escape_markdown(owner_label(answer.owner))}" in texts
     assert escape_markdown(service_line(answer)) in texts
@@ -47,7 +47,7 @@ def test_answer_card_uses_shared_wording(matcher: Matcher) -> None:
 
 def test_knowledge_text_is_escaped(matcher: Matcher) -> None:
     answer = matcher.match("guest os patching")
-    texts = card_texts(card_json(answer_card(answer)))
+    texts = card_texts(card_json(answer_card(answer, "details")))
     assert "*guest*" in answer.entry.explanation
     assert any(r"\(the \*guest\* OS\)" in t for t in texts)
 

@@ -35,12 +35,8 @@ def test_direct_message_gets_answer_card_with_owner_and_links(teams_server: str,
     assert texts[0] == expected.entry.title
     assert any(owner_label(expected.owner).split(":")[0] in t for t in texts)
     line = service_line(expected)
-    assert line is not None and "Amazon EC2" in line and escape_markdown(line) in texts
-    joined = "\n".join(texts)
-    for link in expected.links:
-        assert f"]({link.url})" in joined
-    for artifact in expected.artifacts:
-        assert f"]({artifact.url})" in joined
+    assert line is not None and "Amazon EC2" in line
+    assert any(t.startswith(escape_markdown(f"Why: {line}")[:60]) for t in texts)  # links: Details (test_teams_details)
     helpful = [a for a in card_actions(card) if a["data"].get("srm") == "feedback"]
     assert {a["data"]["helpful"] for a in helpful} == {True, False}
 
