@@ -2,7 +2,8 @@
 
 An ephemeral answer (to `/srm` or a shortcut) is replaced through the action's response_url with
 `replace_original`; a message the bot posted (a mention's thread, a DM, a shared answer) is updated with
-`chat.update`. A failed update is told to the clicker, never swallowed."""
+`chat.update`. Replies through the response_url go through the outbox (retried, a final failure logged); a
+failed update is told to the clicker, never swallowed."""
 
 from __future__ import annotations
 
@@ -32,21 +33,23 @@ def show_view(deps: Deps, body: dict[str, Any], client: WebClient, respond: Resp
     entry_id, service_id, question = parse_view_value(str(clicked.get("value") or ""))
     container = body.get("container") or {}
     channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+    team = (body.get("team") or {}).get("id")
     reply = deps.conversation.answer_view(entry_id, service_id, question, view,
-                                          where("click", (body.get("team") or {}).get("id"), channel,
-                                                (body.get("user") or {}).get("id")))
+                                          where("click", team, channel, (body.get("user") or {}).get("id")))
     ephemeral = bool(container.get("is_ephemeral"))
     rendered = render_reply(reply, deps.matcher.kb, shareable=ephemeral)
     if ephemeral or not container.get("message_ts"):
-        respond(replace_original=True, **rendered)
+        deps.outbox.respond(respond.response_url, {"replace_original": True, **rendered}, what=f"{view} view",
+                            team=team, channel=channel)
         return
     try:
         client.chat_update(channel=channel, ts=container["message_ts"], **rendered)
     except (SlackApiError, SlackRequestError, OSError) as exc:
         error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
         logger.warning("chat.update of an answer's %s view failed: %s", view, error)
-        respond(text=escape_mrkdwn(UPDATE_FAILED.format(error=error)), response_type="ephemeral",
-                replace_original=False)
+        deps.outbox.respond(respond.response_url, {"text": escape_mrkdwn(UPDATE_FAILED.format(error=error)),
+                                                   "response_type": "ephemeral", "replace_original": False},
+                            what=f"{view} view failure", team=team, channel=channel)
 
 
 def register(app: App, deps: Deps) -> None:
