@@ -81,3 +81,19 @@ def test_general_facts_and_remote_login_steps_are_refused_with_their_reason(matc
 
 def test_a_comparison_that_asks_whose_it_is_is_still_answered(matcher: Matcher) -> None:
     assert not isinstance(matcher.match("difference between who owns security groups and who owns NACLs"), NoMatch)
+
+
+def test_the_english_word_list_holds_every_long_word_of_the_dictionary_and_nothing_else() -> None:
+    import gzip
+    import json
+    from importlib import resources
+
+    from bot.core.english import english_words
+
+    source = resources.files("spellchecker") / "resources" / "en.json.gz"
+    with source.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
+        dictionary = json.load(text)
+    kept = {w for w in dictionary if len(w) >= 4 and w.isalpha() and w.isascii() and w.islower()}
+    words = english_words()
+    assert len(words) == len(kept) and all(w in words for w in kept)
+    assert "watches" in words and "patchs" not in words and "café" not in words and 7 not in words
