@@ -136,3 +136,17 @@ def test_yaml_errors_and_duplicate_keys_in_checks_yaml_have_lines(base_copy: Pat
     assert any(p.startswith("checks.yaml:") and "YAML syntax error" in p for p in found), found
     found = problems_with(base_copy, GOOD.replace("  verified:", "  services: [rds]\n  verified:"))
     assert "checks.yaml:10: duplicate key 'services' (first at line 9)" in found
+
+
+def test_an_answer_on_a_named_service_says_which_checks_verify_the_customer_s_part(matcher) -> None:
+    from bot.core import Answer
+    from bot.core.answers import result_to_dict
+    from bot.core.presentation import checks_line
+
+    answer = matcher.match("who patches the guest OS on EC2?")
+    assert isinstance(answer, Answer) and answer.owner == "customer"
+    line = checks_line(answer.checks)
+    assert line is not None and line.startswith("Checked by: Security Hub") and "SSM.2" in line
+    assert {c["security_hub"] for c in result_to_dict(answer)["checks"]} >= {"SSM.2"}
+    aws_part = matcher.match("who patches the OS on Athena?")
+    assert isinstance(aws_part, Answer) and aws_part.owner == "aws" and aws_part.checks == ()

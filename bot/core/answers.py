@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.model import Artifact, Entry, Link, Override, Owner, Service
+from bot.core.model import Artifact, Check, Entry, Link, Override, Owner, Service
 from bot.core.ownership import Decision
 
 
@@ -39,6 +39,9 @@ class Answer:
     artifacts: tuple[Artifact, ...]
     differences: tuple[tuple[Service, Override], ...]
     """How the answer changes on other services (every override except the one applied)."""
+    checks: tuple[Check, ...] = ()
+    """The Security Hub controls and Config rules that verify the customer's part on the service named (none when
+    no service is named or the part is AWS's alone)."""
 
     @property
     def override(self) -> Override | None:
@@ -122,6 +125,8 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "differences": [
                 {"service": s.id, "owner": o.owner, "note": o.note} for s, o in result.differences
             ],
+            "checks": [{"security_hub": c.security_hub, "config_rule": c.config_rule, "title": c.title,
+                        "nist": list(c.nist), "url": c.security_hub_url or c.config_url} for c in result.checks],
             "see_also": list(entry.see_also),
         }
     if isinstance(result, Ambiguous):

@@ -26,6 +26,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
+from bot.core.checks import ChecksIndex
 from bot.core.english import english_words
 from bot.core.language import language
 from bot.core.model import Entry, KnowledgeBase, Link, Service
@@ -208,6 +209,7 @@ class Matcher:
         self._overridden = {service_id: frozenset(ids) for service_id, ids in overridden.items()}
         self._text = TextIndex(kb)
         self._statements = StatementFinder(kb)
+        self._checks = ChecksIndex(kb.checks)
         self._entry_index = {e.id: i for i, e in enumerate(kb.entries)}
         self._layer_spotter = PhraseSpotter((w, layer.id) for layer in kb.layers for w in layer.words)
         self._loose_layer_spotter = PhraseSpotter((w, layer.id) for layer in kb.layers for w in layer.loose_words)
@@ -558,9 +560,13 @@ class Matcher:
             (s, o) for o in entry.overrides if o.service != named and (s := self.kb.service(o.service)) is not None
         )
         artifacts = tuple(a for a in map(self.kb.artifact, entry.artifacts) if a is not None)
+        layer = decision.layer.id if decision.layer else (entry.layers[0] if entry.layers else None)
+        checks = (self._checks.lookup(service.id, layer=layer, entry=entry.id)
+                  if service is not None and decision.owner != "aws" else ())
         return Answer(
             question=question, entry=entry, owner=decision.owner, service=service, decision=decision,
             confidence=min(confidence, 1.0), alternatives=alternatives, artifacts=artifacts, differences=differences,
+            checks=checks,
         )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.core.answers import Answer, NoMatch
-from bot.core.model import OWNER_LABELS, Artifact
+from bot.core.model import OWNER_LABELS, Artifact, Check
 
 OWNER_EMOJI = {"aws": "\u2601\ufe0f", "customer": "\U0001f9d1\u200d\U0001f4bb", "shared": "\U0001f91d"}
 
@@ -68,3 +70,13 @@ def no_match_message(result: NoMatch) -> str:
     return NO_MATCH_MESSAGES.get(result.reason, NO_MATCH_MESSAGES["off-topic"])
 
 
+
+
+def checks_line(checks: Sequence[Check]) -> str | None:
+    """"Checked by: Security Hub EC2.8, SSM.1; Config rule ec2-instance-profile-attached", or None when nothing
+    checks it. A Config rule a listed Security Hub control runs is not named again."""
+    controls = [c.security_hub for c in checks if c.security_hub]
+    rules = [c.config_rule for c in checks if c.config_rule and not c.security_hub]
+    parts = ([f"Security Hub {', '.join(controls)}"] if controls else []) + (
+        [f"Config rule{'s' if len(rules) > 1 else ''} {', '.join(rules)}"] if rules else [])
+    return "Checked by: " + "; ".join(parts) if parts else None

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from bot.core.matrix import Difference, Row, StackSummary
 from bot.core.model import Service
 from bot.core.ownership import Decision
+from bot.core.presentation import checks_line
 
 WIDTH = 100
 _OWNER_WORDS = {"aws": "AWS", "customer": "Customer", "shared": "Shared"}
@@ -19,13 +20,8 @@ def _wrap(text: str, initial: str, subsequent: str) -> list[str]:
 
 
 def checked_by(row: Row) -> str | None:
-    """"Checked by: Security Hub EC2.8, SSM.1; Config rule ec2-instance-profile-attached", or None when nothing
-    checks the row. A Config rule a listed Security Hub control runs is not named again."""
-    controls = [c.security_hub for c in row.checks if c.security_hub]
-    rules = [c.config_rule for c in row.checks if c.config_rule and not c.security_hub]
-    parts = ([f"Security Hub {', '.join(controls)}"] if controls else []) + (
-        [f"Config rule{'s' if len(rules) > 1 else ''} {', '.join(rules)}"] if rules else [])
-    return "Checked by: " + "; ".join(parts) if parts else None
+    """The "Checked by: ..." line of a matrix row, or None when nothing checks it."""
+    return checks_line(row.checks)
 
 
 def render_stack(summary: StackSummary) -> str:

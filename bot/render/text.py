@@ -9,6 +9,7 @@ from bot.core.answers import Ambiguous, Answer, Result
 from bot.core.presentation import (
     AMBIGUOUS_PROMPT,
     artifact_label,
+    checks_line,
     difference_lines,
     no_match_message,
     owner_label,
@@ -39,6 +40,8 @@ def render_text(result: Result) -> str:
             lines.append(_wrap(line))
         lines += ["", _wrap(entry.summary), "", _wrap(entry.explanation)]
         lines += _bullets("What you should do:", list(entry.customer_actions))
+        if (checked := checks_line(result.checks)) is not None:
+            lines.append(_wrap(checked))
         lines += _bullets("AWS features that help:", list(entry.aws_features))
         lines += _bullets("How it differs by service:", difference_lines(result))
         lines += _bullets("Evidence (audit artifacts):", [f"{artifact_label(a)}: {a.url}" for a in result.artifacts])

@@ -26,6 +26,7 @@ from bot.core.presentation import (
     AMBIGUOUS_PROMPT,
     OWNER_EMOJI,
     artifact_label,
+    checks_line,
     difference_lines,
     no_match_message,
     owner_label,
@@ -274,6 +275,8 @@ def _details_blocks(answer: Answer, info: Trust) -> list[Block]:
     blocks.append(section(explanation))
     if entry.customer_actions:
         blocks.append(section("*What you should do*\n" + bullets(entry.customer_actions)))
+    if (checked := checks_line(answer.checks)) is not None:
+        blocks.append(section(escape_mrkdwn(checked)))
     if entry.aws_features:
         blocks.append(section("*AWS features that help*\n" + bullets(entry.aws_features)))
     if differences := difference_lines(answer):

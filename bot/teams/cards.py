@@ -49,6 +49,7 @@ from bot.core.presentation import (
     EXAMPLES,
     OWNER_EMOJI,
     artifact_label,
+    checks_line,
     difference_lines,
     no_match_message,
     owner_label,
@@ -180,6 +181,8 @@ def _details_body(answer: Answer, info: Trust) -> list[CardElement]:
         body.append(_text(line, weight="Bolder", spacing="Small"))
     body += [_text(entry.summary), _text(entry.explanation, spacing="Small")]
     body += _bullets("What you should do:", list(entry.customer_actions))
+    if (checked := checks_line(answer.checks)) is not None:
+        body.append(_text(checked, spacing="Small"))
     body += _bullets("AWS features that help:", list(entry.aws_features))
     body += _bullets("How it differs by service:", difference_lines(answer))
     body += _links("Evidence (audit artifacts):", [(artifact_label(a), a.url) for a in answer.artifacts])
