@@ -14,7 +14,7 @@ from typing import Any
 import psycopg
 import pytest
 from sqlalchemy.exc import OperationalError
-from store.databases import POSTGRES_ADDRESS, postgres_schema_url, postgres_unavailable
+from store.databases import POSTGRES_ADDRESS, forward_to_postgres, postgres_schema_url, postgres_unavailable
 
 from bot.cli import main
 from bot.store.db import db_timeout
@@ -95,14 +95,7 @@ class FreezingProxy:
         self.flowing.set()
 
     def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self._server.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(POSTGRES_ADDRESS)
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+        forward_to_postgres(self._server, self._pipe)
 
     def _pipe(self, source: socket.socket, target: socket.socket) -> None:
         try:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -57,3 +58,16 @@ def postgres_schema_url() -> Iterator[str]:
 def sqlite_url(directory: Path) -> str:
     """A SQLite file in `directory`."""
     return f"sqlite:///{directory / 'srm.sqlite3'}"
+
+
+def forward_to_postgres(server: socket.socket, pipe: Callable[[socket.socket, socket.socket], None]) -> None:
+    """Accept on `server` until it is closed, joining each client to a new PostgreSQL connection with `pipe` (run
+    once per direction, each on a thread of its own): the test proxies' common part."""
+    while True:
+        try:
+            client, _ = server.accept()
+        except OSError:
+            return
+        upstream = socket.create_connection(POSTGRES_ADDRESS)
+        for a, b in ((client, upstream), (upstream, client)):
+            threading.Thread(target=pipe, args=(a, b), daemon=True).start()

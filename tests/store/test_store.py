@@ -20,7 +20,13 @@ from bot.cli import main
 from bot.store.migrate import current_revision, head_revision, upgrade
 from bot.store.models import Base
 from bot.store.store import Store, normalize_question
-from store.databases import POSTGRES_ADDRESS, postgres_schema_url, postgres_unavailable, sqlite_url
+from store.databases import (
+    POSTGRES_ADDRESS,
+    forward_to_postgres,
+    postgres_schema_url,
+    postgres_unavailable,
+    sqlite_url,
+)
 
 TABLES = {"tip_subscriptions", "tip_deliveries", "feedback", "unanswered_questions", "slack_installations",
           "slack_bots", "slack_oauth_states", "alembic_version"}
@@ -289,14 +295,7 @@ class TcpForwarder:
 
     def _accept(self) -> None:
         assert self._server is not None
-        while True:
-            try:
-                client, _ = self._server.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(POSTGRES_ADDRESS)
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+        forward_to_postgres(self._server, self._pipe)
 
     @staticmethod
     def _pipe(source: socket.socket, target: socket.socket) -> None:
