@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core import Answer, Matcher
+from bot.core import Answer, Matcher, NoMatch
 
 
 def answer(matcher: Matcher, question: str) -> Answer:
@@ -107,6 +107,24 @@ def test_a_question_in_a_service_s_own_words_is_answered_from_its_statement(matc
 def test_a_question_no_statement_explains_is_still_refused(matcher: Matcher) -> None:
     result = matcher.match("who waters the office plants at the Glue team?")
     assert not isinstance(result, Answer)
+
+
+def test_a_yes_no_question_about_a_named_service_is_answered_from_its_statements(matcher: Matcher) -> None:
+    # No ownership cue: "is ... encrypted?" still asks what the service does, which its statement on the layer says.
+    result = answer(matcher, "is Amazon Comprehend output encrypted?")
+    assert result.decision.rule == "service-layer"
+    assert "encryption-at-rest" in result.entry.layers
+
+
+@pytest.mark.parametrize(("question", "reason"), [
+    ("which instance type is best for Amazon EMR?", "general"),
+    ("reserved instances for RDS", "pricing"),
+    ("how do I encrypt Amazon Comprehend output", "off-topic"),  # steps, not a duty: refused, as before
+])
+def test_questions_about_a_service_that_ask_no_duty_are_still_refused(matcher: Matcher, question: str,
+                                                                      reason: str) -> None:
+    result = matcher.match(question)
+    assert isinstance(result, NoMatch) and result.reason == reason
 
 
 @pytest.mark.parametrize(("question", "layer"), [

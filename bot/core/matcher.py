@@ -20,6 +20,7 @@ import heapq
 import math
 import os
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -423,12 +424,17 @@ class Matcher:
 
         result = self._decide(question, ranked, suggestions, service, terms, service_words)
         if isinstance(result, Ambiguous) or (isinstance(result, NoMatch) and result.reason == "off-topic"):
-            # Full text may only overturn a refusal for a question that asks who owns something or names a layer
-            # of the stack by its own words: "which instance type is best?" shares words with entries (and a loose
-            # word of the guest OS) but asks nothing of them.
+            # Full text may only overturn a refusal for a question that asks who owns something, asks about a
+            # named service, or names a layer of the stack by its own words: "which instance type is best?" shares
+            # words with entries (and a loose word of the guest OS) but asks nothing of them.
             question_stems = words(question)
-            asks = bool(_OWNERSHIP.search(folded)) or bool(self._layer_spotter.find_in(question_stems))
-            layers = self._layers_named(question_stems)
+            ownership = bool(_OWNERSHIP.search(folded))
+            # A question about a named service that asks no steps ("is Textract output encrypted?") asks what that
+            # service does, which its own statements answer; only a loose word that is not the service's own name
+            # names a layer ("instances" is EC2 itself). Where full text found a topic, it stands.
+            about_service = service is not None and not _ASKS_HOW.search(folded)
+            asks = ownership or about_service or bool(self._layer_spotter.find_in(question_stems))
+            layers = self._layers_named(question_stems, () if ownership else service_words)
             if isinstance(result, Ambiguous) or asks:
                 result = self._second_opinion(question, result, service, [s for _, s in terms]) or result
             # The layer a question names outranks a weak guess at a topic outside it ("who maintains the OS on
@@ -440,10 +446,11 @@ class Matcher:
             mostly_layer = self._mostly_layer_words(question, service_words)
             weak = not isinstance(result, Answer) or (
                 result.confidence < t.answer and (not set(result.entry.layers) & set(layers) or mostly_layer))
-            layer_question = _OWNERSHIP.search(folded) or (not _ASKS_HOW.search(folded) and mostly_layer)
+            about_service = about_service and not isinstance(result, Answer)
+            layer_question = ownership or about_service or (not _ASKS_HOW.search(folded) and mostly_layer)
             if weak and layers and layer_question:
                 return self._layer_answer(question, layers, service, result) or result
-            if weak and not layers and service is not None and _OWNERSHIP.search(folded):
+            if weak and not layers and service is not None and (ownership or about_service):
                 return self._statement_answer(question, service, service_words, result) or result
         return result
 
@@ -457,9 +464,10 @@ class Matcher:
                                           shared=t.statement_words)
         return self._layer_answer(question, (statement.layer,), service, result) if statement else None
 
-    def _layers_named(self, stems: list[str]) -> tuple[str, ...]:
-        """The layers a question names by their words, else by their loose words."""
-        return self._layer_spotter.find_in(stems) or self._loose_layer_spotter.find_in(stems)
+    def _layers_named(self, stems: list[str], names: Collection[str] = ()) -> tuple[str, ...]:
+        """The layers a question names by their words, else by their loose words other than `names`."""
+        return self._layer_spotter.find_in(stems) or self._loose_layer_spotter.find_in(
+            [s for s in stems if s not in names])
 
     def _layers_beside(self, entry: Entry, stems: list[str]) -> tuple[str, ...]:
         """The layers a question about `entry` names: by their own words, else by loose words that are not the
