@@ -87,6 +87,18 @@ def test_a_service_s_licensing_statement_speaks_for_it(matcher: Matcher) -> None
     assert (result.entry.id, result.owner, result.decision.rule) == ("software-licensing", "shared", "service-layer")
 
 
+@pytest.mark.parametrize(("question", "owner", "rule"), [
+    ("who holds the licenses for the software behind AWS Lambda?", "aws", "category-default"),
+    ("who is responsible for licensing on Amazon ElastiCache?", "aws", "category-default"),
+    ("who handles licensing for AWS Managed Microsoft AD?", "aws", "service-layer"),
+    ("who handles licensing for Amazon WorkSpaces desktops?", "shared", "service-layer"),
+])
+def test_licenses_of_the_software_aws_runs_come_with_the_service_unless_it_offers_byol(
+        matcher: Matcher, question: str, owner: str, rule: str) -> None:
+    result = answer(matcher, question)
+    assert (result.owner, result.decision.rule) == (owner, rule)
+
+
 def test_choosing_a_maintenance_window_is_the_customer_s_side(matcher: Matcher) -> None:
     result = answer(matcher, "who chooses the maintenance window on ElastiCache?")
     assert (result.entry.id, result.owner) == ("maintenance-windows", "customer")

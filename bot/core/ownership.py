@@ -67,12 +67,11 @@ def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
     if service is not None:
         found = _both_sides(kb, entry, service) if entry.sides else None
         asked = [lid for lid in entry.layers if lid in asked_layers]
-        if found is None and entry.owner != "shared":
+        # A shared topic speaks for both parties: the service's statement, else its category's default, replaces
+        # that only for the layer the question names ("high availability on RDS Custom for Oracle" is the
+        # customer's; "licensing on Lambda" is AWS's, as on every abstracted service).
+        if found is None and (asked or entry.owner != "shared"):
             found = _by_layers(kb, service, asked or list(entry.layers[:1]), asked_layers)
-        elif found is None and asked:
-            # A shared topic speaks for both parties; a service's statement replaces that only for the layer the
-            # question names ("high availability on RDS Custom for Oracle" is the customer's).
-            found = _by_layers(kb, service, asked, asked_layers, category_defaults=False)
         if found is not None:
             return found
     return Decision(entry.owner, "entry", "")
@@ -105,8 +104,8 @@ def _both_sides(kb: KnowledgeBase, entry: Entry, service: Service) -> Decision |
     return moved[0] if len(owners) == 1 and moved else None
 
 
-def _by_layers(kb: KnowledgeBase, service: Service | None, layer_ids: list[str], asked_layers: Collection[str],
-               *, category_defaults: bool = True) -> Decision | None:
+def _by_layers(kb: KnowledgeBase, service: Service | None, layer_ids: list[str], asked_layers: Collection[str]
+               ) -> Decision | None:
     """Rules 2 and 3 over `layer_ids`: a decision when they agree on one owner, else None.
 
     A service's statement about a layer whose owner does not depend on the category (data, identity, encryption)
@@ -121,7 +120,7 @@ def _by_layers(kb: KnowledgeBase, service: Service | None, layer_ids: list[str],
         varies = layer is not None and layer.varies_by_category
         if statement is not None and (varies or layer_id in asked_layers):
             decisions.append(_from_statement(kb, service, statement))
-        elif layer is not None and varies and category_defaults:
+        elif layer is not None and varies:
             decisions.append(_category_default(service, layer))
     owners = {d.owner for d in decisions}
     return decisions[0] if len(owners) == 1 else None
