@@ -219,5 +219,10 @@ def test_a_question_in_a_layer_s_own_words_gets_the_layer_s_topic_over_a_weak_sp
     assert result.entry.id == "workload-compliance"
 
 
+def test_a_layer_named_with_words_that_only_say_it_is_run_is_the_layer_s_topic(matcher: Matcher) -> None:
+    result = answer(matcher, "management, operation and review of IT controls")
+    assert result.entry.id == "configuration-management" and result.owner == "shared"
+
+
 def test_patching_an_ami_is_the_guest_os_and_the_customer_s(matcher: Matcher) -> None:
     assert answer(matcher, "who keeps the golden AMIs for our EC2 Image Builder pipelines patched?").owner == "customer"

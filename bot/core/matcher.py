@@ -480,8 +480,9 @@ class Matcher:
 
     def _mostly_layer_words(self, question: str, service_words: frozenset[str]) -> bool:
         """Whether the layer phrases a question names make up at least half of its distinctive words (the
-        service's name aside)."""
-        distinctive = [s for s in distinctive_words(question) if s not in service_words]
+        service's name aside, and the words that only say something is done to it: "management and operation of
+        IT controls" is all about the layer)."""
+        distinctive = [s for s in distinctive_words(question) if s not in service_words and s not in _SERVICE_GENERIC]
         covered = self._layer_spotter.words_used(words(question))
         return bool(distinctive) and 2 * len(set(distinctive) & covered) >= len(set(distinctive))
 
