@@ -142,6 +142,8 @@ def test_questions_about_a_service_that_ask_no_duty_are_still_refused(matcher: M
 @pytest.mark.parametrize(("question", "layer"), [
     ("who encrypts the search index in Amazon Kendra?", "encryption-at-rest"),
     ("who encrypts data in transit to Amazon Kendra?", "encryption-in-transit"),
+    ("is the traffic between our clients and Amazon Kendra encrypted?", "encryption-in-transit"),
+    ("who encrypts the connection from our app to Amazon Kendra?", "encryption-in-transit"),
 ])
 def test_a_bare_encrypt_means_at_rest_unless_the_question_names_another_layer(
         matcher: Matcher, question: str, layer: str) -> None:

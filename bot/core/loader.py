@@ -154,6 +154,12 @@ def _defaults(value: Any) -> str | None:
     return f"owner for {bad[0]!r} must be one of {', '.join(OWNERS)}" if bad else None
 
 
+def _narrowing(value: Any) -> str | None:
+    if not isinstance(value, dict) or set(value) != {"layer", "words"}:
+        return "must be {layer, words}: the layer whose loose words it narrows, and the words that do it"
+    return _identifier(value["layer"]) or _text_list(value["words"])
+
+
 def _sources(value: Any) -> str | None:
     if not isinstance(value, list) or not value:
         return "must be a non-empty list of {title, url, verified}"
@@ -200,6 +206,7 @@ LAYER_SCHEMA: Schema = {
     "sources": (True, _sources),
     "entry": (False, _identifier),
     "loose_words": (False, _text_list),
+    "narrows": (False, _narrowing),
 }
 SOURCE_SCHEMA: Schema = {"title": (True, _text), "url": (True, check_url), "verified": (True, _date)}
 STATEMENT_SCHEMA: Schema = {
@@ -429,7 +436,8 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     layers = [
         Layer(r["id"], r["name"].strip(), " ".join(r["explanation"].split()),
               tuple((c, r["defaults"][c]) for c in SERVICE_CATEGORIES), _texts(r, "words"),
-              v.sources(root / "layers.yaml", r, what), r.get("entry"), _texts(r, "loose_words"))
+              v.sources(root / "layers.yaml", r, what), r.get("entry"), _texts(r, "loose_words"),
+              (r.get("narrows") or {}).get("layer"), tuple((r.get("narrows") or {}).get("words", ())))
         for _, r, what in layer_records
     ]
     service_files = [root / "services.yaml", *sorted((root / "services").glob("*.yaml"))]
@@ -536,6 +544,10 @@ def _check_layers(
         if record.get("entry") and record["entry"] not in located["entry"]:
             v.report(root / "layers.yaml", record.line_of("entry"), f"{what}: field 'entry' names unknown entry "
                      f"'{record['entry']}'")
+        narrowed = (record.get("narrows") or {}).get("layer")
+        if narrowed and narrowed not in known:
+            v.report(root / "layers.yaml", record.line_of("narrows"), f"{what}: field 'narrows' names unknown layer "
+                     f"'{narrowed}'")
     for entry, file, record in entries:
         what = f"entry '{entry.id}'"
         for layer_id in entry.layers:

@@ -214,6 +214,8 @@ class Matcher:
         self._entry_index = {e.id: i for i, e in enumerate(kb.entries)}
         self._layer_spotter = PhraseSpotter((w, layer.id) for layer in kb.layers for w in layer.words)
         self._loose_layer_spotter = PhraseSpotter((w, layer.id) for layer in kb.layers for w in layer.loose_words)
+        self._narrowing = [(layer.narrows, layer.id, frozenset(s for w in layer.narrowing_words for s in words(w)))
+                           for layer in kb.layers if layer.narrows]
         self._side_spotters = {e.id: PhraseSpotter((w, s.owner) for s in e.sides for w in s.words)
                                for e in kb.entries if e.sides}
         size = answer_cache_size() if cache_size is None else cache_size
@@ -466,8 +468,15 @@ class Matcher:
 
     def _layers_named(self, stems: list[str], names: Collection[str] = ()) -> tuple[str, ...]:
         """The layers a question names by their words, else by their loose words other than `names`."""
-        return self._layer_spotter.find_in(stems) or self._loose_layer_spotter.find_in(
-            [s for s in stems if s not in names])
+        return self._layer_spotter.find_in(stems) or self._loose_layers([s for s in stems if s not in names])
+
+    def _loose_layers(self, stems: list[str]) -> tuple[str, ...]:
+        """The layers loose words name, each narrowed where the question has a word that narrows it."""
+        found = self._loose_layer_spotter.find_in(stems)
+        for broad, narrow, narrowing in self._narrowing:
+            if broad in found and narrowing.intersection(stems):
+                found = tuple(dict.fromkeys(narrow if layer == broad else layer for layer in found))
+        return found
 
     def _layers_beside(self, entry: Entry, stems: list[str]) -> tuple[str, ...]:
         """The layers a question about `entry` names: by their own words, else by loose words that are not the
@@ -476,7 +485,7 @@ class Matcher:
         if strict:
             return strict
         named = {s for phrase in (entry.title, *entry.aliases) for s in words(phrase)}
-        return self._loose_layer_spotter.find_in([s for s in stems if s not in named])
+        return self._loose_layers([s for s in stems if s not in named])
 
     def _mostly_layer_words(self, question: str, service_words: frozenset[str]) -> bool:
         """Whether the layer phrases a question names make up at least half of its distinctive words (the
