@@ -37,6 +37,12 @@ def test_a_question_naming_the_customer_s_side_of_patching_gets_the_customer(mat
     assert (result.entry.id, result.owner, result.decision.rule) == ("patch-management", "customer", "side")
 
 
+def test_a_side_named_by_its_own_words_is_that_party_s_on_any_service(matcher: Matcher) -> None:
+    # GameLift's statement on the guest OS of its fleets is shared; the software the customer uploads is not.
+    result = answer(matcher, "who patches the software we deploy to Amazon GameLift fleets?")
+    assert result.owner == "customer" and result.decision.rule == "side"
+
+
 def test_patch_management_named_alone_is_shared(matcher: Matcher) -> None:
     assert answer(matcher, "patch management").owner == "shared"
 
