@@ -37,6 +37,7 @@ from bot.core.model import (
 )
 from bot.core.normalize import alias_key, distinctive_words
 from bot.core.paths import default_knowledge_dir, shipped_knowledge_dir
+from bot.core.thresholds import ThresholdsError, parse_thresholds
 
 __all__ = ["KnowledgeError", "Problem", "coverage_gaps", "default_knowledge_dir", "load_knowledge",
            "shipped_knowledge_dir"]
@@ -486,6 +487,12 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
         except LanguageError as exc:
             for line, message in exc.problems:
                 v.report(root / "language.yaml", line, message)
+    if (root / "thresholds.yaml").exists():
+        try:
+            parse_thresholds(root / "thresholds.yaml")
+        except ThresholdsError as exc:
+            for line, message in exc.problems:
+                v.report(root / "thresholds.yaml", line, message)
     _check_references(v, root, entries, tips, located)
     _check_layers(v, root, layer_records, entries, service_records, located)
     _check_aliases(v, entries, services, located["service"])
