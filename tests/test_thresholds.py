@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.core import THRESHOLDS, KnowledgeError, load_knowledge
-from bot.core.paths import shipped_knowledge_dir
-from bot.core.thresholds import Thresholds, ThresholdsError, parse_thresholds, thresholds_file
+from bot.core.paths import knowledge_file, shipped_knowledge_dir
+from bot.core.thresholds import Thresholds, ThresholdsError, parse_thresholds
 
 SHIPPED = shipped_knowledge_dir() / "thresholds.yaml"
 
@@ -65,7 +65,7 @@ def test_a_broken_thresholds_file_makes_the_base_invalid(tmp_path: Path) -> None
 
 
 def test_a_base_uses_its_own_thresholds_file_else_the_shipped_one(tmp_path: Path) -> None:
-    assert thresholds_file(tmp_path) == SHIPPED
+    assert knowledge_file(tmp_path, "thresholds.yaml") == SHIPPED
     own = tmp_path / "thresholds.yaml"
     own.write_text(SHIPPED.read_text(encoding="utf-8").replace("answer: 0.70", "answer: 0.75"), encoding="utf-8")
-    assert thresholds_file(tmp_path) == own and parse_thresholds(own).answer == 0.75
+    assert knowledge_file(tmp_path, "thresholds.yaml") == own and parse_thresholds(own).answer == 0.75

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from bot.core.language import LanguageError, parse_language
+from bot.core.language import parse_language
 from bot.core.model import (
     ARTIFACT_ACCESS,
     CONTROL_TYPES,
@@ -37,11 +37,11 @@ from bot.core.model import (
 )
 from bot.core.normalize import alias_key, distinctive_words
 from bot.core.paths import default_knowledge_dir, shipped_knowledge_dir
-from bot.core.thresholds import ThresholdsError, parse_thresholds
+from bot.core.thresholds import parse_thresholds
 
 __all__ = ["KnowledgeError", "Problem", "coverage_gaps", "default_knowledge_dir", "load_knowledge",
            "shipped_knowledge_dir"]
-from bot.core.yaml_lines import LineDict, LineList, load_with_lines
+from bot.core.yaml_lines import DataFileError, LineDict, LineList, load_with_lines
 
 AWS_DOMAINS = ("aws.amazon.com", "awsstatic.com", "repost.aws")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -481,18 +481,13 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
 
     if not tips and not any(p.file.startswith("tips") for p in v.problems):
         v.report(root / "tips.yaml", 0, "no tips: at least one is needed (App Home and `/srm tip` show one a day)")
-    if (root / "language.yaml").exists():
-        try:
-            parse_language(root / "language.yaml")
-        except LanguageError as exc:
-            for line, message in exc.problems:
-                v.report(root / "language.yaml", line, message)
-    if (root / "thresholds.yaml").exists():
-        try:
-            parse_thresholds(root / "thresholds.yaml")
-        except ThresholdsError as exc:
-            for line, message in exc.problems:
-                v.report(root / "thresholds.yaml", line, message)
+    for name, parse in (("language.yaml", parse_language), ("thresholds.yaml", parse_thresholds)):
+        if (root / name).exists():
+            try:
+                parse(root / name)
+            except DataFileError as exc:
+                for line, message in exc.problems:
+                    v.report(root / name, line, message)
     _check_references(v, root, entries, tips, located)
     _check_layers(v, root, layer_records, entries, service_records, located)
     _check_aliases(v, entries, services, located["service"])

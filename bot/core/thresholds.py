@@ -13,10 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot.core.paths import default_knowledge_dir, shipped_knowledge_dir
-from bot.core.yaml_lines import LineDict, load_with_lines
+from bot.core.paths import default_knowledge_dir, knowledge_file
+from bot.core.yaml_lines import DataFileError, LineDict, load_data_file
 
 
 @dataclass(frozen=True)
@@ -75,13 +73,8 @@ class Thresholds:
 
 
 
-class ThresholdsError(ValueError):
+class ThresholdsError(DataFileError):
     """The thresholds file is invalid; `problems` holds (line, message) pairs."""
-
-    def __init__(self, file: Path, problems: list[tuple[int, str]]) -> None:
-        self.file = file
-        self.problems = problems
-        super().__init__("\n".join(f"{file}:{line}: {message}" for line, message in problems))
 
 
 def _problem(name: str, kind: type, value: Any) -> str | None:
@@ -96,11 +89,7 @@ def _problem(name: str, kind: type, value: Any) -> str | None:
 
 def parse_thresholds(file: Path) -> Thresholds:
     """Read and check a thresholds file; raises ThresholdsError naming the line of every problem."""
-    try:
-        data, problems = load_with_lines(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ThresholdsError(file, [(mark.line + 1 if mark else 1, f"YAML syntax error: {exc}")]) from None
+    data, problems = load_data_file(file, ThresholdsError)
     fields = {f.name: int if f.type == "int" else float for f in dataclasses.fields(Thresholds)}
     if not isinstance(data, LineDict):
         raise ThresholdsError(file, [(1, "must be a mapping of threshold names to numbers")])
@@ -115,13 +104,7 @@ def parse_thresholds(file: Path) -> Thresholds:
     return Thresholds(**{name: kind(data[name]) for name, kind in fields.items()})
 
 
-def thresholds_file(knowledge_dir: Path) -> Path:
-    """The thresholds file a knowledge directory uses: its own, else the shipped base's."""
-    own = knowledge_dir / "thresholds.yaml"
-    return own if own.exists() else shipped_knowledge_dir() / "thresholds.yaml"
-
-
 @cache
 def thresholds() -> Thresholds:
     """The thresholds of the knowledge base in use, read once per process."""
-    return parse_thresholds(thresholds_file(default_knowledge_dir()))
+    return parse_thresholds(knowledge_file(default_knowledge_dir(), "thresholds.yaml"))
