@@ -134,6 +134,15 @@ def test_a_yes_no_question_about_a_named_service_is_answered_from_its_statements
     assert "encryption-at-rest" in result.entry.layers
 
 
+@pytest.mark.parametrize("question", [
+    "who controls which teams can invoke our Amazon Bedrock agents?",
+    "who restricts who can publish to an Amazon SNS topic of ours?",
+])
+def test_deciding_who_may_do_something_on_a_service_is_access(matcher: Matcher, question: str) -> None:
+    result = answer(matcher, question)
+    assert "identity" in result.entry.layers and result.owner == "customer"
+
+
 @pytest.mark.parametrize(("question", "reason"), [
     ("which instance type is best for Amazon EMR?", "general"),
     ("reserved instances for RDS", "pricing"),
