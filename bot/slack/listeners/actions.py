@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.conversation.conversation import QUIZ_GONE
-from bot.conversation.replies import UnknownServicesReply
+from bot.conversation.replies import TextReply, UnknownServicesReply
 from bot.render.matrix_export import csv_bytes
 from bot.slack.answering import Deps, acknowledge, where
 from bot.slack.blocks import (
@@ -131,16 +131,13 @@ def register(app: App, deps: Deps) -> None:
 
     def ack_feedback(ack: Ack, body: dict[str, Any], logger: Logger) -> None:
         ack()
-        parsed = parse_feedback(_value(body))
-        if parsed is None:
+        vote = parse_feedback(_value(body))
+        if vote is None:
             logger.warning("feedback click with an unreadable value %r", escape_mrkdwn(_value(body))[:100])
             return
-        helpful, entry_id = parsed
-        if deps.matcher.answer_entry(entry_id) is None:
-            logger.warning("feedback click for an unknown entry id (%d characters) ignored", len(entry_id))
-            return
-        team_id = (body.get("team") or {}).get("id")
-        deps.recorder.feedback(entry_id=entry_id, helpful=helpful, team_id=team_id)
+        team, channel = _where(body)
+        if isinstance(deps.conversation.feedback(vote, where("click", team, channel, _clicker(body))), TextReply):
+            logger.warning("feedback click for an unknown entry id (%d characters) ignored", len(vote.entry_id or ""))
 
     def thank(body: dict[str, Any], respond: Respond) -> None:
         if parse_feedback(_value(body)) is not None:
