@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from slack_sdk.models.views import View
+
 from bot.conversation import quiz_wording, stack_wording
 from bot.conversation.answer_view import Trust, short_answer, stale_days, trust, why_lines
 from bot.conversation.conversation import Vote
@@ -403,6 +405,18 @@ def _render(result: Result, shareable: bool, shared_by: str | None, view: str, i
     if isinstance(result, Ambiguous):
         return _ambiguous(result)
     return _no_match(result)
+
+
+MODAL_TITLE = "Learn more"
+"""The title of the modal a topic opens in (Slack allows 24 characters)."""
+
+
+def render_modal(answer: Answer | None, missing: str) -> dict[str, Any]:
+    """A modal (views.open) with an answer's details, today's full answer, for a surface with no message to
+    answer in (App Home); `missing` is what it says when the topic is gone. No buttons: a modal has no thread."""
+    blocks = [section(escape_mrkdwn(missing))] if answer is None else _details_blocks(
+        answer, trust(answer, max_days=stale_days()))
+    return View(type="modal", title=MODAL_TITLE, close="Close", blocks=blocks).to_dict()  # checks a modal's limits
 
 
 _render_cached = lru_cache(maxsize=min(RENDER_CACHE_SIZE, answer_cache_size()))(_render)

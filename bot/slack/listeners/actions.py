@@ -1,6 +1,6 @@
-"""Button clicks: share an answer, pick a "did you mean" topic, help, a tip's "Learn more", feedback, a quiz's
-answer (told to the clicker alone), and a stack's Export (the CSV uploaded to the conversation through Slack's
-external upload flow)."""
+"""Button clicks: share an answer, pick a "did you mean" topic, help, a tip's "Learn more" (in a modal on App Home),
+feedback, a quiz's answer (told to the clicker alone), and a stack's Export (the CSV uploaded to the conversation
+through Slack's external upload flow)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from bot.slack.blocks import (
     parse_feedback,
     parse_quiz,
     parse_ref,
+    render_modal,
     render_result,
 )
 from bot.slack.escape import escape_mrkdwn
@@ -94,6 +95,17 @@ def upload_export(deps: Deps, body: dict[str, Any], client: WebClient, respond: 
                             what="export failure", team=team, channel=channel)
 
 
+def open_topic(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+    """A "Learn more" click on App Home (a view, which has no response_url): the topic's full answer in a modal
+    (views.open with the click's trigger_id), through the outbox; a refusal by Slack is logged there."""
+    entry_id, service_id = parse_ref(_value(body))
+    view = render_modal(deps.matcher.answer_entry(entry_id, service_id), UNKNOWN_TOPIC)
+    user = _clicker(body)
+    deps.outbox.post(client, "views.open", {"trigger_id": body.get("trigger_id"), "view": view},
+                     what="learn more modal", team=(body.get("team") or {}).get("id"), channel=None,
+                     lane=f"home:{user}")
+
+
 def register(app: App, deps: Deps) -> None:
     """Register every button of the srm messages."""
 
@@ -121,7 +133,10 @@ def register(app: App, deps: Deps) -> None:
         else:
             reply_to(body, respond, "pick", {"replace_original": True, **reply})
 
-    def learn_more(body: dict[str, Any], respond: Respond) -> None:
+    def learn_more(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        if (body.get("container") or {}).get("type") == "view":  # App Home has no response_url: open a modal
+            open_topic(deps, body, client)
+            return
         reply = _answer_reply(deps, _value(body), shareable=True)
         reply_to(body, respond, "learn more", {"response_type": "ephemeral", "replace_original": False,
                                                **(reply or {"text": UNKNOWN_TOPIC})})
