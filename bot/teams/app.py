@@ -29,9 +29,9 @@ from microsoft_teams.apps import ActivityContext, App
 
 from bot.conversation import Conversation, Where, parse
 from bot.conversation.answer_view import VIEWS
-from bot.conversation.conversation import QUIZ_GONE
+from bot.conversation.conversation import QUIZ_GONE, Vote, vote_record
 from bot.conversation.parse import Ask, Command, Tips
-from bot.conversation.replies import ExportReply, Reply
+from bot.conversation.replies import AnswerReply, ExportReply, Reply
 from bot.core import Matcher
 from bot.logs import log_request
 from bot.store.store import Store
@@ -99,15 +99,18 @@ class TeamsBot:
     def conversation(self) -> Conversation:
         """The conversation layer over this matcher and store; misses are recorded off the reply path."""
         return Conversation(self.matcher, store=self.store, record_miss=lambda question, where: self._store_call(
-            "record_miss", question=question, platform=PLATFORM, team_id=where.team_id))
+            "record_miss", question=question, platform=PLATFORM, team_id=where.team_id),
+            record_feedback=lambda vote, where: self._store_call("record_feedback", **vote_record(vote, where)))
 
     async def on_message(self, ctx: ActivityContext[MessageActivity]) -> None:
-        """A message (parsed and answered by the conversation layer) or a card button click: reply with a card."""
+        """A message (parsed and answered by the conversation layer) or a card button click: reply with a card. A
+        click on a topic or a vote updates the clicked card (its activity is the click's `replyToId`); an example
+        question and an export are answered with new cards, as if typed."""
         activity = ctx.activity
         team, channel = team_id(activity), activity.conversation.id
 
-        def send(card: cards.AdaptiveCard, what: str) -> None:
-            self.replies.send(ctx, card, what=what, team=team, channel=channel)
+        def send(card: cards.AdaptiveCard, what: str, replace: str | None = None) -> None:
+            self.replies.send(ctx, card, what=what, team=team, channel=channel, replace=replace)
 
         clicked = activity.value.get(cards.ACTION_KEY) if isinstance(activity.value, dict) else None
         if clicked == cards.ASK_ACTION:  # an example question on the help card: asked as if typed
@@ -117,10 +120,13 @@ class TeamsBot:
             for card in self._export(activity, str(activity.value.get("services", ""))):
                 send(card, "export")
             return
+        if clicked == cards.FEEDBACK_ACTION:  # the clicked card redrawn with the thanks
+            send(self._feedback(activity, activity.value), "feedback reply", activity.reply_to_id)
+            return
         if clicked is not None:
             started = time.perf_counter()
             card, command, entry, score, outcome = await self._action(activity)
-            send(card, f"{command} reply")
+            send(card, f"{command} reply", activity.reply_to_id if clicked == cards.ANSWER_ACTION else None)
             log_request(platform=PLATFORM, team=team, channel=channel, command=command, entry=entry, score=score,
                         ms=(time.perf_counter() - started) * 1000, outcome=outcome)
             return
@@ -166,6 +172,17 @@ class TeamsBot:
                                              service else None, str(data.get("question", "")), str(view),
                                              self._where(activity, "click"))
 
+    def _feedback(self, activity: MessageActivity, data: dict[str, Any]) -> cards.AdaptiveCard:
+        """A helpful / not helpful click: the clicker's one vote on the answer the button names (a second click
+        changes it); the answer voted on, redrawn in its view with the thanks, or why nothing was recorded."""
+        entry, service, view = data.get("entry"), data.get("service"), data.get("view")
+        vote = Vote(helpful=data.get("helpful") is True, entry_id=entry if isinstance(entry, str) and entry else None,
+                    service_id=service if isinstance(service, str) and service else None,
+                    question=str(data.get("question") or ""), view=view if view in VIEWS else "short")
+        reply = self.conversation.feedback(vote, self._where(activity, "click"))
+        card = cards.reply_card(reply, self.matcher.kb)
+        return cards.voted_card(card) if isinstance(reply, AnswerReply) else card
+
     def _export(self, activity: MessageActivity, services: str) -> list[cards.AdaptiveCard]:
         reply = self.conversation.export(services, self._where(activity, "click"))
         if isinstance(reply, ExportReply):
@@ -183,14 +200,6 @@ class TeamsBot:
             if answer is None:
                 return cards.text_card("That topic no longer exists. Ask me again."), "click", None, None, "unknown"
             return cards.answer_card(answer), "click", answer.entry.id, answer.confidence, "answer"
-        if action == cards.FEEDBACK_ACTION:
-            helpful = bool(data.get("helpful"))
-            entry = str(data.get("entry", ""))
-            if self.matcher.answer_entry(entry) is None:  # a forged or stale button: nothing to record
-                return cards.text_card("Thanks for the feedback."), "feedback", None, None, "unknown"
-            self._store_call("record_feedback", entry_id=entry, helpful=helpful, platform=PLATFORM,
-                             team_id=team_id(activity))
-            return cards.text_card("Thanks for the feedback."), "feedback", entry, None, "feedback"
         return cards.text_card("I did not understand that button. Type help."), "click", None, None, "unknown"
 
     @staticmethod
