@@ -63,7 +63,9 @@ def test_short_answer_has_owner_one_line_answer_why_evidence_and_verified_date(m
     summary, why, facts = short.lines
     assert short.owner == "aws" and summary == answer.entry.summary
     assert why == f"Why: {answer.decision.reason}" and why.startswith("Why: On Amazon RDS:")
-    assert facts.startswith(f"{len({link.url for link in answer.links})} sources \u00b7 ")
+    cited = {link.url for link in answer.links} | {answer.override.source} - {None}  # the record's own page too
+    assert facts.startswith(f"{len(cited)} sources \u00b7 ")
+    assert answer.verified == (answer.override.verified, "record")
     assert "audit report" not in facts and f"Facts verified {verified.isoformat()}" in facts
     text = slack_visible(render_result(answer))
     assert "What you should do" not in text and answer.entry.explanation[:60] not in text
