@@ -126,7 +126,7 @@ def check_urls(urls: Iterable[str], fetch: Fetch = http_fetch, timeout: float = 
 
 def link_uses(kb: KnowledgeBase) -> list[LinkUse]:
     """Every URL the knowledge base holds, in file order: services and their statements' sources, artifacts,
-    layers' sources, then entries' links."""
+    layers' sources, then entries' links and the sources of their per-service overrides."""
     lines = _url_lines(Path(kb.root))
     uses = []
     for service in kb.services:
@@ -135,6 +135,8 @@ def link_uses(kb: KnowledgeBase) -> list[LinkUse]:
     uses += [LinkUse(a.url, f"artifact {a.id}") for a in kb.artifacts]
     uses += [LinkUse(source.url, f"layer {layer.id}") for layer in kb.layers for source in layer.sources]
     uses += [LinkUse(link.url, f"entry {e.id}") for e in kb.entries for link in e.links]
+    uses += [LinkUse(o.source, f"entry {e.id} service {o.service}") for e in kb.entries for o in e.overrides
+             if o.source]
     return [LinkUse(u.url, u.holder, lines.get((u.holder, u.url), "")) for u in uses]
 
 
@@ -172,7 +174,11 @@ def _record_urls(kind: str, record: LineDict) -> list[tuple[str, object, int]]:
             for layer, st in statements.items() if isinstance(st, LineDict)]
     if kind == "artifact":
         return [(holder, record.get("url"), record.line_of("url"))]
-    return listed("sources" if kind == "layer" else "links")
+    if kind == "layer":
+        return listed("sources")
+    overrides = record.get("services") if isinstance(record.get("services"), LineDict) else LineDict()
+    return listed("links") + [(f"{holder} service {service}", o.get("source"), o.line_of("source"))
+                              for service, o in overrides.items() if isinstance(o, LineDict) and "source" in o]
 
 
 def report_lines(uses: Iterable[LinkUse], statuses: dict[str, LinkStatus]) -> list[str]:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.yaml_lines import load_with_lines
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -93,6 +95,22 @@ def test_validate_names_the_file_and_line_of_a_broken_line(tmp_path: Path) -> No
     done = srm("kb", "validate", str(base))
     assert done.returncode == 1
     assert "entries/infrastructure.yaml:" in done.stderr and "YAML syntax error" in done.stderr
+
+
+def test_validate_lists_an_override_without_a_source_as_a_warning_at_its_line(tmp_path: Path) -> None:
+    base = tmp_path / "kb"
+    shutil.copytree(ROOT / "knowledge", base)
+    entries = base / "entries" / "compute.yaml"
+    data, _ = load_with_lines(entries.read_text())
+    entry = next(e for e in data if e.get("services"))
+    service, claim = next(iter(entry["services"].items()))
+    dropped = {claim.line_of(name) for name in ("source", "verified", "since") if name in claim}
+    lines = entries.read_text().split("\n")
+    entries.write_text("\n".join(line for number, line in enumerate(lines, 1) if number not in dropped))
+    done = srm("kb", "validate", str(base))
+    assert done.returncode == 0 and "override(s) without a source (warnings above)" in done.stdout
+    assert (f"entries/compute.yaml:{entry['services'].line_of(service)}: warning: entry '{entry['id']}' service "
+            f"'{service}': no 'source' and 'verified' yet") in done.stderr
 
 
 def test_an_invalid_base_stops_ask_with_the_problems(tmp_path: Path) -> None:

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_loader import ARTIFACTS, ENTRY, LAYERS, SERVICES, write_base
+from test_loader import ARTIFACTS, ENTRY, LAYERS, SERVICES, SG_SOURCE, SOURCED, write_base
 
 from bot.cli import main
-from bot.linkcheck import MAX_REDIRECTS, check_url, check_urls, http_fetch
+from bot.core import load_knowledge
+from bot.linkcheck import MAX_REDIRECTS, check_url, check_urls, http_fetch, link_uses
 
 ROUTES: dict[str, dict[str, tuple[int, str | None]]] = {
     # path: {method: (status, Location)}; a method missing from a route gets the "*" answer
@@ -212,3 +213,9 @@ def test_links_refuses_bad_options_with_a_message(option: str, value: str, capsy
         main(["kb", "links", option, value])
     assert exit_info.value.code == 64
     assert f"argument {option}" in capsys.readouterr().err
+
+
+def test_the_page_a_services_record_cites_is_checked_where_it_is(tmp_path: Path) -> None:
+    uses = link_uses(load_knowledge(write_base(tmp_path, entries=SOURCED)))
+    assert [(u.holder, u.location) for u in uses if u.url == SG_SOURCE] == [
+        ("entry security-groups service ec2", "entries/network.yaml:17")]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.core import KnowledgeError, default_knowledge_dir, load_knowledge
-from bot.core.loader import coverage_gaps
+from bot.core.loader import coverage_gaps, unsourced_claims
 
 ENTRY = """\
 - id: security-groups
@@ -20,9 +20,9 @@ ENTRY = """\
   links:
     - title: Security groups
       url: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html
+      verified: 2026-11-27
   artifacts: [soc2]
   see_also: [host-os]
-  reviewed: 2026-11-27
   services:
     ec2: {owner: customer, note: Attached to instances.}
   layers: [network-config]
@@ -35,7 +35,7 @@ ENTRY = """\
   links:
     - title: SRM
       url: https://aws.amazon.com/compliance/shared-responsibility-model/
-  reviewed: 2026-11-27
+      verified: 2026-11-27
   layers: [host-os]
 """
 SERVICES = """\
@@ -146,8 +146,8 @@ def test_one_alias_claimed_by_two_entries(tmp_path: Path) -> None:
 def test_unknown_service_artifact_entry_references(tmp_path: Path) -> None:
     bad = ENTRY.replace("[soc2]", "[soc9]").replace("[host-os]", "[hostos]").replace("    ec2:", "    ec3:")
     found = problems(write_base(tmp_path, entries=bad, tips=TIPS.replace("security-groups", "nope")))
-    assert "entries/network.yaml:10: entry 'security-groups': field 'artifacts' names unknown artifact 'soc9'" in found
-    assert "entries/network.yaml:11: entry 'security-groups': field 'see_also' names unknown entry 'hostos'" in found
+    assert "entries/network.yaml:11: entry 'security-groups': field 'artifacts' names unknown artifact 'soc9'" in found
+    assert "entries/network.yaml:12: entry 'security-groups': field 'see_also' names unknown entry 'hostos'" in found
     assert "entries/network.yaml:14: entry 'security-groups': field 'services' names unknown service 'ec3'" in found
     assert "tips.yaml:2: tip 'tip-001': field 'entry' names unknown entry 'nope'" in found
 
@@ -269,3 +269,81 @@ def test_only_one_entry_may_be_the_overview(tmp_path: Path) -> None:
     found = problems(write_base(tmp_path, entries=marked))
     assert found == ["entries/network.yaml:20: entry 'host-os': only one entry may be the overview "
                      "(also entry 'security-groups')"]
+
+
+# --- every claim carries its source and the day it was verified ---------------------------------------------------
+
+SG_SOURCE = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-security-groups.html"
+SOURCED = ENTRY.replace("    ec2: {owner: customer, note: Attached to instances.}\n", f"""\
+    ec2:
+      owner: customer
+      note: Attached to instances.
+      source: {SG_SOURCE}
+      verified: 2026-12-01
+""")
+"""ENTRY with its ec2 override sourced: `ec2:` on line 14, `source:` on 17, `verified:` on 18."""
+
+
+def test_an_override_loads_with_its_source_and_date(tmp_path: Path) -> None:
+    kb = load_knowledge(write_base(tmp_path, entries=SOURCED.replace("      verified: 2026-12-01\n",
+                                                                     "      verified: 2026-12-01\n"
+                                                                     "      since: 2023-01-05\n")))
+    override = kb.entry("security-groups").override_for("ec2")
+    assert (override.source, override.verified.isoformat(), override.since.isoformat()) == (
+        SG_SOURCE, "2026-12-01", "2023-01-05")
+    assert unsourced_claims(kb) == []
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    ((SG_SOURCE, "https://example.com/security-groups"),
+     "17: entry 'security-groups' service 'ec2': field 'source' must link to an AWS domain (aws.amazon.com, "
+     "awsstatic.com, repost.aws), not example.com"),
+    ((SG_SOURCE, "http://docs.aws.amazon.com/sg.html"),
+     "17: entry 'security-groups' service 'ec2': field 'source' must be an https URL (got "
+     "'http://docs.aws.amazon.com/sg.html')"),
+    (("verified: 2026-12-01", "verified: 2026-13-01"),
+     "18: entry 'security-groups' service 'ec2': field 'verified' must be a date written YYYY-MM-DD (got "
+     "'2026-13-01')"),
+    (("verified: 2026-12-01", "verified: 2999-01-01"),
+     "18: entry 'security-groups' service 'ec2': field 'verified' is 2999-01-01, a day still to come"),
+    (("      verified: 2026-12-01\n", ""),
+     "17: entry 'security-groups' service 'ec2': field 'source' needs 'verified' too (the AWS page that says it, "
+     "and the day it was checked there)"),
+    ((f"      source: {SG_SOURCE}\n", ""),
+     "17: entry 'security-groups' service 'ec2': field 'verified' needs 'source' too (the AWS page that says it, "
+     "and the day it was checked there)"),
+], ids=["not-aws", "not-https", "not-a-date", "future", "no-verified", "no-source"])
+def test_a_badly_sourced_override_is_named_at_its_line(tmp_path: Path, change: tuple[str, str], problem: str) -> None:
+    assert problems(write_base(tmp_path, entries=SOURCED.replace(*change))) == [f"entries/network.yaml:{problem}"]
+
+
+def test_since_alone_is_not_a_source(tmp_path: Path) -> None:
+    bad = ENTRY.replace("note: Attached to instances.}", "note: Attached to instances., since: 2023-01-05}")
+    assert problems(write_base(tmp_path, entries=bad)) == [
+        "entries/network.yaml:14: entry 'security-groups' service 'ec2': field 'since' needs 'source' and 'verified' "
+        "too (the AWS page that says it, and the day it was checked there)"]
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    (("      verified: 2026-11-27\n", ""), "8: entry 'security-groups' link: missing required field 'verified'"),
+    (("verified: 2026-11-27", "verified: 27/11/2026"),
+     "10: entry 'security-groups' link: field 'verified' must be a date written YYYY-MM-DD (got '27/11/2026')"),
+], ids=["missing", "not-a-date"])
+def test_a_link_without_its_date_is_named_at_its_line(tmp_path: Path, change: tuple[str, str], problem: str) -> None:
+    found = problems(write_base(tmp_path, entries=ENTRY.replace(*change, 1)))
+    assert found == [f"entries/network.yaml:{problem}"]
+
+
+def test_the_old_entry_wide_review_date_says_what_replaced_it(tmp_path: Path) -> None:
+    old = ENTRY.replace("  layers: [host-os]\n", "  layers: [host-os]\n  reviewed: 2026-11-27\n")
+    assert problems(write_base(tmp_path, entries=old)) == [
+        "entries/network.yaml:27: entry 'host-os': field 'reviewed': the entry-wide review date is gone: each link "
+        "and override carries its own 'verified' date"]
+
+
+def test_an_override_without_a_source_loads_and_is_listed_at_its_line(tmp_path: Path) -> None:
+    kb = load_knowledge(write_base(tmp_path))
+    assert kb.entry("security-groups").override_for("ec2").source is None
+    assert [str(p) for p in unsourced_claims(kb)] == [
+        "entries/network.yaml:14: warning: entry 'security-groups' service 'ec2': no 'source' and 'verified' yet "
+        "(the AWS page that says it, and the day it was checked there)"]

@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_loader import SG_SOURCE, SOURCED, write_base
 
 from bot.cli import main
-from bot.core import KnowledgeBase
+from bot.core import KnowledgeBase, load_knowledge
 from bot.core.checks import checks_for
 from bot.core.matrix import compare, matrix, stack_summary
 from bot.core.ownership import decide
@@ -85,6 +86,18 @@ def test_parts_evidence_source_and_date_are_filled_for_the_owner(kb: KnowledgeBa
                     and not r["entry"])
     assert physical["owner"] == "aws"
     assert "SOC 2" in physical["evidence"] and "data center controls" in physical["evidence"].lower()
+
+
+def test_a_sourced_record_gives_its_row_its_own_source_and_date(tmp_path: Path) -> None:
+    kb = load_knowledge(write_base(tmp_path, entries=SOURCED))
+    ec2 = kb.service("ec2")
+    assert ec2 is not None
+    row = next(r for r in matrix(kb, [ec2]) if r.entry is not None and r.entry.id == "security-groups")
+    assert (row.source, row.verified.isoformat()) == (SG_SOURCE, "2026-12-01")
+    unsourced = load_knowledge(write_base(tmp_path / "unsourced"))
+    row = next(r for r in matrix(unsourced, [ec2]) if r.entry is not None)
+    assert (row.source, row.verified.isoformat()) == (
+        "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html", "2026-11-27")
 
 
 def test_the_checks_on_a_row_are_the_ones_mapped_to_its_duty(kb: KnowledgeBase,

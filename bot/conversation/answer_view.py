@@ -39,15 +39,18 @@ RULE_LABELS = {
 class Trust:
     """When an answer's facts were last verified, by what, and whether that is older than the allowed age."""
 
-    verified: dt.date
+    verified: dt.date | None
+    """None only for an answer none of whose claims is dated."""
     by: str
-    """"the Amazon RDS statement" or "the topic's review"."""
+    """"the Amazon RDS record for this topic", "the Amazon RDS statement" or "the topic's sources"."""
     stale: bool
     max_days: int
 
     @property
     def line(self) -> str:
-        """"Facts verified 2026-05-01 (the topic's review)"."""
+        """"Facts verified 2026-05-01 (the topic's sources)"."""
+        if self.verified is None:
+            return f"Facts not dated ({self.by})"
         return f"Facts verified {self.verified.isoformat()} ({self.by})"
 
     @property
@@ -55,7 +58,8 @@ class Trust:
         """The stale warning, or None when the facts are recent enough."""
         if not self.stale:
             return None
-        return f"\u26a0\ufe0f Older than {self.max_days} days: check the sources before acting on it."
+        age = "Not dated" if self.verified is None else f"Older than {self.max_days} days"
+        return f"\u26a0\ufe0f {age}: check the sources before acting on it."
 
 
 @dataclass(frozen=True)
@@ -93,16 +97,16 @@ def stale_days(env: Mapping[str, str] | None = None) -> int:
 
 
 def trust(answer: Answer, today: dt.date | None = None, max_days: int | None = None) -> Trust:
-    """When the answer's facts were verified: the service statement's date when a statement decided the owner, else
-    the entry's review date; stale when older than `max_days` (default `stale_days()`)."""
-    statement = answer.decision.statement
+    """When the claims the answer rests on were verified (`Answer.verified`): the named service's record for the
+    topic or its statement for the layer when that decided the owner, else the oldest of the topic's sources;
+    stale when older than `max_days` (default `stale_days()`) or not dated at all."""
     limit = stale_days() if max_days is None else max_days
-    if statement is not None and answer.service is not None:
-        verified, by = statement.verified, f"the {answer.service.name} statement"
-    else:
-        verified, by = answer.entry.reviewed, "the topic's review"
-    age = ((today or dt.date.today()) - verified).days
-    return Trust(verified, by, age > limit, limit)
+    verified, basis = answer.verified
+    name = answer.service.name if answer.service else ""
+    by = {"record": f"the {name} record for this topic", "statement": f"the {name} statement",
+          "sources": "the topic's sources"}[basis]
+    stale = verified is None or ((today or dt.date.today()) - verified).days > limit
+    return Trust(verified, by, stale, limit)
 
 
 def why_owner(answer: Answer) -> str:
@@ -117,8 +121,9 @@ def why_owner(answer: Answer) -> str:
 def evidence(answer: Answer) -> str:
     """How much evidence there is: "3 sources, 2 audit reports"."""
     urls = {link.url for link in answer.links}
-    if answer.decision.statement is not None:
-        urls.add(answer.decision.statement.source)
+    decision = answer.decision
+    urls.update(source for source in (decision.statement and decision.statement.source,
+                                      decision.override and decision.override.source) if source)
     sources, reports = len(urls), len(answer.artifacts)
     text = f"{sources} source{'s' if sources != 1 else ''}"
     if reports:

@@ -6,8 +6,9 @@ the answer logic lives here once.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from bot.core.model import Artifact, Check, Entry, Link, Override, Owner, Service
 from bot.core.ownership import Decision
@@ -21,6 +22,11 @@ class Candidate:
     score: float
     words: int = 0
     """How many of the question's words the best phrase used (service names included): breaks ties."""
+
+
+Basis = Literal["record", "statement", "sources"]
+"""What an answer's date rests on: the service's record for the topic, its statement for the layer, or the topic's
+sources."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,18 @@ class Answer:
     def override(self) -> Override | None:
         """The named service's record for this entry, when it decided the owner."""
         return self.decision.override
+
+    @property
+    def verified(self) -> tuple[dt.date | None, Basis]:
+        """When the claims this answer rests on were last checked, and which claims they are: the named service's
+        record for the topic (`record`) or its statement for the layer (`statement`) when that decided the owner,
+        else the topic's own sources (`sources`: the oldest `verified` of its links)."""
+        override, statement = self.decision.override, self.decision.statement
+        if override is not None and override.verified is not None:
+            return override.verified, "record"
+        if statement is not None:
+            return statement.verified, "statement"
+        return self.entry.verified, "sources"
 
     @property
     def links(self) -> tuple[Link, ...]:
@@ -109,6 +127,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "default_owner": entry.owner,
             "service": result.service.id if result.service else None,
             "service_note": result.override.note if result.override else None,
+            "service_source": result.override.source if result.override else None,
             "decided_by": result.decision.rule,
             "owner_reason": result.decision.reason or None,
             "layers": list(entry.layers),
@@ -128,6 +147,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "checks": [{"security_hub": c.security_hub, "config_rule": c.config_rule, "title": c.title,
                         "nist": list(c.nist), "url": c.security_hub_url or c.config_url} for c in result.checks],
             "see_also": list(entry.see_also),
+            "verified": date.isoformat() if (date := result.verified[0]) else None,
         }
     if isinstance(result, Ambiguous):
         return {

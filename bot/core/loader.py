@@ -39,7 +39,7 @@ from bot.core.normalize import alias_key, distinctive_words
 from bot.core.paths import default_knowledge_dir, shipped_knowledge_dir
 
 __all__ = ["KnowledgeError", "Problem", "coverage_gaps", "default_knowledge_dir", "load_knowledge",
-           "shipped_knowledge_dir"]
+           "shipped_knowledge_dir", "unsourced_claims"]
 from bot.core.yaml_lines import LineDict, LineList, load_with_lines
 
 AWS_DOMAINS = ("aws.amazon.com", "awsstatic.com", "repost.aws")
@@ -112,6 +112,13 @@ def _date(value: Any) -> str | None:
     return None if isinstance(value, dt.date) else "must be a date written YYYY-MM-DD"
 
 
+def _verified(value: Any) -> str | None:
+    """A day a claim was checked: a real date, and not one still to come."""
+    if not isinstance(value, dt.date):
+        return f"must be a date written YYYY-MM-DD (got {value!r})"
+    return f"is {value.isoformat()}, a day still to come" if value > dt.date.today() else None
+
+
 def check_url(value: Any) -> str | None:
     """Why `value` is not an https link on one of AWS's own domains, or None when it is."""
     if not isinstance(value, str):
@@ -127,7 +134,7 @@ def check_url(value: Any) -> str | None:
 
 def _links(value: Any) -> str | None:
     if not isinstance(value, list) or not value:
-        return "must be a non-empty list of {title, url}"
+        return "must be a non-empty list of {title, url, verified}"
     return None
 
 
@@ -136,7 +143,7 @@ def _true(value: Any) -> str | None:
 
 
 def _mapping(value: Any) -> str | None:
-    return None if isinstance(value, dict) else "must be a mapping of service id to {owner, note}"
+    return None if isinstance(value, dict) else "must be a mapping of service id to {owner, note, source, verified}"
 
 
 def _layer_statements(value: Any) -> str | None:
@@ -170,7 +177,6 @@ ENTRY_SCHEMA: Schema = {
     "explanation": (True, _text),
     "aliases": (True, _text_list),
     "links": (True, _links),
-    "reviewed": (True, _date),
     "keywords": (False, _text_list),
     "customer_actions": (False, _text_list),
     "aws_features": (False, _text_list),
@@ -201,12 +207,12 @@ LAYER_SCHEMA: Schema = {
     "entry": (False, _identifier),
     "loose_words": (False, _text_list),
 }
-SOURCE_SCHEMA: Schema = {"title": (True, _text), "url": (True, check_url), "verified": (True, _date)}
+SOURCE_SCHEMA: Schema = {"title": (True, _text), "url": (True, check_url), "verified": (True, _verified)}
 STATEMENT_SCHEMA: Schema = {
     "owner": (True, _one_of(OWNERS)),
     "note": (True, _text),
     "source": (True, check_url),
-    "verified": (True, _date),
+    "verified": (True, _verified),
     "since": (False, _date),
 }
 SIDE_SCHEMA: Schema = {"layers": (False, _text_list), "words": (False, _text_list), "text": (True, _text)}
@@ -228,8 +234,12 @@ TIP_SCHEMA: Schema = {
     "entry": (True, _identifier),
     "text": (True, _text),
 }
-LINK_SCHEMA: Schema = {"title": (True, _text), "url": (True, check_url)}
-OVERRIDE_SCHEMA: Schema = {"owner": (True, _one_of(OWNERS)), "note": (True, _text)}
+LINK_SCHEMA: Schema = {"title": (True, _text), "url": (True, check_url), "verified": (True, _verified)}
+OVERRIDE_SCHEMA: Schema = {**STATEMENT_SCHEMA, "source": (False, check_url), "verified": (False, _verified)}
+"""An override is a claim like a service statement. `source` and `verified` come together; an override with
+neither still loads, and `srm kb validate` lists it (`unsourced_claims`) until every override has them."""
+RETIRED_FIELDS = {"reviewed": "the entry-wide review date is gone: each link and override carries its own "
+                              "'verified' date"}
 
 
 class _Validator:
@@ -301,7 +311,9 @@ class _Validator:
         """Report missing, unknown and malformed fields; True when the record is usable."""
         ok = True
         for key in record:
-            if key not in schema:
+            if key in RETIRED_FIELDS and key not in schema:
+                self.report(file, record.line_of(key), f"{what}: field '{key}': {RETIRED_FIELDS[key]}")
+            elif key not in schema:
                 known = ", ".join(schema)
                 self.report(file, record.line_of(key), f"{what}: unknown field '{key}' (known fields: {known})")
         for name, (required, check) in schema.items():
@@ -321,9 +333,10 @@ class _Validator:
         items: LineList = record["links"]
         for line, item in zip(items.item_lines, items, strict=True):
             if not isinstance(item, LineDict):
-                self.report(file, line, f"{what}: each item of field 'links' must be a mapping {{title, url}}")
+                self.report(file, line, f"{what}: each item of field 'links' must be a mapping "
+                            "{title, url, verified}")
             elif self.check_fields(file, item, LINK_SCHEMA, f"{what} link"):
-                result.append(Link(item["title"].strip(), item["url"]))
+                result.append(Link(item["title"].strip(), item["url"], item["verified"]))
         return tuple(result)
 
     def sources(self, file: Path, record: LineDict, what: str) -> tuple[Source, ...]:
@@ -373,10 +386,22 @@ class _Validator:
         for service_id, value in services.items():
             where = f"{what} service '{service_id}'"
             if not isinstance(value, LineDict):
-                self.report(file, services.line_of(service_id), f"{where}: must be a mapping {{owner, note}}")
-            elif self.check_fields(file, value, OVERRIDE_SCHEMA, where):
-                result.append(Override(str(service_id), value["owner"], value["note"].strip()))
+                self.report(file, services.line_of(service_id), f"{where}: must be a mapping "
+                            "{owner, note, source, verified}")
+            elif self.check_fields(file, value, OVERRIDE_SCHEMA, where) and self._sourced_or_not(file, value, where):
+                result.append(Override(str(service_id), value["owner"], " ".join(value["note"].split()),
+                                       value.get("source"), value.get("verified"), value.get("since")))
         return tuple(result)
+
+    def _sourced_or_not(self, file: Path, value: LineDict, where: str) -> bool:
+        """An override has both `source` and `verified` (and `since` only with them), or none of the three."""
+        given = [name for name in ("source", "verified", "since") if name in value]
+        if not given or ("source" in given and "verified" in given):
+            return True
+        missing = " and ".join(f"'{name}'" for name in ("source", "verified") if name not in value)
+        self.report(file, value.line_of(given[0]), f"{where}: field '{given[0]}' needs {missing} too (the AWS page "
+                    "that says it, and the day it was checked there)")
+        return False
 
 
 def _texts(record: LineDict, name: str) -> tuple[str, ...]:
@@ -453,7 +478,7 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
             entry = Entry(
                 id=r["id"], title=r["title"].strip(), owner=r["owner"], summary=r["summary"].strip(),
                 explanation=r["explanation"].strip(), aliases=_texts(r, "aliases"),
-                links=v.links(file, r, what), reviewed=r["reviewed"], keywords=_texts(r, "keywords"),
+                links=v.links(file, r, what), keywords=_texts(r, "keywords"),
                 customer_actions=_texts(r, "customer_actions"), aws_features=_texts(r, "aws_features"),
                 control=r.get("control"), artifacts=_texts(r, "artifacts"), see_also=_texts(r, "see_also"),
                 overrides=v.overrides(file, r, what), source=str(file.relative_to(root)),
@@ -507,6 +532,23 @@ def coverage_gaps(kb: KnowledgeBase) -> list[Problem]:
             name = str(file.relative_to(root)) if file.is_relative_to(root) else str(file)
             gaps.append(Problem(name, line, f"service '{service.id}': no statement for layer {', '.join(missing)}"))
     return gaps
+
+
+def unsourced_claims(kb: KnowledgeBase) -> list[Problem]:
+    """Every per-service override that has no source yet, located to its line: what `srm kb validate` lists as a
+    warning until every override carries the AWS page that states it and the day it was checked there."""
+    root = Path(kb.root)
+    located: dict[str, dict[str, int]] = {}
+    for entry_file in sorted({entry.source for entry in kb.entries}):
+        data, _ = load_with_lines((root / entry_file).read_text(encoding="utf-8"))
+        for item in data:
+            services = item.get("services") if isinstance(item, LineDict) else None
+            if isinstance(services, LineDict):
+                located[item["id"]] = {str(service_id): services.line_of(service_id) for service_id in services}
+    return [Problem(entry.source, located.get(entry.id, {}).get(o.service, 0),
+                    f"warning: entry '{entry.id}' service '{o.service}': no 'source' and 'verified' yet (the AWS page "
+                    "that says it, and the day it was checked there)")
+            for entry in kb.entries for o in entry.overrides if o.source is None]
 
 
 def _record_lines(root: Path) -> dict[str, tuple[Path, int]]:

@@ -587,7 +587,8 @@ def _joined(text: str) -> str:
 
 
 def _service_entry(service: Service, kb: KnowledgeBase) -> Entry:
-    """A synthesized entry answering "who is responsible on <service>?" from the services catalog."""
+    """A synthesized entry answering "who is responsible on <service>?" from the services catalog; its one link,
+    the service's security page, is dated by the oldest of the service's statements."""
     related = tuple(e.id for e in kb.entries if e.override_for(service.id) is not None)
     return Entry(
         id=f"service-{service.id}",
@@ -596,7 +597,7 @@ def _service_entry(service: Service, kb: KnowledgeBase) -> Entry:
         summary=service.summary,
         explanation=f"{service.name} is {_CATEGORY_PHRASES[service.category]}. {service.summary}",
         aliases=(),
-        links=(Link(f"Security in {service.name}", service.security_url),),
-        reviewed=max((e.reviewed for e in kb.entries), default=None),  # type: ignore[arg-type]
+        links=(Link(f"Security in {service.name}", service.security_url,
+                    min((s.verified for s in service.statements), default=None)),),
         see_also=related,
     )

@@ -127,8 +127,12 @@ def _entry_row(kb: KnowledgeBase, service: Service, entry: Entry, checks: Checks
     assert layer is not None  # matrix() keeps only entries whose deciding layer is in the catalog
     artifacts = tuple(a for a in (kb.artifact(i) for i in entry.artifacts) if a is not None
                       ) if decision.owner != "customer" else ()
-    source = entry.links[0].url if entry.links else service.security_url
-    return Row(service, layer, entry, decision, customer_does, aws_does, artifacts, source, entry.reviewed,
+    if override is not None and override.source is not None and override.verified is not None:
+        source, verified = override.source, override.verified
+    else:
+        source, verified = (entry.links[0].url if entry.links else service.security_url), entry.verified
+    assert verified is not None  # the loader dates every link of an entry
+    return Row(service, layer, entry, decision, customer_does, aws_does, artifacts, source, verified,
                checks.lookup(service.id, entry=entry.id) if decision.owner != "aws" else ())
 
 

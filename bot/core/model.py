@@ -25,19 +25,28 @@ OWNER_LABELS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Link:
-    """A documentation link."""
+    """A documentation link backing an entry, and the day what the entry says was last checked against it."""
 
     title: str
     url: str
+    verified: dt.date | None = None
+    """Always set on an entry's links (the loader requires it); None only on a link the bot adds itself (a named
+    service's security page under an answer)."""
 
 
 @dataclass(frozen=True)
 class Override:
-    """How an entry's answer changes on one service."""
+    """How an entry's answer changes on one service: who owns it there, in our words, and the AWS page that says so."""
 
     service: str
     owner: Owner
     note: str
+    source: str | None = None
+    """The AWS page that states it; None while the claim is still unsourced (`srm kb validate` lists those)."""
+    verified: dt.date | None = None
+    """The day the claim was last checked against `source`."""
+    since: dt.date | None = None
+    """When AWS changed the default this override describes, if it did."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +120,6 @@ class Entry:
     explanation: str
     aliases: tuple[str, ...]
     links: tuple[Link, ...]
-    reviewed: dt.date
     keywords: tuple[str, ...] = ()
     customer_actions: tuple[str, ...] = ()
     aws_features: tuple[str, ...] = ()
@@ -127,6 +135,12 @@ class Entry:
     overview: bool = False
     """The entry answering a question about security as a whole, asked in generic words only ("who is
     responsible for security?"); at most one entry is."""
+
+    @property
+    def verified(self) -> dt.date | None:
+        """When the entry's own claims were last checked: the oldest `verified` of its links (None when no link is
+        dated, which only a synthesized entry can be)."""
+        return min((link.verified for link in self.links if link.verified is not None), default=None)
 
     def side(self, owner: str) -> Side | None:
         """The side of this shared control that `owner` holds, or None."""

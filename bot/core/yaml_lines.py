@@ -70,6 +70,16 @@ def _sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
     return result
 
 
+def _timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    """A date or time as PyYAML reads it; one shaped like a date that is no day of the calendar (2026-13-01, 2026-02-30)
+    stays text, so the field holding it is reported at its line instead of the whole file failing to load."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 

@@ -10,13 +10,16 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from test_loader import ENTRY, write_base
 
 from bot.conversation import Conversation, Where
 from bot.conversation.answer_view import SHORT_LIMIT, short_answer, stale_days, trust, why_lines
 from bot.conversation.replies import AnswerReply, TextReply
-from bot.core import Answer, KnowledgeBase, Matcher
+from bot.core import Answer, KnowledgeBase, Matcher, load_knowledge
+from bot.core.answers import result_to_dict
 from bot.render.text import render_text
 from bot.slack.blocks import render_result
 from bot.slack.blocks import visible_text as slack_visible
@@ -39,7 +42,7 @@ def test_every_short_answer_of_the_shipped_base_is_within_700_characters_on_ever
         kb: KnowledgeBase, matcher: Matcher) -> None:
     checked = 0
     for answer in every_answer(kb, matcher):
-        stale = trust(answer, today=answer.entry.reviewed + dt.timedelta(days=400))  # the longest form: warned
+        stale = trust(answer, today=dt.date.today() + dt.timedelta(days=400))  # the longest form: warned
         assert stale.warning
         short = short_answer(answer, stale)
         assert short.size <= SHORT_LIMIT, (answer.entry.id, short.size)
@@ -54,12 +57,16 @@ def test_every_short_answer_of_the_shipped_base_is_within_700_characters_on_ever
 def test_short_answer_has_owner_one_line_answer_why_evidence_and_verified_date(matcher: Matcher) -> None:
     answer = matcher.match("who patches the OS on RDS?")
     assert isinstance(answer, Answer) and answer.decision.rule == "service-entry"
-    short = short_answer(answer, trust(answer, today=answer.entry.reviewed, max_days=180))
+    verified, _ = answer.verified
+    assert verified is not None
+    short = short_answer(answer, trust(answer, today=verified, max_days=180))
     summary, why, facts = short.lines
     assert short.owner == "aws" and summary == answer.entry.summary
     assert why == f"Why: {answer.decision.reason}" and why.startswith("Why: On Amazon RDS:")
-    assert facts.startswith(f"{len({link.url for link in answer.links})} sources \u00b7 ")
-    assert "audit report" not in facts and f"Facts verified {answer.entry.reviewed.isoformat()}" in facts
+    cited = {link.url for link in answer.links} | {answer.override.source} - {None}  # the record's own page too
+    assert facts.startswith(f"{len(cited)} sources \u00b7 ")
+    assert answer.verified == (answer.override.verified, "record")
+    assert "audit report" not in facts and f"Facts verified {verified.isoformat()}" in facts
     text = slack_visible(render_result(answer))
     assert "What you should do" not in text and answer.entry.explanation[:60] not in text
     assert "What you should do" in slack_visible(render_result(answer, view="details"))
@@ -82,10 +89,12 @@ def test_a_service_statement_dates_the_answer_it_decided(kb: KnowledgeBase, matc
 def test_stale_facts_warn_past_the_configured_age(matcher: Matcher, monkeypatch: pytest.MonkeyPatch) -> None:
     answer = matcher.match("security groups")
     assert isinstance(answer, Answer)
-    reviewed = answer.entry.reviewed
+    reviewed = answer.entry.verified
+    assert reviewed is not None and answer.verified == (reviewed, "sources")
     assert trust(answer, today=reviewed + dt.timedelta(days=180), max_days=180).warning is None
     assert "180 days" in (trust(answer, today=reviewed + dt.timedelta(days=181), max_days=180).warning or "")
-    old = dataclasses.replace(answer, entry=dataclasses.replace(answer.entry, reviewed=dt.date(2020, 1, 1)))
+    old_links = tuple(dataclasses.replace(link, verified=dt.date(2020, 1, 1)) for link in answer.entry.links)
+    old = dataclasses.replace(answer, entry=dataclasses.replace(answer.entry, links=old_links))
     monkeypatch.delenv("SRM_STALE_DAYS", raising=False)
     for text in (slack_visible(render_result(old)), teams_visible(card_json(answer_card(old))), render_text(old)):
         assert "Facts verified 2020-01-01" in text.replace("\\", "")
@@ -151,3 +160,60 @@ def test_a_bad_stale_age_stops_the_process_as_it_starts() -> None:
                          timeout=60)
     assert run.returncode != 0
     assert "SRM_STALE_DAYS must be a whole number of days from 1 to 3650, got 'six months'" in run.stderr
+
+
+# --- the date an answer shows is the date of the claims it rests on ------------------------------------------------
+
+def dated_base(tmp_path: Path, override: str) -> Matcher:
+    """test_loader's small base: security groups with two links checked on different days (the older 2026-10-01),
+    and `override` as its EC2 record."""
+    entries = ENTRY.replace("""      verified: 2026-11-27
+  artifacts:""", """      verified: 2026-11-27
+    - title: Security group rules
+      url: https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
+      verified: 2026-10-01
+  artifacts:""").replace("    ec2: {owner: customer, note: Attached to instances.}\n", override)
+    return Matcher(load_knowledge(write_base(tmp_path, entries=entries)))
+
+
+SOURCED_EC2 = """\
+    ec2:
+      owner: customer
+      note: Attached to instances.
+      source: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-security-groups.html
+      verified: 2026-12-01
+"""
+
+
+def test_an_answer_without_a_service_is_dated_by_the_oldest_of_its_topics_sources(tmp_path: Path) -> None:
+    answer = dated_base(tmp_path, SOURCED_EC2).answer_entry("security-groups", None)
+    assert answer is not None
+    assert trust(answer, today=dt.date(2026, 12, 2)).line == "Facts verified 2026-10-01 (the topic's sources)"
+    assert result_to_dict(answer)["verified"] == "2026-10-01"
+
+
+def test_a_services_record_dates_the_answer_it_decided(tmp_path: Path) -> None:
+    answer = dated_base(tmp_path, SOURCED_EC2).answer_entry("security-groups", "ec2")
+    assert answer is not None and answer.decision.rule == "service-entry"
+    info = trust(answer, today=dt.date(2026, 12, 2))
+    assert info.line == "Facts verified 2026-12-01 (the Amazon EC2 record for this topic)"
+    data = result_to_dict(answer)
+    assert data["verified"] == "2026-12-01"
+    assert data["service_source"] == "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-security-groups.html"
+    # the two links, the EC2 security page and the page the record cites
+    assert short_answer(answer, info).evidence == "4 sources, 1 audit report"
+    assert "Facts verified 2026-12-01" in render_text(answer)
+
+
+def test_a_record_not_yet_sourced_leaves_the_topics_date(tmp_path: Path) -> None:
+    unsourced = "    ec2: {owner: customer, note: Attached to instances.}\n"
+    answer = dated_base(tmp_path, unsourced).answer_entry("security-groups", "ec2")
+    assert answer is not None and answer.decision.rule == "service-entry"
+    assert trust(answer, today=dt.date(2026, 12, 2)).line == "Facts verified 2026-10-01 (the topic's sources)"
+
+
+def test_an_old_source_makes_the_answer_stale_even_when_the_others_are_new(tmp_path: Path) -> None:
+    answer = dated_base(tmp_path, SOURCED_EC2).answer_entry("security-groups", None)
+    assert answer is not None
+    assert trust(answer, today=dt.date(2026, 12, 2), max_days=60).warning  # 2026-10-01 is 62 days before
+    assert trust(answer, today=dt.date(2026, 12, 2), max_days=62).warning is None

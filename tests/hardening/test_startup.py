@@ -20,7 +20,7 @@ BROKEN = {
     "a YAML syntax error": ("- id: broken-entry\n  title: a: b: c\n  owner: aws\n", 2),
     "an owner outside the three": (
         "- id: broken-entry\n  title: Broken\n  owner: nobody\n  summary: s\n  explanation: e\n"
-        "  aliases: [broken thing]\n  links: [{title: t, url: 'https://aws.amazon.com/'}]\n  reviewed: 2026-01-01\n",
+        "  aliases: [broken thing]\n  links: [{title: t, url: 'https://aws.amazon.com/', verified: 2026-01-01}]\n",
         3),
 }
 
