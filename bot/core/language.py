@@ -184,7 +184,7 @@ def _follow_ups(data: LineDict, problems: list[tuple[int, str]]) -> FollowUpCues
     if not isinstance(raw, LineDict):
         problems.append((data.line_of("follow_ups"),
                          f"field 'follow_ups' must be a mapping with {', '.join(FOLLOW_UP_KINDS)}"))
-        raw = LineDict()
+        return FollowUpCues((), (), ())
     found: dict[str, tuple[str, ...]] = {}
     for kind in raw:
         if kind not in FOLLOW_UP_KINDS:
@@ -193,7 +193,8 @@ def _follow_ups(data: LineDict, problems: list[tuple[int, str]]) -> FollowUpCues
     for kind in FOLLOW_UP_KINDS:
         items = raw.get(kind)
         if not isinstance(items, LineList) or not items:
-            problems.append((raw.line_of(kind), f"field 'follow_ups' needs '{kind}', a non-empty list of phrases"))
+            line = raw.key_lines.get(kind, data.line_of("follow_ups"))
+            problems.append((line, f"field 'follow_ups' needs '{kind}', a non-empty list of phrases"))
             items = LineList()
         phrases: list[str] = []
         for line, item in zip(items.item_lines, items, strict=True):
