@@ -103,8 +103,8 @@ USAGE: dict[str, tuple[str, str]] = {
              "a daily tip (or quiz) in this channel; tips off to stop, tips to see the setting"),
     "stack": ("stack ec2 rds s3 lambda", "what you own on that stack: counts and your checklist, with Export"),
     "compare": ("compare ec2 lambda", "the layers whose owner differs between two services"),
-    "why": ("why", "why my last answer here says what it says (what matched, the rule that decided the owner); "
-                   "after an answer in a thread or DM, \"and on Lambda?\" asks it again for that service"),
+    "why": ("why", "what my last answer here matched and which rule decided; then \"and on Lambda?\" asks the same "
+                   "for Lambda"),
     "help": ("help", "what I can do"),
 }
 """Command key: (how to write it, what it does), in the order help lists them."""
