@@ -7,6 +7,7 @@ typed); every header and setting the processes parse goes through these instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 _DIGITS = re.compile(r"[0-9]+")
 _SECONDS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -24,3 +25,15 @@ def ascii_seconds(text: str | None) -> float | None:
     if text is None or len(text) > 18 or not _SECONDS.fullmatch(text.strip()):
         return None
     return float(text)
+
+
+def whole_number(env: Mapping[str, str], name: str, default: int, low: int, high: int, unit: str) -> int:
+    """The setting `name` in `env`: `default` when unset, else ASCII digits from `low` to `high`; ValueError
+    naming the variable and the value otherwise."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    value = ascii_int(raw)
+    if value is None or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number of {unit} from {low} to {high}, got {raw!r}")
+    return value

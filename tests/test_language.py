@@ -97,3 +97,42 @@ def test_the_english_word_list_holds_every_long_word_of_the_dictionary_and_nothi
     words = english_words()
     assert len(words) == len(kept) and all(w in words for w in kept)
     assert "watches" in words and "patchs" not in words and "café" not in words and 7 not in words
+
+
+def test_follow_up_wording_comes_from_the_language_file() -> None:
+    cues = parse_language(SHIPPED).follow_ups
+    assert cues.service_follow_up("and on lambda") == "lambda"
+    assert cues.service_follow_up("what about amazon rds then") == "amazon rds"
+    assert cues.service_follow_up("and for s3 as well") == "s3"
+    assert cues.service_follow_up("what about") is None and cues.service_follow_up("who patches rds") is None
+    assert cues.asks_why("why") and cues.asks_why("how come")
+    assert not cues.asks_why("why is the customer responsible for iam")
+
+
+def test_follow_up_problems_are_named_with_their_lines(tmp_path: Path) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    endings = next(n for n, t in enumerate(lines, start=1) if t.startswith("  endings: ["))
+    why = next(n for n, t in enumerate(lines, start=1) if t.startswith("  why: ["))
+    broken = tmp_path / "language.yaml"
+    broken.write_text(text.replace("  endings: [then,", "  endings: [\"Then!\",")
+                      .replace("  why: [why,", "  whys: [why,"), encoding="utf-8")
+    with pytest.raises(LanguageError) as info:
+        parse_language(broken)
+    messages = [f"{n}: {m}" for n, m in info.value.problems]
+    assert f"{endings}: follow_ups.endings: 'Then!' must be lowercase words of letters and digits separated by " \
+           "single spaces (no apostrophes or punctuation)" in messages
+    assert f"{why}: unknown follow-up kind 'whys' (known: service_openings, endings, why)" in messages
+    section = next(n for n, t in enumerate(lines, start=1) if t.startswith("follow_ups:"))
+    assert f"{section}: field 'follow_ups' needs 'why', a non-empty list of phrases" in messages
+    assert str(broken) + f":{endings}: follow_ups.endings" in str(info.value)
+
+
+def test_a_language_file_without_follow_ups_is_refused(tmp_path: Path) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    broken = tmp_path / "language.yaml"
+    broken.write_text(text[:text.index("\n# Follow-ups")] + "\n", encoding="utf-8")
+    with pytest.raises(LanguageError) as info:
+        parse_language(broken)
+    assert [m for _, m in info.value.problems] == [
+        "field 'follow_ups' must be a mapping with service_openings, endings, why"]

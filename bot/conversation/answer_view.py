@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from bot.core.answers import Answer
 from bot.core.presentation import owner_label
+from bot.numbers import whole_number
 
 SHORT_LIMIT = 700
 """Characters of text a short answer may take on any platform (its title, lines and badge)."""
@@ -88,12 +89,8 @@ class ShortAnswer:
 def stale_days(env: Mapping[str, str] | None = None) -> int:
     """The age in days after which facts are flagged (SRM_STALE_DAYS, default 180): a whole number from 1 to 3650,
     else ValueError naming the variable and the value."""
-    raw = (os.environ if env is None else env).get(STALE_DAYS_ENV, "").strip()
-    if not raw:
-        return STALE_DAYS_DEFAULT
-    if not raw.isdigit() or not 1 <= int(raw) <= STALE_DAYS_MAX:
-        raise ValueError(f"{STALE_DAYS_ENV} must be a whole number of days from 1 to {STALE_DAYS_MAX}, got {raw!r}")
-    return int(raw)
+    return whole_number(os.environ if env is None else env, STALE_DAYS_ENV, STALE_DAYS_DEFAULT, 1, STALE_DAYS_MAX,
+                        "days")
 
 
 def trust(answer: Answer, today: dt.date | None = None, max_days: int | None = None) -> Trust:

@@ -1,4 +1,9 @@
-"""One path from a parsed command to a platform-neutral reply, with the one log line per request."""
+"""One path from a parsed command to a platform-neutral reply, with the one log line per request.
+
+Follow-ups: every answer becomes the context of where it was given (`bot.conversation.follow_ups`: the thread, and
+the asker in that channel or DM); "and on Lambda?" there answers the context's topic for Lambda, "why?" (or `why`)
+shows the context's Why view. A thread message that did not address the bot is answered only when it follows up or
+asks a question the bot answers, and only in a thread the bot answered in (`overheard`)."""
 
 from __future__ import annotations
 
@@ -8,17 +13,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.conversation.follow_ups import Context, Contexts, Place, contexts_for, utcnow
 from bot.conversation.parse import (
     Ask,
     BadCommand,
     Command,
     Compare,
+    FollowUp,
     Help,
     ListTopics,
     Services,
     Stack,
     TipNow,
     Tips,
+    Why,
+    parse,
     service_names,
 )
 from bot.conversation.replies import (
@@ -40,6 +49,7 @@ from bot.core import Answer, Matcher, NoMatch, outcome_of
 from bot.core.answers import Result
 from bot.core.matrix import compare, matrix, stack_summary
 from bot.core.model import KnowledgeBase, Service
+from bot.core.normalize import content_words
 from bot.core.service_names import UnknownServices, resolve_services
 from bot.core.tips import tip_of_the_day
 from bot.logs import log_request
@@ -50,6 +60,9 @@ TIPS_FAILED = "Sorry, I could not change the daily tips just now. Please try aga
 QUIZ_GONE = "That quiz is no longer open."
 UNKNOWN_TOPIC = "That topic is no longer in the knowledge base. Ask me again."
 QUIZ_FAILED = "Sorry, I could not record your answer just now. Please try again in a minute."
+NOTHING_TO_EXPLAIN = ("There is no answer of mine here to explain yet. Ask me a question first (for example "
+                      "\"who patches the OS on RDS?\"); then why shows what I matched and which rule decided the "
+                      "owner, and \"and on Lambda?\" asks the same topic for another service.")
 
 MissRecorder = Callable[[str, "Where"], None]
 """Called with the normalized question and where it was asked, for a question worth recording that nothing matched."""
@@ -59,13 +72,37 @@ FeedbackRecorder = Callable[["Vote", "Where"], None]
 
 @dataclass(frozen=True)
 class Where:
-    """Who asked where, and through what (`via`: "/srm", "app_mention", "dm", "shortcut", "message", "click")."""
+    """Who asked where, and through what (`via`: "/srm", "app_mention", "dm", "thread", "shortcut", "message",
+    "click"); the place decides what a follow-up continues: `thread` (Slack's thread ts, a Teams reply chain, ""
+    for a group chat as a whole) is shared by everyone in it, and a `direct` message (a DM, `/srm`) continues the
+    asker's own last answer in the channel. Neither (a shortcut, a click): no follow-ups."""
 
     platform: str
     via: str
     team_id: str | None = None
     channel_id: str | None = None
     user_id: str | None = None
+    thread: str | None = None
+    direct: bool = False
+
+    @property
+    def places(self) -> list[Place]:
+        """Where an answer given here becomes the context: the thread, and the asker in this channel or DM."""
+        if not self.channel_id:
+            return []
+        team = self.team_id or ""
+        found = [Place(self.platform, team, self.channel_id, self.thread, "")] if self.thread is not None else []
+        if self.user_id and (self.direct or self.thread is not None):
+            found.append(Place(self.platform, team, self.channel_id, "", self.user_id))
+        return found
+
+    @property
+    def follows(self) -> Place | None:
+        """The place a follow-up here continues: the thread, else the asker's own (direct messages), else None."""
+        places = self.places
+        if self.thread is None and not self.direct:
+            return None
+        return places[0] if places else None
 
 
 @dataclass(frozen=True)
@@ -89,15 +126,17 @@ def vote_record(vote: Vote, where: Where) -> dict[str, Any]:
 
 
 class Conversation:
-    """Answers commands for every platform: the matcher and knowledge base, the store for tips, and callbacks that
-    record questions nothing matched and feedback votes."""
+    """Answers commands for every platform: the matcher and knowledge base, the store for tips, callbacks that
+    record questions nothing matched and feedback votes, and the contexts follow-ups continue (default: in the
+    store, else in memory)."""
 
     def __init__(self, matcher: Matcher, *, store: Any | None = None, record_miss: MissRecorder | None = None,
-                 record_feedback: FeedbackRecorder | None = None) -> None:
+                 record_feedback: FeedbackRecorder | None = None, contexts: Contexts | None = None) -> None:
         self.matcher = matcher
         self.store = store
         self.record_miss = record_miss
         self.record_feedback = record_feedback
+        self.contexts = contexts or contexts_for(store)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -105,9 +144,29 @@ class Conversation:
         return self.matcher.kb
 
     def reply(self, command: Command, where: Where) -> Reply:
-        """The reply to any command but `tips` (see `tips`), logged as one request line."""
+        """The reply to any command but `tips` (see `tips`), logged as one request line; an answer becomes the
+        context of `where.places`."""
         started = time.perf_counter()
         reply = self._reply(command, where)
+        self._remember(reply, where)
+        self.log(where, _kind(command), reply, started)
+        return reply
+
+    def overheard(self, text: str, where: Where) -> Reply | None:
+        """A thread message that did not address the bot: in a thread the bot answered in (a context is kept), a
+        follow-up, "why?" or a question it answers gets its reply (logged, remembered); anything else, or any message
+        in another thread, None: people talking among themselves are left alone."""
+        started = time.perf_counter()
+        command = parse(text)
+        if not isinstance(command, Why | FollowUp | Ask) or where.follows is None:
+            return None
+        previous = self.contexts.recall(where.follows)
+        if previous is None:
+            return None
+        reply = self._reply(command, where, previous)
+        if not (isinstance(reply, AnswerReply) and isinstance(reply.result, Answer)):
+            return None
+        self._remember(reply, where)
         self.log(where, _kind(command), reply, started)
         return reply
 
@@ -167,8 +226,7 @@ class Conversation:
         score and the owner decided for the question's own layers and sides; when it no longer leads to that entry
         (the knowledge base changed), the entry is answered for the service alone."""
         started = time.perf_counter()
-        answer = self._answer_again(entry_id, service_id, question)
-        reply: AnswerReply | TextReply = TextReply(UNKNOWN_TOPIC) if answer is None else AnswerReply(answer, view)
+        reply = self._viewed(entry_id, service_id, question, view)
         self.log(where, view, reply, started)
         return reply
 
@@ -192,16 +250,57 @@ class Conversation:
         return reply
 
     def _answer_again(self, entry_id: str, service_id: str | None, question: str) -> Answer | None:
-        """The answer a button names: its question asked again when it still leads to that entry and service (so
-        the score and the owner are the question's), else the entry for the service alone; None when it is gone."""
+        """The answer a button or a follow-up names: the question's own answer when it still leads to that entry
+        and service (so the score and the owner are the question's); the entry for that service with the question's
+        layers and score when only the service differs (a follow-up); else the entry for the service alone; None
+        when the entry is gone."""
         if question.strip():
             found = self.matcher.match(question)
-            if isinstance(found, Answer) and found.entry.id == entry_id and (
-                    (found.service.id if found.service else None) == service_id):
-                return found
+            if isinstance(found, Answer) and found.entry.id == entry_id:
+                if (found.service.id if found.service else None) == service_id:
+                    return found
+                return self.matcher.answer_entry(entry_id, service_id, question=question, confidence=found.confidence)
         return self.matcher.answer_entry(entry_id, service_id)
 
-    def _reply(self, command: Command, where: Where) -> Reply:
+    def _viewed(self, entry_id: str, service_id: str | None, question: str, view: str) -> AnswerReply | TextReply:
+        """`entry_id` answered again for `service_id` (`_answer_again`) in `view`."""
+        answer = self._answer_again(entry_id, service_id, question)
+        return TextReply(UNKNOWN_TOPIC) if answer is None else AnswerReply(answer, view)
+
+    def _remember(self, reply: Reply, where: Where) -> None:
+        if isinstance(reply, AnswerReply) and isinstance(reply.result, Answer) and (places := where.places):
+            answer = reply.result
+            self.contexts.remember(places, Context(answer.entry.id, answer.service.id if answer.service else None,
+                                                   answer.question, utcnow()))
+
+    def _follow_up(self, command: Why | FollowUp, where: Where, previous: Context | None) -> Reply | None:
+        """The reply to "why?" or "and on Lambda?" continuing `previous` (recalled when None); None when a
+        FollowUp is to be asked as a new question."""
+        if previous is None and where.follows is not None:
+            previous = self.contexts.recall(where.follows)
+        if isinstance(command, Why):
+            if previous is None:
+                return TextReply(NOTHING_TO_EXPLAIN)
+            return self._viewed(previous.entry_id, previous.service_id, previous.question, "why")
+        service = self._one_service(command.about)
+        if previous is None or service is None:
+            return None
+        entry_id = previous.entry_id
+        if previous.service_id is not None and entry_id == f"service-{previous.service_id}":
+            entry_id = f"service-{service.id}"  # "lambda?" then "and on RDS?": the other service's overview
+        return self._viewed(entry_id, service.id, previous.question, "short")
+
+    def _one_service(self, words: str) -> Service | None:
+        """The one service `words` name and nothing else ("lambda", "aws lambda functions"), or None."""
+        try:
+            found = resolve_services(self.kb, (words,))
+        except UnknownServices:
+            services, service_words = self.matcher.detect_services(words)
+            rest = [w for w in content_words(words) if w not in service_words]
+            found = tuple(services) if not rest else ()
+        return found[0] if len(found) == 1 else None
+
+    def _reply(self, command: Command, where: Where, previous: Context | None = None) -> Reply:
         kb = self.kb
         if isinstance(command, Help):
             return HelpReply()
@@ -228,6 +327,12 @@ class Conversation:
             return CompareReply(first, second, compare(kb, first, second))
         if isinstance(command, Tips):
             raise ValueError("tips needs the channel's context: call Conversation.tips")
+        if isinstance(command, Why | FollowUp):
+            followed = self._follow_up(command, where, previous)
+            if followed is not None:
+                return followed
+            assert isinstance(command, FollowUp)
+            command = Ask(command.question)
         assert isinstance(command, Ask)
         result = self.matcher.match(command.question)
         if isinstance(result, NoMatch) and result.worth_recording and self.record_miss is not None:
@@ -272,4 +377,4 @@ class Conversation:
 
 def _kind(command: Command) -> str:
     return {Help: "help", ListTopics: "list", Services: "services", TipNow: "tip", Tips: "tips", Stack: "stack",
-            Compare: "compare", Ask: "ask", BadCommand: "usage"}[type(command)]
+            Compare: "compare", Why: "why", FollowUp: "follow-up", Ask: "ask", BadCommand: "usage"}[type(command)]

@@ -1,5 +1,10 @@
 """What was asked, read once for every platform: `help`, `list [owner]`, `services`, `tip`, `tips ...`,
-`stack SERVICE...`, `compare SERVICE SERVICE`, or a question (`ask`).
+`stack SERVICE...`, `compare SERVICE SERVICE`, `why`, a follow-up ("and on Lambda?"), or a question (`ask`).
+
+Follow-ups are worded as knowledge/language.yaml's `follow_ups` says (`bot.core.language.FollowUpCues`), matched on
+the whole message: "why?" and the like are `Why`; an opening such as "and on" or "what about" with words after it is
+a `FollowUp`, which the conversation answers as the previous topic on that service when the words name one and there
+is a previous answer, and as a new question otherwise.
 
 A command written wrongly (`stack` with no service, `compare` with one, `list everyone`) is a `BadCommand` whose
 reply says how to write it; words that read as a question ("list of services that encrypt ...", "services in
@@ -10,7 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.language import Language, language
 from bot.core.model import OWNERS
+from bot.core.normalize import fold, question_text
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,20 @@ class Ask:
 
 
 @dataclass(frozen=True)
+class Why:
+    """`why` (or "why?", "how come?"): the Why view of the previous answer here."""
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """"and on Lambda?": `about` (the folded words after the opening, "lambda") and the message as typed, asked as
+    a new question when `about` names no service or nothing was answered before."""
+
+    about: str
+    question: str
+
+
+@dataclass(frozen=True)
 class BadCommand:
     """A command written wrongly: what is wrong (may quote the user's words) and the usage of that command."""
 
@@ -72,7 +93,7 @@ class BadCommand:
     """A key of USAGE."""
 
 
-Command = Help | ListTopics | Services | TipNow | Tips | Stack | Compare | Ask | BadCommand
+Command = Help | ListTopics | Services | TipNow | Tips | Stack | Compare | Why | FollowUp | Ask | BadCommand
 
 USAGE: dict[str, tuple[str, str]] = {
     "list": ("list [aws|customer|shared]", "browse the topics (all, or one owner's)"),
@@ -82,6 +103,8 @@ USAGE: dict[str, tuple[str, str]] = {
              "a daily tip (or quiz) in this channel; tips off to stop, tips to see the setting"),
     "stack": ("stack ec2 rds s3 lambda", "what you own on that stack: counts and your checklist, with Export"),
     "compare": ("compare ec2 lambda", "the layers whose owner differs between two services"),
+    "why": ("why", "what my last answer here matched and which rule decided; then \"and on Lambda?\" asks the same "
+                   "for Lambda"),
     "help": ("help", "what I can do"),
 }
 """Command key: (how to write it, what it does), in the order help lists them."""
@@ -99,8 +122,9 @@ def service_names(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in parts if part.strip())
 
 
-def parse(text: str) -> Command:
-    """The command in `text` (a slash command's text, a mention without the bot's name, a DM)."""
+def parse(text: str, words: Language | None = None) -> Command:
+    """The command in `text` (a slash command's text, a mention without the bot's name, a DM); `words` is the
+    language whose follow-up wording applies (default: the knowledge base's)."""
     first, _, rest = text.strip().partition(" ")
     word, rest = first.lower(), rest.strip()
     if word in ("", "help") and not rest:
@@ -124,4 +148,12 @@ def parse(text: str) -> Command:
         if len(names) != 2:
             return BadCommand(f"Name exactly two services after compare (you named {len(names)}).", "compare")
         return Compare(names)
-    return Ask(text)
+    return _follow_up(text, words or language()) or Ask(text)
+
+
+def _follow_up(text: str, words: Language) -> Why | FollowUp | None:
+    folded = fold(question_text(text))
+    if words.follow_ups.asks_why(folded):
+        return Why()
+    about = words.follow_ups.service_follow_up(folded)
+    return FollowUp(about, text) if about else None

@@ -1,7 +1,8 @@
 """The language data the matcher reads questions with (`knowledge/language.yaml`), loaded and validated.
 
 What a maintainer tunes lives in that file, not in Python: filler words, generic words, phrases joined into one
-token, the cue words that say what kind of question it is, and the words of the trade that are never typos. It is
+token, the cue words that say what kind of question it is, the words of the trade that are never typos, and the
+wording of follow-ups ("and on Lambda?", "why?": `FollowUpCues`, read by `bot.conversation.parse`). It is
 read once per process from the knowledge directory in use (`SRM_KNOWLEDGE_DIR`, else the shipped base); a base
 without its own file uses the shipped one.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,44 @@ from bot.core.yaml_lines import DataFileError, LineDict, LineList, load_data_fil
 
 CUE_KINDS = ("ownership", "pricing", "limits", "status", "general", "definition_openings", "how_to_openings",
              "how_to_verbs")
+FOLLOW_UP_KINDS = ("service_openings", "endings", "why")
+FIELDS = ("filler", "generic", "service_generic", "joined", "cues", "known_words", "follow_ups")
+_FOLDED_PHRASE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class FollowUpCues:
+    """How a follow-up is worded, as folded phrases (lowercase words of letters and digits)."""
+
+    service_openings: tuple[str, ...]
+    """What opens a follow-up naming another service: "and on", "what about"."""
+    endings: tuple[str, ...]
+    """Words after that service that change nothing: "then", "instead"."""
+    why: tuple[str, ...]
+    """Whole messages asking why the previous answer is what it is: "why?", "how come?"."""
+
+    @cached_property
+    def _opening(self) -> re.Pattern[str]:
+        return re.compile(rf"(?:{_alternatives(self.service_openings)}) (.+)$")
+
+    @cached_property
+    def _ending(self) -> re.Pattern[str]:
+        return re.compile(rf" (?:{_alternatives(self.endings)})$")
+
+    def service_follow_up(self, folded: str) -> str | None:
+        """The words after an opening in folded text, endings removed ("and on aws lambda then" -> "aws lambda"),
+        or None when it opens with no follow-up wording or nothing follows it."""
+        found = self._opening.match(folded)
+        if found is None:
+            return None
+        rest = found.group(1)
+        while (shorter := self._ending.sub("", rest)) != rest:
+            rest = shorter
+        return rest
+
+    def asks_why(self, folded: str) -> bool:
+        """The whole of the folded text asks why."""
+        return folded in self.why
 
 
 @dataclass(frozen=True)
@@ -32,6 +71,7 @@ class Language:
     """(phrase, token) pairs, longest phrase first."""
     cues: dict[str, tuple[str, ...]]
     known_words: frozenset[str]
+    follow_ups: FollowUpCues
 
     def cue(self, kind: str) -> re.Pattern[str]:
         """A pattern finding any cue of `kind` as whole words anywhere in folded text."""
@@ -81,12 +121,10 @@ def parse_language(file: Path) -> Language:
     data, duplicates = load_data_file(file, LanguageError)
     problems += duplicates
     if not isinstance(data, LineDict):
-        raise LanguageError(file, [(1, "must be a mapping of filler, generic, service_generic, joined, cues, "
-                                       "known_words")])
-    known = ("filler", "generic", "service_generic", "joined", "cues", "known_words")
+        raise LanguageError(file, [(1, f"must be a mapping of {', '.join(FIELDS)}")])
     for key in data:
-        if key not in known:
-            problems.append((data.line_of(key), f"unknown field '{key}' (known fields: {', '.join(known)})"))
+        if key not in FIELDS:
+            problems.append((data.line_of(key), f"unknown field '{key}' (known fields: {', '.join(FIELDS)})"))
     lists: dict[str, list[str]] = {}
     for key in ("filler", "generic", "service_generic", "known_words"):
         found = _words(data.get(key))
@@ -118,14 +156,46 @@ def parse_language(file: Path) -> Language:
     for kind in raw_cues:
         if kind not in CUE_KINDS:
             problems.append((raw_cues.line_of(kind), f"unknown cue kind '{kind}' (known: {', '.join(CUE_KINDS)})"))
+    follow_ups = _follow_ups(data, problems)
     if problems:
         raise LanguageError(file, sorted(problems))
     return Language(
         filler=frozenset(w.casefold() for w in lists["filler"]), generic=tuple(lists["generic"]),
         service_generic=tuple(lists["service_generic"]),
         joined=tuple(sorted(joined, key=lambda pair: -len(pair[0]))), cues=cues,
-        known_words=frozenset(w.casefold() for w in lists["known_words"]),
+        known_words=frozenset(w.casefold() for w in lists["known_words"]), follow_ups=follow_ups,
     )
+
+
+def _follow_ups(data: LineDict, problems: list[tuple[int, str]]) -> FollowUpCues:
+    """The `follow_ups` mapping: each kind a non-empty list of folded phrases; problems added with their lines."""
+    raw = data.get("follow_ups")
+    if not isinstance(raw, LineDict):
+        problems.append((data.line_of("follow_ups"),
+                         f"field 'follow_ups' must be a mapping with {', '.join(FOLLOW_UP_KINDS)}"))
+        return FollowUpCues((), (), ())
+    found: dict[str, tuple[str, ...]] = {}
+    for kind in raw:
+        if kind not in FOLLOW_UP_KINDS:
+            problems.append((raw.line_of(kind),
+                             f"unknown follow-up kind '{kind}' (known: {', '.join(FOLLOW_UP_KINDS)})"))
+    for kind in FOLLOW_UP_KINDS:
+        items = raw.get(kind)
+        if not isinstance(items, LineList) or not items:
+            line = raw.key_lines.get(kind, data.line_of("follow_ups"))
+            problems.append((line, f"field 'follow_ups' needs '{kind}', a non-empty list of phrases"))
+            items = LineList()
+        phrases: list[str] = []
+        for line, item in zip(items.item_lines, items, strict=True):
+            if not isinstance(item, str) or not _FOLDED_PHRASE.fullmatch(item):
+                problems.append((line, f"follow_ups.{kind}: {item!r} must be lowercase words of letters and digits "
+                                       "separated by single spaces (no apostrophes or punctuation)"))
+            elif item in phrases:
+                problems.append((line, f"follow_ups.{kind}: {item!r} is listed twice"))
+            else:
+                phrases.append(item)
+        found[kind] = tuple(phrases)
+    return FollowUpCues(**found)
 
 
 @cache

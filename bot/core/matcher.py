@@ -505,13 +505,18 @@ class Matcher:
         alternatives = tuple(c for c in ranked[1 : t.max_candidates + 1] if c.score >= t.suggest)
         return self._answer(question, best.entry, service, best.score, alternatives)
 
-    def answer_entry(self, entry_id: str, service_id: str | None = None) -> Answer | None:
-        """The answer for a known entry (a button click, a tip's "Learn more"), or None if the id is unknown."""
+    def answer_entry(self, entry_id: str, service_id: str | None = None, *, question: str | None = None,
+                     confidence: float = 1.0) -> Answer | None:
+        """The answer for a known entry (a button click, a tip's "Learn more", a follow-up naming another service),
+        or None if the id is unknown. With `question` (the one that found the entry), the owner is decided for the
+        layers and sides it names, and the answer carries it and `confidence`."""
         service = self.kb.service(service_id) if service_id else None
         entry = self.kb.entry(entry_id) or (self._service_entries.get(entry_id.removeprefix("service-")))
         if entry is None:
             return None
-        return self._answer(entry.title, entry, service, 1.0, ())
+        if question is None:
+            return self._answer(entry.title, entry, service, 1.0, ())
+        return self._answer(question_text(question), entry, service, confidence, ())
 
     def _answer(self, question: str, entry: Entry, service: Service | None, confidence: float,
                 alternatives: tuple[Candidate, ...], layers: tuple[str, ...] = ()) -> Answer:

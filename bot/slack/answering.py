@@ -51,9 +51,12 @@ class Deps:
                             record_feedback=self.recorder.feedback)
 
 
-def where(via: str, team_id: str | None, channel_id: str | None, user_id: str | None = None) -> Where:
-    """A Slack request's place for the conversation layer (and its log line)."""
-    return Where(platform=PLATFORM, via=via, team_id=team_id, channel_id=channel_id, user_id=user_id)
+def where(via: str, team_id: str | None, channel_id: str | None, user_id: str | None = None, *,
+          thread: str | None = None, direct: bool = False) -> Where:
+    """A Slack request's place for the conversation layer (and its log line): `thread` is the thread's ts, `direct`
+    a DM or `/srm` (follow-ups continue the asker's own last answer there)."""
+    return Where(platform=PLATFORM, via=via, team_id=team_id, channel_id=channel_id, user_id=user_id, thread=thread,
+                 direct=direct)
 
 
 def user_tz(client: WebClient, user_id: str, logger: Logger) -> str | None:

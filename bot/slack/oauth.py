@@ -10,10 +10,11 @@ from bot.slack.settings import SlackSettings
 from bot.store.db import make_engine
 from bot.store.tokens import installation_store
 
-BOT_SCOPES = ("app_mentions:read", "chat:write", "chat:write.public", "commands", "files:write", "im:history",
-              "users:read")
-"""The least the app needs (files:write: Export uploads a stack's matrix to the conversation); the manifests in
-manifests/ request exactly these (a test checks it)."""
+BOT_SCOPES = ("app_mentions:read", "channels:history", "chat:write", "chat:write.public", "commands", "files:write",
+              "groups:history", "im:history", "mpim:history", "users:read")
+"""The least the app needs (files:write: Export uploads a stack's matrix to the conversation; channels:history,
+groups:history and mpim:history: replies in a thread the bot answered in reach it without a mention, for
+follow-ups); the manifests in manifests/ request exactly these (a test checks it)."""
 STATE_EXPIRATION_SECONDS = 600
 
 

@@ -161,6 +161,29 @@ class SlackEvent(Base):
     first_seen: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
+class ConversationContext(Base):
+    """The last answer in a thread (`user_id` ""), or to one person in a channel or DM (`thread_id` ""): what a
+    follow-up ("and on Lambda?", "why?") continues. Rows past `expires_at` are not read and are deleted now and then.
+    """
+
+    __tablename__ = "conversation_contexts"
+    __table_args__ = (UniqueConstraint("platform", "team_id", "channel_id", "thread_id", "user_id",
+                                       name="uq_conversation_contexts_place"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(255))
+    thread_id: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[str] = mapped_column(String(255))
+    entry_id: Mapped[str] = mapped_column(String(128))
+    service_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    question: Mapped[str] = mapped_column(Text)
+    """The question that found the entry (at most MAX_QUESTION_CHARS), asked again for the Why view's score."""
+    asked_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
 # slack_sdk's own OAuth tables (installations, bots, OAuth states), declared here so migrations create them.
 SLACK_INSTALLATIONS = SQLAlchemyInstallationStore.build_installations_table(
     Base.metadata, SQLAlchemyInstallationStore.default_installations_table_name)

@@ -330,7 +330,7 @@ class Store:
         """
         moment = utc_naive(now or utcnow())
         with self.session() as session, session.begin():
-            statement = _upsert(session, SlackEvent.__table__).values(event_id=storable_text(event_id),
+            statement = upsert(session, SlackEvent.__table__).values(event_id=storable_text(event_id),
                                                                       first_seen=moment)
             statement = statement.on_conflict_do_nothing(index_elements=["event_id"]).returning(SlackEvent.event_id)
             inserted = session.execute(statement).scalar() is not None
@@ -501,7 +501,7 @@ class Store:
                 TipDelivery.status == DELIVERY_CLAIMED).values(**values)).rowcount == 1
 
 
-def _upsert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
+def upsert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
     """An INSERT with `on_conflict_do_*` for the session's database (PostgreSQL or SQLite)."""
     return _dialect_insert(session.get_bind().dialect.name, table)
 

@@ -144,8 +144,8 @@ class TeamsBot:
         where = self._where(activity, "click" if asked else "message")
         if isinstance(parsed, Tips):
             reply: Reply = await asyncio.to_thread(self.conversation.tips, parsed, self._tips_context(activity), where)
-        else:
-            reply = self.conversation.reply(parsed, where)
+        else:  # off the event loop: the follow-up context is read and written in the store
+            reply = await asyncio.to_thread(self.conversation.reply, parsed, where)
         return cards.reply_card(reply, self.matcher.kb)
 
     async def on_card_action(self, ctx: ActivityContext[AdaptiveCardInvokeActivity]) -> AdaptiveCardInvokeResponse:
@@ -204,8 +204,13 @@ class TeamsBot:
 
     @staticmethod
     def _where(activity: MessageActivity | AdaptiveCardInvokeActivity, via: str) -> Where:
+        """The conversation is the place follow-ups continue: a personal chat as a DM (the asker's own), a
+        channel's reply chain (its conversation id ends in `;messageid=` of the thread's first post) or a group
+        chat as a thread everyone in it shares."""
+        personal = activity.conversation.conversation_type == "personal"
         return Where(platform=PLATFORM, via=via, team_id=team_id(activity), channel_id=activity.conversation.id,
-                     user_id=activity.from_.id if activity.from_ else None)
+                     user_id=activity.from_.id if activity.from_ else None, thread=None if personal else "",
+                     direct=personal)
 
     def _tips_context(self, activity: MessageActivity) -> TipsContext:
         ref = conversation_ref(activity)
@@ -215,9 +220,17 @@ class TeamsBot:
 
     def _store_call(self, method: str, **kwargs: Any) -> None:
         """Record feedback or a miss on a worker thread without waiting: the reply never waits for the database
-        (the store itself never raises; it queues, logs and retries when the database is down)."""
-        if self.store is not None:
-            asyncio.get_running_loop().run_in_executor(None, functools.partial(getattr(self.store, method), **kwargs))
+        (the store itself never raises; it queues, logs and retries when the database is down). Called from a
+        worker thread (the conversation layer runs off the event loop), it records there."""
+        if self.store is None:
+            return
+        record = functools.partial(getattr(self.store, method), **kwargs)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop in this thread: already off the reply path
+            record()
+        else:
+            loop.run_in_executor(None, record)
 
 
 def create_app(settings: TeamsSettings, matcher: Matcher, store: Store | None = None, **options: Any) -> App:

@@ -78,7 +78,12 @@ def test_manifest_matches_the_app(manifest: dict[str, Any]) -> None:
     assert features["shortcuts"] == [{**features["shortcuts"][0], "callback_id": CALLBACK_ID, "type": "message"}]
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == sorted(BOT_SCOPES)
     assert "user" not in manifest["oauth_config"]["scopes"]
-    assert {"app_mention", "app_home_opened", "message.im"} <= set(settings["event_subscriptions"]["bot_events"])
+    events = set(settings["event_subscriptions"]["bot_events"])
+    assert {"app_mention", "app_home_opened", "message.im"} <= events
+    # replies in a thread the bot answered in reach it without a mention (follow-ups), each with its read scope
+    thread_events = {"message.channels": "channels:history", "message.groups": "groups:history",
+                     "message.mpim": "mpim:history"}
+    assert set(thread_events) <= events and set(thread_events.values()) <= set(BOT_SCOPES)
     assert features["app_home"]["home_tab_enabled"] and settings["interactivity"]["is_enabled"]
     if name == "slack.http.json":
         urls = [settings["event_subscriptions"]["request_url"], settings["interactivity"]["request_url"],

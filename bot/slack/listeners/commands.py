@@ -1,5 +1,6 @@
-"""`/srm`: parsed by the conversation layer and answered straight from `ack()` (an in-memory match); `/srm tips ...`
-is acknowledged at once and answered through the response_url from the background pool."""
+"""`/srm`: parsed by the conversation layer and answered straight from `ack()` (an in-memory match, and the asker's
+follow-up context in this channel: `/srm why`, `/srm and on lambda`); `/srm tips ...` is acknowledged at once and
+answered through the response_url from the background pool."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def register(app: App, deps: Deps) -> None:
             deps.background.submit(answer_tips, parsed, command, client, respond, logger)
             return
         reply = deps.conversation.reply(parsed, where(COMMAND, command.get("team_id"), command.get("channel_id"),
-                                                      command.get("user_id")))
+                                                      command.get("user_id"), direct=True))
         ack(response_type="ephemeral", **render_reply(reply, deps.matcher.kb, shareable=True))
 
     def answer_tips(tips: Tips, command: dict[str, Any], client: WebClient, respond: Respond, logger: Logger) -> None:

@@ -1,4 +1,10 @@
-"""Mentions (answered in a thread), direct messages, and the App Home tab. Web API work runs lazily."""
+"""Mentions (answered in a thread), direct messages, replies in threads the bot answered in, and the App Home tab.
+Web API work runs lazily.
+
+A reply in a thread that does not mention the bot reaches it through the `message.channels`, `message.groups` and
+`message.mpim` events; the conversation layer decides whether it is for the bot (`Conversation.overheard`: a
+follow-up or a question it answers, in a thread it answered in). One that mentions the bot is answered as the
+mention it also is."""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.conversation import parse
+from bot.conversation import Where, parse
 from bot.conversation.parse import Tips
 from bot.core.tips import tip_of_the_day
 from bot.slack.answering import Deps, acknowledge, tips_reply, where
@@ -30,15 +36,22 @@ def is_direct_message(event: dict[str, Any]) -> bool:
     return event.get("channel_type") == "im" and not event.get("subtype") and not event.get("bot_id")
 
 
-def reply_for(deps: Deps, text: str, *, via: str, event: dict[str, Any], context: BoltContext, client: WebClient,
-              logger: Logger) -> dict[str, Any]:
-    """The reply to a mention or a DM: any command `/srm` takes (help when empty), or the answer to a question."""
+def is_thread_reply(event: dict[str, Any], context: BoltContext) -> bool:
+    """A person's reply in a channel's thread that does not mention the bot (a mention is its app_mention)."""
+    thread = event.get("thread_ts")
+    return (event.get("channel_type") in ("channel", "group", "mpim") and bool(thread) and thread != event.get("ts")
+            and event.get("subtype") in (None, "thread_broadcast") and not event.get("bot_id")
+            and f"<@{context.bot_user_id}" not in (event.get("text") or ""))
+
+
+def reply_for(deps: Deps, text: str, *, place: Where, client: WebClient, logger: Logger) -> dict[str, Any]:
+    """The reply to a mention or a DM: any command `/srm` takes (help when empty), a follow-up, or the answer to a
+    question."""
     parsed = parse(text)
     if isinstance(parsed, Tips):
-        fields = {"team_id": context.team_id, "channel_id": event.get("channel"), "user_id": event.get("user")}
-        return render_reply(tips_reply(deps, parsed, fields, client, logger, via=via), deps.matcher.kb)
-    reply = deps.conversation.reply(parsed, where(via, context.team_id, event.get("channel"), event.get("user")))
-    return render_reply(reply, deps.matcher.kb)
+        fields = {"team_id": place.team_id, "channel_id": place.channel_id, "user_id": place.user_id}
+        return render_reply(tips_reply(deps, parsed, fields, client, logger, via=place.via), deps.matcher.kb)
+    return render_reply(deps.conversation.reply(parsed, place), deps.matcher.kb)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -46,18 +59,27 @@ def register(app: App, deps: Deps) -> None:
 
     def answer_mention(event: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger) -> None:
         text = strip_mentions(event.get("text") or "", context.bot_user_id)
-        channel = event.get("channel")
-        reply = reply_for(deps, text, via="app_mention", event=event, context=context, client=client, logger=logger)
-        deps.outbox.post(client, "chat.postMessage", {"channel": channel, "thread_ts": event.get("thread_ts")
-                                                      or event["ts"], **reply},
+        channel, thread = event.get("channel"), event.get("thread_ts") or event["ts"]
+        place = where("app_mention", context.team_id, channel, event.get("user"), thread=thread)
+        reply = reply_for(deps, text, place=place, client=client, logger=logger)
+        deps.outbox.post(client, "chat.postMessage", {"channel": channel, "thread_ts": thread, **reply},
                          what="app_mention answer", team=context.team_id, channel=channel)
 
     def answer_dm(event: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger) -> None:
         channel = event.get("channel")
-        reply = reply_for(deps, event.get("text") or "", via="dm", event=event, context=context, client=client,
-                          logger=logger)
+        place = where("dm", context.team_id, channel, event.get("user"), direct=True)
+        reply = reply_for(deps, event.get("text") or "", place=place, client=client, logger=logger)
         deps.outbox.post(client, "chat.postMessage", {"channel": channel, **reply}, what="dm answer",
                          team=context.team_id, channel=channel)
+
+    def answer_thread_reply(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        channel, thread = event.get("channel"), event["thread_ts"]
+        reply = deps.conversation.overheard(event.get("text") or "", where("thread", context.team_id, channel,
+                                                                            event.get("user"), thread=thread))
+        if reply is not None:
+            deps.outbox.post(client, "chat.postMessage", {"channel": channel, "thread_ts": thread,
+                                                          **render_reply(reply, deps.matcher.kb)},
+                             what="thread answer", team=context.team_id, channel=channel)
 
     def publish_home(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab", "home") == "home":
@@ -70,5 +92,6 @@ def register(app: App, deps: Deps) -> None:
     once = [dedupe_middleware(deps.seen_events)]
     app.event("app_mention", middleware=once)(ack=acknowledge, lazy=[answer_mention])
     app.event("message", matchers=[is_direct_message], middleware=once)(ack=acknowledge, lazy=[answer_dm])
+    app.event("message", matchers=[is_thread_reply], middleware=once)(ack=acknowledge, lazy=[answer_thread_reply])
     app.event("message")(acknowledge)  # other message events (edits, bots' posts): acknowledged, not answered
     app.event("app_home_opened", middleware=once)(ack=acknowledge, lazy=[publish_home])
