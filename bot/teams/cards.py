@@ -85,6 +85,10 @@ _MD_META = re.compile(r"([\\`*_\[\]()#>~|!&])")
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))", re.MULTILINE)
 
 
+_DOUBLE_BRACE = re.compile(r"[{}](?=[{}])")
+"""A brace followed by another: each gets a zero-width space after it, so no run of braces ("{{{") keeps a pair."""
+
+
 def escape_markdown(text: str) -> str:
     """`text` as literal characters in a TextBlock: no links, emphasis, headings, lists, mentions or functions.
 
@@ -96,7 +100,7 @@ def escape_markdown(text: str) -> str:
     text = _MD_META.sub(r"\\\1", visible(text))
     text = _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if not m.group(2).isdigit()
                            else f"{m.group(1)}{m.group(2)}\\", text)
-    return text.replace("<", "<\u200b").replace("{{", "{\u200b{").replace("}}", "}\u200b}")
+    return _DOUBLE_BRACE.sub(lambda m: m.group(0) + "\u200b", text.replace("<", "<\u200b"))
 
 
 def _safe_url(url: str) -> str:

@@ -69,6 +69,7 @@ def test_tip_markdown_arrives_literal(kb: KnowledgeBase) -> None:
      "\\# heading\n\\> quote\n\\- item\n\\+ item\n1\\. item\n\\==="),
     ("<at>Everyone</at>", "<\u200bat\\>Everyone<\u200b/at\\>"),
     ("{{DATE(2017-02-14T06:08:39Z, SHORT)}}", "{\u200b{DATE\\(2017-02-14T06:08:39Z, SHORT\\)}\u200b}"),
+    ("{{{x}}}", "{\u200b{\u200b{x}\u200b}\u200b}"),  # a run of braces keeps no pair
     ("&lt;at&gt;", "\\&lt;at\\&gt;"),
     ("back\\slash", "back\\\\slash"),
     ("kebab-case 3.5", "kebab-case 3.5"),
