@@ -138,6 +138,44 @@ class SlackEvent(Base):
     first_seen: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
+
+class ExpertsChannel(Base):
+    """Where a workspace (Slack) or team (Teams) sends "Ask an expert" requests and the weekly digest."""
+
+    __tablename__ = "experts_channels"
+    __table_args__ = (UniqueConstraint("platform", "team_id", name="uq_experts_channels_team"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(255))
+    channel_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    conversation_ref: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    """Teams: where a proactive post goes (`bot.teams.app.conversation_ref`)."""
+    set_by: Mapped[str] = mapped_column(String(255))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    """No digest is due before this moment (UTC)."""
+
+
+class ExpertDigest(Base):
+    """One row per team per ISO week: the claim that makes the weekly digest go out once (as TipDelivery does)."""
+
+    __tablename__ = "expert_digests"
+    __table_args__ = (UniqueConstraint("platform", "team_id", "week", name="uq_expert_digests_week"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[str] = mapped_column(String(64))
+    week: Mapped[str] = mapped_column(String(8))  # ISO week, "2026-W49"
+    channel_id: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16))  # claimed | posted | failed
+    claim_token: Mapped[str] = mapped_column(String(32))
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer)
+    posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    message_ts: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    error: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
 # slack_sdk's own OAuth tables (installations, bots, OAuth states), declared here so migrations create them.
 SLACK_INSTALLATIONS = SQLAlchemyInstallationStore.build_installations_table(
     Base.metadata, SQLAlchemyInstallationStore.default_installations_table_name)
