@@ -173,3 +173,30 @@ def expert_request(store: Any | None, question: str, guess: Answer | None, platf
         return ExpertsReply("not-set")
     return ExpertRequest(question, user_id, asked_in, guess, channel.channel_id, channel.channel_name,
                          channel.conversation_ref)
+
+
+def reply_text(reply: ExpertsReply, *, channel: Callable[[str | None, str | None], str],
+               escape: Callable[[str], str], how: str) -> str:
+    """The `experts` reply (or an Ask-an-expert refusal) in words: `escape` applied to every part of ours, and
+    `channel(id, name)` (the platform's markup for a channel, inserted as it is) where the channel is named; `how`
+    is how to set one on this platform (`/srm experts #channel`)."""
+    from bot.tips.digest import digest_schedule  # when the digest goes out, for the wording
+
+    where = channel(reply.channel_id, reply.channel_name) if reply.channel_id else ""
+    after = escape(f": Ask an expert posts there, and the weekly digest of unanswered questions and Not helpful "
+                   f"answers goes there on {digest_schedule().describe()}.")
+    texts = {
+        "shown": escape("The experts' channel is ") + where + after,
+        "set": escape("The experts' channel is now ") + where + after,
+        "none": escape(f"No experts' channel is set. {reply.who.capitalize()} can name one: {how}."),
+        "not-set": escape(NOT_SET.format(how=how)),
+        "cleared": escape("The experts' channel is cleared: Ask an expert and the weekly digest are off."),
+        "unchanged": escape("No experts' channel was set, so nothing changed."),
+        "denied": escape(f"Only {reply.who} may change the experts' channel."
+                         + (f" The bot's operator can allow you by adding {' or '.join(reply.user_ids)} to "
+                            f"{SET_BY_ENV}." if reply.user_ids else "")),
+        "check-failed": escape(CHECK_FAILED.format(error=reply.detail)),
+        "failed": escape(FAILED),
+        "no-database": escape(NO_DATABASE),
+    }
+    return texts[reply.outcome]

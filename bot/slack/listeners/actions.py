@@ -30,6 +30,7 @@ from bot.slack.blocks import (
     render_result,
 )
 from bot.slack.escape import escape_mrkdwn
+from bot.slack.experts import feedback_thanks
 from bot.slack.pages import render_help
 from bot.slack.replies import render_reply
 
@@ -143,9 +144,9 @@ def register(app: App, deps: Deps) -> None:
         deps.recorder.feedback(entry_id=entry_id, helpful=helpful, team_id=team_id)
 
     def thank(body: dict[str, Any], respond: Respond) -> None:
-        if parse_feedback(_value(body)) is not None:
-            reply_to(body, respond, "feedback thanks", {"text": THANKS, "response_type": "ephemeral",
-                                                        "replace_original": False})
+        if (parsed := parse_feedback(_value(body))) is not None:  # Not helpful: offered Ask an expert
+            reply_to(body, respond, "feedback thanks", {"response_type": "ephemeral", "replace_original": False,
+                                                        **feedback_thanks(THANKS, parsed[0], "", parsed[1])})
 
     def answer_quiz(body: dict[str, Any], respond: Respond) -> None:
         parsed = parse_quiz(_value(body))

@@ -10,10 +10,11 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.conversation import parse
-from bot.conversation.parse import Tips
+from bot.conversation.parse import Experts, Tips
 from bot.core.tips import tip_of_the_day
 from bot.slack.answering import Deps, acknowledge, tips_reply, where
 from bot.slack.dedupe import dedupe_middleware
+from bot.slack.listeners.experts import experts_message
 from bot.slack.pages import render_home
 from bot.slack.replies import render_reply
 
@@ -37,6 +38,9 @@ def reply_for(deps: Deps, text: str, *, via: str, event: dict[str, Any], context
     if isinstance(parsed, Tips):
         fields = {"team_id": context.team_id, "channel_id": event.get("channel"), "user_id": event.get("user")}
         return render_reply(tips_reply(deps, parsed, fields, client, logger, via=via), deps.matcher.kb)
+    if isinstance(parsed, Experts):
+        fields = {"team_id": context.team_id, "channel_id": event.get("channel"), "user_id": event.get("user")}
+        return experts_message(deps, parsed, fields, client, via=via)
     reply = deps.conversation.reply(parsed, where(via, context.team_id, event.get("channel"), event.get("user")))
     return render_reply(reply, deps.matcher.kb)
 
