@@ -77,6 +77,9 @@ VIEW_LABELS = {"short": "Short answer", "details": "Details", "why": "Why"}
 EXPORT_ACTION = "export"
 """A stack's Export button; its data carries `services`, the stack's ids comma-separated."""
 MAX_CHOICES = 5
+EXPERT_ACTION = "expert"
+"""The Ask an expert button (Action.Submit); its data carries `question`, `entry` (the best guess, maybe empty) and
+`service`."""
 
 OWNER_STYLE = {"aws": "accent", "customer": "warning", "shared": "good"}
 
@@ -215,7 +218,8 @@ def answer_card(answer: Answer, view: str = "short", info: Trust | None = None) 
         SubmitAction(title="\U0001f44d Helpful", data={ACTION_KEY: FEEDBACK_ACTION, "entry": entry.id,
                                                       "helpful": True}),
         SubmitAction(title="\U0001f44e Not helpful", data={ACTION_KEY: FEEDBACK_ACTION, "entry": entry.id,
-                                                          "helpful": False}),
+                                                          "helpful": False, "question": answer.question[
+                                                              :MAX_QUESTION_CHARS]}),
     ]))
     return _card(body, f"{entry.title}: {owner_label(answer.owner)}")
 
@@ -235,12 +239,21 @@ def ambiguous_card(result: Ambiguous) -> AdaptiveCard:
     return _card(body, AMBIGUOUS_PROMPT)
 
 
+def expert_button(question: str, entry_id: str | None = None, service_id: str | None = None) -> SubmitAction:
+    """The Ask an expert button for a question (and the bot's best guess at it)."""
+    return SubmitAction(title="Ask an expert", data={ACTION_KEY: EXPERT_ACTION, "question": question[
+        :MAX_QUESTION_CHARS], "entry": entry_id or "", "service": service_id or ""})
+
+
 def no_match_card(result: NoMatch) -> AdaptiveCard:
-    """Why nothing matched, and the nearest topics as buttons."""
+    """Why nothing matched, the nearest topics as buttons, and Ask an expert (a person can take the question)."""
     message = no_match_message(result)
     body: list[CardElement] = [*_you_asked(result.question), _text(message)]
     if result.suggestions:
         body += [_text("Nearest topics:", weight="Bolder", spacing="Medium"), _choice_buttons(result.suggestions, None)]
+    if result.worth_recording:
+        guess = result.suggestions[0].entry.id if result.suggestions else None
+        body.append(ActionSet(actions=[expert_button(result.question, guess)]))
     return _card(body, message)
 
 
