@@ -93,8 +93,8 @@ USAGE: dict[str, tuple[str, str]] = {
              "a daily tip (or quiz) in this channel; tips off to stop, tips to see the setting"),
     "stack": ("stack ec2 rds s3 lambda", "what you own on that stack: counts and your checklist, with Export"),
     "compare": ("compare ec2 lambda", "the layers whose owner differs between two services"),
-    "experts": ("experts #channel", "where Ask an expert and the weekly digest go (Teams: experts here, in that "
-                "channel); experts to see it, experts off to clear it"),
+    "experts": ("experts #channel", "where Ask an expert and the weekly digest go (Teams: experts here); experts "
+                "off to clear it"),
     "help": ("help", "what I can do"),
 }
 """Command key: (how to write it, what it does), in the order help lists them."""
