@@ -200,3 +200,6 @@ def reply_text(reply: ExpertsReply, *, channel: Callable[[str | None, str | None
         "no-database": escape(NO_DATABASE),
     }
     return texts[reply.outcome]
+
+
+setter_policy()  # a bad SRM_EXPERTS_SET_BY stops the process as it starts, naming the variable

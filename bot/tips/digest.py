@@ -137,3 +137,6 @@ def run_digests(store: Store, kb: KnowledgeBase, senders: Mapping[str, Any], now
         else:
             log.error("digest: %s posted ts=%s but the claim was taken over meanwhile (possible duplicate)", where, ts)
     return posted, failed
+
+
+digest_schedule()  # a bad SRM_DIGEST_AT stops the process as it starts, naming the variable
