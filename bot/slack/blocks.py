@@ -34,6 +34,7 @@ from bot.core.presentation import (
 )
 from bot.render.stack_text import checked_by
 from bot.slack.escape import escape_mrkdwn, link
+from bot.visible import visible
 
 MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
@@ -350,7 +351,7 @@ def _ambiguous(result: Ambiguous) -> dict[str, Any]:
 def expert_value(question: str, entry_id: str | None = None, service_id: str | None = None) -> str:
     """The Ask an expert button's value: `entry@service|question` (read by `parse_view_value`; the question cut to
     500 characters, within Slack's 2,000)."""
-    return f"{answer_ref(entry_id or '', service_id)}|{question[:500]}"
+    return f"{answer_ref(entry_id or '', service_id)}|{visible(question)[:500]}"
 
 
 def expert_button(question: str, entry_id: str | None = None, service_id: str | None = None) -> dict[str, Any]:

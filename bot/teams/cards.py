@@ -241,7 +241,7 @@ def ambiguous_card(result: Ambiguous) -> AdaptiveCard:
 
 def expert_button(question: str, entry_id: str | None = None, service_id: str | None = None) -> SubmitAction:
     """The Ask an expert button for a question (and the bot's best guess at it)."""
-    return SubmitAction(title="Ask an expert", data={ACTION_KEY: EXPERT_ACTION, "question": question[
+    return SubmitAction(title="Ask an expert", data={ACTION_KEY: EXPERT_ACTION, "question": visible(question)[
         :MAX_QUESTION_CHARS], "entry": entry_id or "", "service": service_id or ""})
 
 
