@@ -5,6 +5,9 @@ asker, and Not helpful offers Ask an expert too."""
 
 from __future__ import annotations
 
+import datetime as dt
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from teams_harness import (
     post,
     start_teams_server,
     stop,
+    teams_env,
 )
 
 from bot.conversation.experts import SENT
@@ -27,8 +31,13 @@ SETTER = "29:user-1"
 
 
 @pytest.fixture(scope="module")
-def experts_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url, proc = start_teams_server(tmp_path_factory.mktemp("teams-experts"), SRM_EXPERTS_SET_BY=SETTER)
+def experts_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("teams-experts")
+
+
+@pytest.fixture(scope="module")
+def experts_server(experts_data: Path) -> Iterator[str]:
+    url, proc = start_teams_server(experts_data, SRM_EXPERTS_SET_BY=SETTER)
     yield url
     stop(proc)
 
@@ -41,8 +50,8 @@ def say(server: str, connector: Connector, text: str, **options: object) -> dict
     return card_of(connector.wait_for(body["conversation"]["id"], before + 1)[-1])
 
 
-def test_experts_here_then_a_refusal_reaches_the_experts(experts_server: str, connector: Connector,
-                                                         tmp_path: Path) -> None:
+def test_experts_here_then_a_refusal_reaches_the_experts(experts_server: str, experts_data: Path,
+                                                         connector: Connector) -> None:
     channel = activity(connector.url, "experts here", channel=True, mention=True)
     channel["from"] = {"id": "29:someone-else", "name": "Sam"}
     assert post(experts_server, channel) in (200, 201, 202)
@@ -69,6 +78,21 @@ def test_experts_here_then_a_refusal_reaches_the_experts(experts_server: str, co
     assert any(text.startswith("My best guess:") for text in texts)
     [told] = connector.wait_for(clicked["conversation"]["id"], 1)
     assert card_texts(card_of(told)) == [SENT]
+
+    # Next Monday 09:00 UTC two clock passes run: the experts' channel gets one digest, with the refused question.
+    day = dt.date.today() + dt.timedelta(days=1)
+    day += dt.timedelta(days=-day.weekday() % 7)
+    due = dt.datetime.combine(day, dt.time(9, 0, 5), tzinfo=dt.UTC)
+    for moment in (due, due + dt.timedelta(minutes=1)):
+        run = subprocess.run([sys.executable, "-m", "bot", "tips", "run", "--once", "--at", moment.isoformat()],
+                             cwd=experts_data, env=teams_env(experts_data), capture_output=True, text=True,
+                             timeout=120)
+        assert run.returncode == 0, run.stderr
+    [_, digest] = connector.wait_for(experts_root, 2)
+    assert len(connector.activities(experts_root)) == 2
+    texts = card_texts(card_of(digest))
+    assert texts[0].startswith("Weekly digest ") and "Unanswered questions \\(times asked\\):" in texts
+    assert any("how much does s3 cost? a <\u200b b \\& \\*c\\*" in text for text in texts), texts
 
 
 def test_not_helpful_offers_ask_an_expert(experts_server: str, connector: Connector) -> None:
