@@ -99,7 +99,7 @@ def test_feedback_click_and_unanswered_question_reach_the_store(teams_server: st
     card = ask(teams_server, connector, "security groups")
     [not_helpful] = [a for a in card_actions(card) if a["data"].get("helpful") is False]
     thanks = ask(teams_server, connector, "", value=not_helpful["data"])
-    assert card_texts(thanks) == ["Thanks for the feedback."]
+    assert card_texts(thanks) == ["Thanks for the feedback. Want a person to look at it?"]  # and Ask an expert
     # Recording happens off the reply path: wait (bounded) for the rows to land.
     assert eventually(lambda: [(row.key, row.count) for row in store.top_unhelpful()] == [("firewall-rules", 1)])
     ask(teams_server, connector, "what's the weather in lisbon")
