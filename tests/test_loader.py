@@ -250,6 +250,18 @@ def test_a_layer_needs_a_default_for_every_category(tmp_path: Path) -> None:
                      "category: infrastructure, managed, abstracted"]
 
 
+def test_a_layer_that_narrows_an_unknown_layer_is_named(tmp_path: Path) -> None:
+    narrowing = "  words: [host os]\n  narrows: {layer: hostos, words: [traffic]}\n"
+    found = problems(write_base(tmp_path, layers=LAYERS.replace("  words: [host os]\n", narrowing)))
+    assert found == ["layers.yaml:13: layer 'host-os': field 'narrows' names unknown layer 'hostos'"]
+
+
+def test_a_narrowing_needs_its_layer_and_words(tmp_path: Path) -> None:
+    narrowing = "  words: [host os]\n  narrows: {layer: network-config}\n"
+    found = problems(write_base(tmp_path, layers=LAYERS.replace("  words: [host os]\n", narrowing)))
+    assert len(found) == 1 and found[0].startswith("layers.yaml:13: layer 'host-os': field 'narrows' must be")
+
+
 def test_sides_belong_to_shared_entries_only(tmp_path: Path) -> None:
     sided = ENTRY.replace("  layers: [host-os]\n", "  layers: [host-os]\n  sides:\n    aws: {text: AWS patches.}\n")
     found = problems(write_base(tmp_path, entries=sided))

@@ -37,6 +37,12 @@ def test_a_question_naming_the_customer_s_side_of_patching_gets_the_customer(mat
     assert (result.entry.id, result.owner, result.decision.rule) == ("patch-management", "customer", "side")
 
 
+def test_a_side_named_by_its_own_words_is_that_party_s_on_any_service(matcher: Matcher) -> None:
+    # GameLift's statement on the guest OS of its fleets is shared; the software the customer uploads is not.
+    result = answer(matcher, "who patches the software we deploy to Amazon GameLift fleets?")
+    assert result.owner == "customer" and result.decision.rule == "side"
+
+
 def test_patch_management_named_alone_is_shared(matcher: Matcher) -> None:
     assert answer(matcher, "patch management").owner == "shared"
 
@@ -128,6 +134,15 @@ def test_a_yes_no_question_about_a_named_service_is_answered_from_its_statements
     assert "encryption-at-rest" in result.entry.layers
 
 
+@pytest.mark.parametrize("question", [
+    "who controls which teams can invoke our Amazon Bedrock agents?",
+    "who restricts who can publish to an Amazon SNS topic of ours?",
+])
+def test_deciding_who_may_do_something_on_a_service_is_access(matcher: Matcher, question: str) -> None:
+    result = answer(matcher, question)
+    assert "identity" in result.entry.layers and result.owner == "customer"
+
+
 @pytest.mark.parametrize(("question", "reason"), [
     ("which instance type is best for Amazon EMR?", "general"),
     ("reserved instances for RDS", "pricing"),
@@ -142,6 +157,8 @@ def test_questions_about_a_service_that_ask_no_duty_are_still_refused(matcher: M
 @pytest.mark.parametrize(("question", "layer"), [
     ("who encrypts the search index in Amazon Kendra?", "encryption-at-rest"),
     ("who encrypts data in transit to Amazon Kendra?", "encryption-in-transit"),
+    ("is the traffic between our clients and Amazon Kendra encrypted?", "encryption-in-transit"),
+    ("who encrypts the connection from our app to Amazon Kendra?", "encryption-in-transit"),
 ])
 def test_a_bare_encrypt_means_at_rest_unless_the_question_names_another_layer(
         matcher: Matcher, question: str, layer: str) -> None:

@@ -12,9 +12,11 @@ REPORTS = {
     # action: (help, Store method name, column titles (count, extra), what an empty report says)
     "misses": ("the most frequent unanswered questions", "top_misses", ("count", "teams"),
                "No unanswered questions recorded"),
-    "feedback": ("the entries most often marked not helpful", "top_unhelpful", ("not helpful", "helpful"),
-                 "No answer was marked not helpful"),
+    "feedback": ("the entries most often voted not helpful (one vote per person), with the questions asked",
+                 "top_unhelpful", ("not helpful", "helpful"), "No answer was marked not helpful"),
 }
+NO_ENTRY = "(no answer)"
+"""The feedback report's name for votes on refusals ("I don't have an answer", "Did you mean")."""
 
 
 def register(subparsers: Any) -> None:
@@ -36,7 +38,8 @@ def positive_int(text: str) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    """Print the report as `count  extra  last seen  key` lines, largest count first."""
+    """Print the report as `count  extra  last seen  key` lines, largest count first; under each entry of the
+    feedback report, its questions as `not helpful  helpful  question` lines."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.store.db import sqlite_path
@@ -60,5 +63,8 @@ def run_report(args: argparse.Namespace) -> int:
     print(f"{count_title:>{width[0]}}  {extra_title:>{width[1]}}  {'last seen':<16}  "
           f"{'question' if args.report_command == 'misses' else 'entry'}")
     for row in rows:
-        print(f"{row.count:>{width[0]}}  {row.extra:>{width[1]}}  {row.last_seen:%Y-%m-%d %H:%M}  {row.key}")
+        print(f"{row.count:>{width[0]}}  {row.extra:>{width[1]}}  {row.last_seen:%Y-%m-%d %H:%M}  "
+              f"{row.key or NO_ENTRY}")
+        for asked in row.questions:
+            print(f"{asked.not_helpful:>{width[0]}}  {asked.helpful:>{width[1]}}  {'':<16}    {asked.question}")
     return 0

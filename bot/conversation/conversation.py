@@ -39,6 +39,7 @@ from bot.conversation.replies import (
     UsageReply,
 )
 from bot.core import Answer, Matcher, NoMatch, outcome_of
+from bot.core.answers import Result
 from bot.core.matrix import compare, matrix, stack_summary
 from bot.core.model import KnowledgeBase, Service
 from bot.core.service_names import UnknownServices, resolve_services
@@ -54,6 +55,8 @@ QUIZ_FAILED = "Sorry, I could not record your answer just now. Please try again 
 
 MissRecorder = Callable[[str, "Where"], None]
 """Called with the normalized question and where it was asked, for a question worth recording that nothing matched."""
+FeedbackRecorder = Callable[["Vote", "Where"], None]
+"""Called with a helpful / not helpful vote and who cast it where (`vote_record` gives the store's fields)."""
 
 
 @dataclass(frozen=True)
@@ -67,15 +70,36 @@ class Where:
     user_id: str | None = None
 
 
-class Conversation:
-    """Answers commands for every platform: the matcher and knowledge base, the store for tips, and a callback
-    that records questions nothing matched."""
+@dataclass(frozen=True)
+class Vote:
+    """A click on a helpful / not helpful button and the answer it is about, as the button carries it: the entry
+    (None for a refusal: no match or "Did you mean"), the service, the question as the matcher read it, and the view
+    the clicked answer was in (platforms that redraw the clicked message show it again)."""
 
-    def __init__(self, matcher: Matcher, *, store: Any | None = None, record_miss: MissRecorder | None = None
-                 ) -> None:
+    helpful: bool
+    entry_id: str | None
+    service_id: str | None
+    question: str
+    view: str = "short"
+
+
+def vote_record(vote: Vote, where: Where) -> dict[str, Any]:
+    """The keyword arguments of `Store.record_feedback` for `vote` cast at `where` (its user's one vote)."""
+    return {"entry_id": vote.entry_id, "helpful": vote.helpful, "platform": where.platform,
+            "team_id": where.team_id, "user_id": where.user_id, "service_id": vote.service_id,
+            "question": vote.question}
+
+
+class Conversation:
+    """Answers commands for every platform: the matcher and knowledge base, the store for tips, and callbacks that
+    record questions nothing matched and feedback votes."""
+
+    def __init__(self, matcher: Matcher, *, store: Any | None = None, record_miss: MissRecorder | None = None,
+                 record_feedback: FeedbackRecorder | None = None) -> None:
         self.matcher = matcher
         self.store = store
         self.record_miss = record_miss
+        self.record_feedback = record_feedback
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -165,17 +189,39 @@ class Conversation:
         score and the owner decided for the question's own layers and sides; when it no longer leads to that entry
         (the knowledge base changed), the entry is answered for the service alone."""
         started = time.perf_counter()
-        answer: Answer | None = None
+        answer = self._answer_again(entry_id, service_id, question)
+        reply: AnswerReply | TextReply = TextReply(UNKNOWN_TOPIC) if answer is None else AnswerReply(answer, view)
+        self.log(where, view, reply, started)
+        return reply
+
+    def feedback(self, vote: Vote, where: Where) -> AnswerReply | TextReply:
+        """A helpful / not helpful click by `where.user_id`: recorded as their one vote on that answer (a second click
+        changes it), and the answer voted on returned in its view, for a platform that redraws the clicked message;
+        a vote on an entry no longer in the knowledge base, or on no entry and no question, is not recorded
+        (TextReply). Logged as `via:feedback`.
+
+        A refusal's question is matched again without being recorded as a miss a second time."""
+        started = time.perf_counter()
+        if vote.entry_id is not None:
+            result: Result | None = self._answer_again(vote.entry_id, vote.service_id, vote.question)
+        else:  # a refusal is named by its question alone: none, and there is nothing to vote on
+            result = self.matcher.match(vote.question) if vote.question.strip() else None
+        reply: AnswerReply | TextReply = TextReply(UNKNOWN_TOPIC) if result is None else AnswerReply(result, vote.view)
+        if result is not None and self.record_feedback is not None:
+            self.record_feedback(vote, where)
+        self.log(where, "feedback", reply, started,
+                 verdict=None if result is None else "helpful" if vote.helpful else "not-helpful")
+        return reply
+
+    def _answer_again(self, entry_id: str, service_id: str | None, question: str) -> Answer | None:
+        """The answer a button names: its question asked again when it still leads to that entry and service (so
+        the score and the owner are the question's), else the entry for the service alone; None when it is gone."""
         if question.strip():
             found = self.matcher.match(question)
             if isinstance(found, Answer) and found.entry.id == entry_id and (
                     (found.service.id if found.service else None) == service_id):
-                answer = found
-        if answer is None:
-            answer = self.matcher.answer_entry(entry_id, service_id)
-        reply: AnswerReply | TextReply = TextReply(UNKNOWN_TOPIC) if answer is None else AnswerReply(answer, view)
-        self.log(where, view, reply, started)
-        return reply
+                return found
+        return self.matcher.answer_entry(entry_id, service_id)
 
     def _reply(self, command: Command, where: Where) -> Reply:
         kb = self.kb
@@ -217,8 +263,10 @@ class Conversation:
             return UnknownServicesReply(tuple(exc.suggestions.items()), usage)
 
     @staticmethod
-    def log(where: Where, kind: str, reply: Reply | ExpertsReply | ExpertRequest, started: float) -> None:
-        """The one line per request: platform, team, channel, `via:kind`, outcome, entry (or services), score, ms."""
+    def log(where: Where, kind: str, reply: Reply | ExpertsReply | ExpertRequest, started: float, *,
+            verdict: str | None = None) -> None:
+        """The one line per request: platform, team, channel, `via:kind`, outcome (`verdict` when given, else the
+        reply's), entry (or services), score, ms."""
         entry: str | None = None
         score: float | None = None
         if isinstance(reply, AnswerReply):
@@ -245,7 +293,7 @@ class Conversation:
             outcome = kind
         log_request(platform=where.platform, team=where.team_id, channel=where.channel_id,
                     command=f"{where.via}:{kind}", entry=entry, score=score,
-                    ms=(time.perf_counter() - started) * 1000, outcome=outcome)
+                    ms=(time.perf_counter() - started) * 1000, outcome=verdict or outcome)
 
 
 def _kind(command: Command) -> str:

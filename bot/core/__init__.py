@@ -2,8 +2,9 @@
 
 from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result, outcome_of, result_to_dict
 from bot.core.loader import KnowledgeError, Problem, default_knowledge_dir, load_knowledge
-from bot.core.matcher import THRESHOLDS, Matcher, Thresholds
+from bot.core.matcher import THRESHOLDS, Matcher
 from bot.core.model import Artifact, Entry, KnowledgeBase, Link, Override, Service, Tip
+from bot.core.thresholds import Thresholds
 
 __all__ = [
     "THRESHOLDS",

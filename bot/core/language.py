@@ -14,10 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot.core.paths import default_knowledge_dir, shipped_knowledge_dir
-from bot.core.yaml_lines import LineDict, LineList, load_with_lines
+from bot.core.paths import default_knowledge_dir, knowledge_file
+from bot.core.yaml_lines import DataFileError, LineDict, LineList, load_data_file
 
 CUE_KINDS = ("ownership", "pricing", "limits", "status", "general", "definition_openings", "how_to_openings",
              "how_to_verbs")
@@ -56,13 +54,8 @@ class Language:
         return re.compile(rf"^(?:(?:{openings}) )?(?:{_alternatives(self.cues['how_to_verbs'])})\b")
 
 
-class LanguageError(ValueError):
+class LanguageError(DataFileError):
     """The language file is invalid; `problems` holds (line, message) pairs."""
-
-    def __init__(self, file: Path, problems: list[tuple[int, str]]) -> None:
-        self.file = file
-        self.problems = problems
-        super().__init__("\n".join(f"{file}:{line}: {message}" for line, message in problems))
 
 
 def _alternatives(phrases: tuple[str, ...]) -> str:
@@ -85,11 +78,7 @@ def _words(value: Any) -> list[str] | None:
 def parse_language(file: Path) -> Language:
     """Read and check a language file; raises LanguageError naming the line of every problem."""
     problems: list[tuple[int, str]] = []
-    try:
-        data, duplicates = load_with_lines(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise LanguageError(file, [(mark.line + 1 if mark else 1, f"YAML syntax error: {exc}")]) from None
+    data, duplicates = load_data_file(file, LanguageError)
     problems += duplicates
     if not isinstance(data, LineDict):
         raise LanguageError(file, [(1, "must be a mapping of filler, generic, service_generic, joined, cues, "
@@ -139,13 +128,7 @@ def parse_language(file: Path) -> Language:
     )
 
 
-def language_file(knowledge_dir: Path) -> Path:
-    """The language file a knowledge directory uses: its own, else the shipped base's."""
-    own = knowledge_dir / "language.yaml"
-    return own if own.exists() else shipped_knowledge_dir() / "language.yaml"
-
-
 @cache
 def language() -> Language:
     """The language of the knowledge base in use, read once per process."""
-    return parse_language(language_file(default_knowledge_dir()))
+    return parse_language(knowledge_file(default_knowledge_dir(), "language.yaml"))

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from bot.core.language import LanguageError, parse_language
+from bot.core.language import parse_language
 from bot.core.model import (
     ARTIFACT_ACCESS,
     CONTROL_TYPES,
@@ -37,10 +37,11 @@ from bot.core.model import (
 )
 from bot.core.normalize import alias_key, distinctive_words
 from bot.core.paths import default_knowledge_dir, shipped_knowledge_dir
+from bot.core.thresholds import parse_thresholds
 
 __all__ = ["KnowledgeError", "Problem", "coverage_gaps", "default_knowledge_dir", "load_knowledge",
            "shipped_knowledge_dir"]
-from bot.core.yaml_lines import LineDict, LineList, load_with_lines
+from bot.core.yaml_lines import DataFileError, LineDict, LineList, load_with_lines
 
 AWS_DOMAINS = ("aws.amazon.com", "awsstatic.com", "repost.aws")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -154,6 +155,12 @@ def _defaults(value: Any) -> str | None:
     return f"owner for {bad[0]!r} must be one of {', '.join(OWNERS)}" if bad else None
 
 
+def _narrowing(value: Any) -> str | None:
+    if not isinstance(value, dict) or set(value) != {"layer", "words"}:
+        return "must be {layer, words}: the layer whose loose words it narrows, and the words that do it"
+    return _identifier(value["layer"]) or _text_list(value["words"])
+
+
 def _sources(value: Any) -> str | None:
     if not isinstance(value, list) or not value:
         return "must be a non-empty list of {title, url, verified}"
@@ -200,6 +207,7 @@ LAYER_SCHEMA: Schema = {
     "sources": (True, _sources),
     "entry": (False, _identifier),
     "loose_words": (False, _text_list),
+    "narrows": (False, _narrowing),
 }
 SOURCE_SCHEMA: Schema = {"title": (True, _text), "url": (True, check_url), "verified": (True, _date)}
 STATEMENT_SCHEMA: Schema = {
@@ -429,7 +437,8 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     layers = [
         Layer(r["id"], r["name"].strip(), " ".join(r["explanation"].split()),
               tuple((c, r["defaults"][c]) for c in SERVICE_CATEGORIES), _texts(r, "words"),
-              v.sources(root / "layers.yaml", r, what), r.get("entry"), _texts(r, "loose_words"))
+              v.sources(root / "layers.yaml", r, what), r.get("entry"), _texts(r, "loose_words"),
+              (r.get("narrows") or {}).get("layer"), tuple((r.get("narrows") or {}).get("words", ())))
         for _, r, what in layer_records
     ]
     service_files = [root / "services.yaml", *sorted((root / "services").glob("*.yaml"))]
@@ -472,12 +481,13 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
 
     if not tips and not any(p.file.startswith("tips") for p in v.problems):
         v.report(root / "tips.yaml", 0, "no tips: at least one is needed (App Home and `/srm tip` show one a day)")
-    if (root / "language.yaml").exists():
-        try:
-            parse_language(root / "language.yaml")
-        except LanguageError as exc:
-            for line, message in exc.problems:
-                v.report(root / "language.yaml", line, message)
+    for name, parse in (("language.yaml", parse_language), ("thresholds.yaml", parse_thresholds)):
+        if (root / name).exists():
+            try:
+                parse(root / name)
+            except DataFileError as exc:
+                for line, message in exc.problems:
+                    v.report(root / name, line, message)
     _check_references(v, root, entries, tips, located)
     _check_layers(v, root, layer_records, entries, service_records, located)
     _check_aliases(v, entries, services, located["service"])
@@ -536,6 +546,10 @@ def _check_layers(
         if record.get("entry") and record["entry"] not in located["entry"]:
             v.report(root / "layers.yaml", record.line_of("entry"), f"{what}: field 'entry' names unknown entry "
                      f"'{record['entry']}'")
+        narrowed = (record.get("narrows") or {}).get("layer")
+        if narrowed and narrowed not in known:
+            v.report(root / "layers.yaml", record.line_of("narrows"), f"{what}: field 'narrows' names unknown layer "
+                     f"'{narrowed}'")
     for entry, file, record in entries:
         what = f"entry '{entry.id}'"
         for layer_id in entry.layers:

@@ -11,7 +11,8 @@ millisecond. How a question is scored:
    word are scored.
 4. A phrase scores by how much of it the question covers and how much of the question it explains, each word
    weighted by its rarity, so a word the knowledge base never uses ("weather") counts against a match.
-5. The best entry becomes an Answer, or the question is Ambiguous, or NoMatch, by the THRESHOLDS below.
+5. The best entry becomes an Answer, or the question is Ambiguous, or NoMatch, by the thresholds in
+   `knowledge/thresholds.yaml` (`bot.core.thresholds`).
 """
 
 from __future__ import annotations
@@ -47,62 +48,9 @@ from bot.core.ownership import decide
 from bot.core.retrieval import TextIndex
 from bot.core.spotting import PhraseSpotter
 from bot.core.statements import StatementFinder
+from bot.core.thresholds import Thresholds, thresholds
 
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Every tuning constant of the matcher, in one place. Scores run from 0 to 1."""
-
-    answer: float = 0.70
-    """The best entry must score at least this to be answered."""
-    ambiguity_margin: float = 0.06
-    """If the runner-up is within this margin of the best (and above `answer`), the question is ambiguous."""
-    clarify: float = 0.60
-    """Below `answer` but at least this: the question is on topic but vague, so offer "Did you mean"."""
-    vague_words: int = 2
-    """A question of at most this many words, all known to the knowledge base, is vague rather than off-topic
-    even below `clarify`: it gets "Did you mean" with the best candidates."""
-    suggest: float = 0.35
-    """Entries scoring at least this are offered as alternatives or suggestions."""
-    typo_similarity: float = 80.0
-    """rapidfuzz `fuzz.ratio` (0..100) at which two words of five letters or more count as the same word."""
-    short_typo_similarity: float = 88.0
-    """The same for a four-letter word, compared with index words of four or five letters only."""
-    swap_similarity: float = 88.0
-    """A four-letter word that is a four-letter index word with its two middle letters swapped ("tset" for "test")
-    counts as that word with this similarity (`fuzz.ratio` scores a swap as two edits, 75). Only the middle pair:
-    first and last letters in place keep real words apart ("sued" is not "used", "coed" not "code"), and other
-    slips in four letters ("tent", "best" for "test") stay unmatched."""
-    service_similarity: float = 88.0
-    """rapidfuzz `fuzz.ratio` at which a service alias with a typo still names the service."""
-    phrase_weight: float = 0.65
-    """Share of the score for covering the phrase; the rest is for explaining the question."""
-    keyword_factor: float = 0.85
-    """Keywords are looser than aliases: their scores are scaled by this."""
-    service_bonus: float = 0.05
-    """Added to entries that have an override for the service the question names."""
-    fuzzy_service_words: int = 2
-    """Service names of at most this many words are recognised with typos; longer ones must be exact."""
-    max_candidates: int = 5
-    """At most this many candidates in an ambiguous result, suggestions or alternatives."""
-    lexical_answer: float = 0.35
-    """When the phrases find no clear topic, the full-text score (`bot.core.retrieval`, 0..1: the share of the
-    question's weight an entry's text explains) at which its best entry is answered instead."""
-    lexical_words: int = 2
-    """... and uses at least this many of the question's words: one shared word is no evidence of a topic."""
-    lexical_margin: float = 0.05
-    """... provided it leads the next entry's full-text score by this much; among "Did you mean" candidates, the
-    lead that picks one of them."""
-    statement_answer: float = 0.30
-    """A question naming a service and asking who does something no entry or layer names is answered from the
-    service's statement (`bot.core.statements`) that explains at least this share of its distinctive words ..."""
-    statement_words: int = 2
-    """... sharing at least this many of them ..."""
-    statement_margin: float = 0.08
-    """... and leading the service's next statement by this much."""
-
-
-THRESHOLDS = Thresholds()
+THRESHOLDS = thresholds()
 
 ANSWER_CACHE_SIZE = 1024
 """Results kept per matcher for questions asked again (SRM_ANSWER_CACHE overrides it; 0 turns the cache off)."""
@@ -214,6 +162,8 @@ class Matcher:
         self._entry_index = {e.id: i for i, e in enumerate(kb.entries)}
         self._layer_spotter = PhraseSpotter((w, layer.id) for layer in kb.layers for w in layer.words)
         self._loose_layer_spotter = PhraseSpotter((w, layer.id) for layer in kb.layers for w in layer.loose_words)
+        self._narrowing = [(layer.narrows, layer.id, frozenset(s for w in layer.narrowing_words for s in words(w)))
+                           for layer in kb.layers if layer.narrows]
         self._side_spotters = {e.id: PhraseSpotter((w, s.owner) for s in e.sides for w in s.words)
                                for e in kb.entries if e.sides}
         size = answer_cache_size() if cache_size is None else cache_size
@@ -466,8 +416,15 @@ class Matcher:
 
     def _layers_named(self, stems: list[str], names: Collection[str] = ()) -> tuple[str, ...]:
         """The layers a question names by their words, else by their loose words other than `names`."""
-        return self._layer_spotter.find_in(stems) or self._loose_layer_spotter.find_in(
-            [s for s in stems if s not in names])
+        return self._layer_spotter.find_in(stems) or self._loose_layers([s for s in stems if s not in names])
+
+    def _loose_layers(self, stems: list[str]) -> tuple[str, ...]:
+        """The layers loose words name, each narrowed where the question has a word that narrows it."""
+        found = self._loose_layer_spotter.find_in(stems)
+        for broad, narrow, narrowing in self._narrowing:
+            if broad in found and narrowing.intersection(stems):
+                found = tuple(dict.fromkeys(narrow if layer == broad else layer for layer in found))
+        return found
 
     def _layers_beside(self, entry: Entry, stems: list[str]) -> tuple[str, ...]:
         """The layers a question about `entry` names: by their own words, else by loose words that are not the
@@ -476,7 +433,7 @@ class Matcher:
         if strict:
             return strict
         named = {s for phrase in (entry.title, *entry.aliases) for s in words(phrase)}
-        return self._loose_layer_spotter.find_in([s for s in stems if s not in named])
+        return self._loose_layers([s for s in stems if s not in named])
 
     def _mostly_layer_words(self, question: str, service_words: frozenset[str]) -> bool:
         """Whether the layer phrases a question names make up at least half of its distinctive words (the

@@ -66,6 +66,10 @@ class Layer:
     loose_words: tuple[str, ...] = ()
     """Words that name this layer only in a question naming no layer by its `words` ("who encrypts the index?" is
     about encryption at rest, "who encrypts data in transit?" is not)."""
+    narrows: str | None = None
+    """A layer whose loose words name this one instead when the question also has one of `narrowing_words`:
+    "is the traffic between them encrypted?" is about encryption in transit, not at rest."""
+    narrowing_words: tuple[str, ...] = ()
 
     def default_for(self, category: str) -> Owner:
         """The layer's default owner on a service of `category`."""

@@ -58,8 +58,10 @@ def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
         name = service.name if service else ""
         return Decision(override.owner, "service-entry", f"On {name}: {override.note}", override=override)
     if side is not None:
-        layers = [lid for lid in side.layers if lid in asked_layers] or list(side.layers)
-        found = _by_layers(kb, service, layers, asked_layers) if service else None
+        # A side asked about by its layer ("who patches the guest OS on MQ?") resolves that layer on the service; a
+        # side named by its own words only ("the software we upload") is that party's, whatever the service.
+        layers = [lid for lid in side.layers if lid in asked_layers]
+        found = _by_layers(kb, service, layers, asked_layers) if service and layers else None
         if found is not None:
             return found
         return Decision(side.owner, "side", f"This is {_party(side.owner)} side of a shared control: {side.text}",

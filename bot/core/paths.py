@@ -17,3 +17,9 @@ def default_knowledge_dir() -> Path:
     """`SRM_KNOWLEDGE_DIR`, else the shipped base."""
     configured = os.environ.get("SRM_KNOWLEDGE_DIR")
     return Path(configured) if configured else shipped_knowledge_dir()
+
+
+def knowledge_file(knowledge_dir: Path, name: str) -> Path:
+    """The data file `name` a knowledge directory uses: its own, else the shipped base's."""
+    own = knowledge_dir / name
+    return own if own.exists() else shipped_knowledge_dir() / name

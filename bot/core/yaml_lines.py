@@ -7,6 +7,7 @@ overwrites, are collected as problems.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -85,3 +86,21 @@ def load_with_lines(text: str) -> tuple[Any, list[tuple[int, str]]]:
     finally:
         loader.dispose()
     return data, loader.duplicates
+
+
+class DataFileError(ValueError):
+    """A data file of the knowledge base (language, thresholds) is invalid; `problems` holds (line, message) pairs."""
+
+    def __init__(self, file: Path, problems: list[tuple[int, str]]) -> None:
+        self.file = file
+        self.problems = problems
+        super().__init__("\n".join(f"{file}:{line}: {message}" for line, message in problems))
+
+
+def load_data_file(file: Path, error: type[DataFileError]) -> tuple[Any, list[tuple[int, str]]]:
+    """`load_with_lines` on `file`; a YAML syntax error raises `error` at its line."""
+    try:
+        return load_with_lines(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise error(file, [(mark.line + 1 if mark else 1, f"YAML syntax error: {exc}")]) from None

@@ -44,10 +44,11 @@ class Deps:
 
     @cached_property
     def conversation(self) -> Conversation:
-        """The conversation layer over this matcher and store; misses go to the recorder."""
+        """The conversation layer over this matcher and store; misses and votes go to the recorder."""
         return Conversation(self.matcher, store=self.store,
                             record_miss=lambda question, where: self.recorder.miss(question=question,
-                                                                                   team_id=where.team_id))
+                                                                                   team_id=where.team_id),
+                            record_feedback=self.recorder.feedback)
 
 
 def where(via: str, team_id: str | None, channel_id: str | None, user_id: str | None = None) -> Where:

@@ -16,12 +16,16 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from slack_sdk.models.views import View
+
 from bot.conversation import quiz_wording, stack_wording
 from bot.conversation.answer_view import Trust, short_answer, stale_days, trust, why_lines
+from bot.conversation.conversation import Vote
 from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
 from bot.core.matcher import answer_cache_size
 from bot.core.matrix import Difference, Row, StackSummary
 from bot.core.model import Entry, Service, Tip
+from bot.core.normalize import MAX_QUESTION_CHARS
 from bot.core.presentation import (
     AMBIGUOUS_PROMPT,
     OWNER_EMOJI,
@@ -40,6 +44,8 @@ MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
 BUTTON_LIMIT = 75
+VALUE_LIMIT = 2000
+"""Characters of a button's value."""
 ACTIONS_LIMIT = 25
 EXPLANATION_BUDGET = 1200
 LIST_BUDGET = 1500
@@ -86,30 +92,43 @@ def parse_ref(value: str) -> tuple[str, str | None]:
     return entry_id, service_id or None
 
 
+def answer_value(entry_id: str, service_id: str | None, question: str) -> str:
+    """A button value naming an answer: `entry@service|question`, the question as the matcher read it (at most its
+    MAX_QUESTION_CHARS) escaped as Slack escapes message text, so no value holds live markup; the matcher reads the
+    escapes back. Cut further if need be so that a feedback value stays within Slack's 2,000 characters."""
+    ref = answer_ref(entry_id, service_id)
+    asked = question[:MAX_QUESTION_CHARS]
+    while len(carried := escape_mrkdwn(asked)) > VALUE_LIMIT - len(ref) - len(f"{UNHELPFUL}:|"):
+        asked = asked[:-1]
+    return f"{ref}|{carried}"
+
+
 def view_value(answer: Answer) -> str:
-    """The value of an answer's view buttons: `entry@service|question` (the question as the matcher read it, so
-    a click can ask it again; at most the matcher's 500 characters, well within Slack's 2,000)."""
-    return f"{answer_ref(answer.entry.id, answer.service.id if answer.service else None)}|{answer.question[:500]}"
+    """The value of an answer's view buttons (`answer_value`), so a click can ask its question again."""
+    return answer_value(answer.entry.id, answer.service.id if answer.service else None, answer.question)
 
 
 def parse_view_value(value: str) -> tuple[str, str | None, str]:
-    """`view_value` undone: (entry id, service id or None, question)."""
+    """`answer_value` undone: (entry id, service id or None, question)."""
     ref, _, question = value.partition("|")
     entry_id, service_id = parse_ref(ref)
     return entry_id, service_id, question
 
 
-def feedback_value(helpful: bool, entry_id: str) -> str:
-    """The value of a feedback button: `helpful:<entry id>` or `unhelpful:<entry id>`."""
-    return f"{HELPFUL if helpful else UNHELPFUL}:{entry_id}"
+def feedback_value(helpful: bool, entry_id: str | None, service_id: str | None = None, question: str = "") -> str:
+    """The value of a feedback button: `helpful:` or `unhelpful:` and the answer voted on (`answer_value`; the entry
+    is empty for a refusal)."""
+    return f"{HELPFUL if helpful else UNHELPFUL}:{answer_value(entry_id or '', service_id, question)}"
 
 
-def parse_feedback(value: str) -> tuple[bool, str] | None:
-    """(helpful, entry id) from a feedback button value, or None when it is not one."""
-    verdict, _, entry_id = value.partition(":")
-    if verdict not in (HELPFUL, UNHELPFUL) or not entry_id:
+def parse_feedback(value: str) -> Vote | None:
+    """The vote a feedback button carries, or None when the value is not one. Buttons posted before votes named
+    the question (`helpful:<entry id>`) still read: their question is empty."""
+    verdict, _, answer = value.partition(":")
+    entry_id, service_id, question = parse_view_value(answer)
+    if verdict not in (HELPFUL, UNHELPFUL) or not (entry_id or question.strip()):
         return None
-    return verdict == HELPFUL, entry_id
+    return Vote(verdict == HELPFUL, entry_id or None, service_id, question)
 
 
 # --- text helpers ------------------------------------------------------------------------------------------------
@@ -232,14 +251,14 @@ def message(text: str, blocks: Sequence[Block]) -> dict[str, Any]:
 
 # --- answers -----------------------------------------------------------------------------------------------------
 
-def feedback_block(entry_id: str) -> Block:
-    """Slack's native thumbs up / down feedback buttons for one entry."""
+def feedback_block(entry_id: str | None, service_id: str | None, question: str) -> Block:
+    """Slack's native thumbs up / down feedback buttons for one answer (`entry_id` None: a refusal)."""
     return {"type": "context_actions", "elements": [{
         "type": "feedback_buttons", "action_id": ACTION_FEEDBACK,
         "positive_button": {"text": plain_text("Helpful"), "accessibility_label": "This answer was helpful",
-                            "value": feedback_value(True, entry_id)},
+                            "value": feedback_value(True, entry_id, service_id, question)},
         "negative_button": {"text": plain_text("Not helpful"), "accessibility_label": "This answer was not helpful",
-                            "value": feedback_value(False, entry_id)},
+                            "value": feedback_value(False, entry_id, service_id, question)},
     }]}
 
 
@@ -310,7 +329,9 @@ def _answer_blocks(answer: Answer, view: str, shareable: bool, shared_by: str | 
     blocks = _VIEW_BLOCKS[view](answer, info)
     if shared_by:
         blocks.insert(0, context(f"Shared by <@{shared_by}>"))
-    return [*blocks, _view_actions(answer, view, shareable), feedback_block(answer.entry.id)]
+    service_id = answer.service.id if answer.service else None
+    return [*blocks, _view_actions(answer, view, shareable), feedback_block(answer.entry.id, service_id,
+                                                                             answer.question)]
 
 
 def clip_escaped(mrkdwn: str, limit: int = 2000) -> str:
@@ -343,15 +364,15 @@ def _ambiguous(result: Ambiguous) -> dict[str, Any]:
     blocks: list[Block] = [
         section(f"{escape_mrkdwn(AMBIGUOUS_PROMPT)}\n_You asked: {clip(result.question, 500)}_"),
         actions(_pick_buttons(result.candidates, service_id)),
+        feedback_block(None, service_id, result.question),
     ]
     titles = ", ".join(c.entry.title for c in result.candidates[:5])
     return message(escape_mrkdwn(f"{AMBIGUOUS_PROMPT} {titles}"), blocks)
 
 
 def expert_value(question: str, entry_id: str | None = None, service_id: str | None = None) -> str:
-    """The Ask an expert button's value: `entry@service|question` (read by `parse_view_value`; the question cut to
-    500 characters, within Slack's 2,000)."""
-    return f"{answer_ref(entry_id or '', service_id)}|{visible(question)[:500]}"
+    """The Ask an expert button's value (`answer_value`, read by `parse_view_value`), without hidden characters."""
+    return answer_value(entry_id or "", service_id, visible(question))
 
 
 def expert_button(question: str, entry_id: str | None = None, service_id: str | None = None) -> dict[str, Any]:
@@ -373,6 +394,8 @@ def _no_match(result: NoMatch) -> dict[str, Any]:
     if result.worth_recording:  # a refusal is not a dead end: a person can take the question
         elements.append(expert_button(result.question, result.suggestions[0].entry.id if result.suggestions else None))
     blocks.append(actions(elements))
+    if result.question.strip():  # an empty message gets help, not a vote
+        blocks.append(feedback_block(None, None, result.question))
     return message(escape_mrkdwn(reason), blocks)
 
 
@@ -397,6 +420,18 @@ def _render(result: Result, shareable: bool, shared_by: str | None, view: str, i
     if isinstance(result, Ambiguous):
         return _ambiguous(result)
     return _no_match(result)
+
+
+MODAL_TITLE = "Learn more"
+"""The title of the modal a topic opens in (Slack allows 24 characters)."""
+
+
+def render_modal(answer: Answer | None, missing: str) -> dict[str, Any]:
+    """A modal (views.open) with an answer's details, today's full answer, for a surface with no message to
+    answer in (App Home); `missing` is what it says when the topic is gone. No buttons: a modal has no thread."""
+    blocks = [section(escape_mrkdwn(missing))] if answer is None else _details_blocks(
+        answer, trust(answer, max_days=stale_days()))
+    return View(type="modal", title=MODAL_TITLE, close="Close", blocks=blocks).to_dict()  # checks a modal's limits
 
 
 _render_cached = lru_cache(maxsize=min(RENDER_CACHE_SIZE, answer_cache_size()))(_render)

@@ -7,6 +7,8 @@ import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from bot.conversation.conversation import Vote, Where, vote_record
+
 LOGGER = logging.getLogger("srm.slack.recording")
 
 
@@ -17,13 +19,12 @@ class Recorder:
         self.store = store
         self._executor = executor or ThreadPoolExecutor(max_workers=2, thread_name_prefix="srm-record")
 
-    def feedback(self, *, entry_id: str, helpful: bool, team_id: str | None) -> Future[None] | None:
-        """Record a helpful / not helpful click on an answer about `entry_id`."""
-        LOGGER.info("feedback entry=%s helpful=%s team=%s", entry_id, helpful, team_id or "-")
+    def feedback(self, vote: Vote, where: Where) -> Future[None] | None:
+        """Record a helpful / not helpful vote by `where.user_id` on the answer `vote` names."""
+        LOGGER.info("feedback entry=%s helpful=%s team=%s", vote.entry_id or "-", vote.helpful, where.team_id or "-")
         if self.store is None:
             return None
-        return self._executor.submit(self._call, "record_feedback", entry_id=entry_id, helpful=helpful,
-                                     platform="slack", team_id=team_id)
+        return self._executor.submit(self._call, "record_feedback", **vote_record(vote, where))
 
     def miss(self, *, question: str, team_id: str | None) -> Future[None] | None:
         """Record a question nothing matched."""

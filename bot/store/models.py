@@ -11,7 +11,19 @@ from typing import Any
 
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 DELIVERY_CLAIMED = "claimed"
@@ -107,16 +119,27 @@ class QuizAnswer(Base):
 
 
 class Feedback(Base):
-    """A helpful / not helpful click on an answer; no user id, no user text."""
+    """A helpful / not helpful vote on an answer: one row per person and answer, which a second click changes.
+
+    The answer is what the buttons carry: the entry (None for a refusal: "I don't have an answer", "Did you mean"),
+    the service it was asked about, and the question as the matcher read it, stored normalized like an unanswered
+    question; `answer_key` is their digest. `voter` is a one-way digest of the platform, workspace and user id (never
+    the id itself), there only so the unique index can keep one vote per person; rows written before votes were
+    counted per person have no voter and count one each. `created_at` is when the vote was last cast or changed."""
 
     __tablename__ = "feedback"
+    __table_args__ = (Index("uq_feedback_vote", "platform", "team_id", "voter", "answer_key", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    entry_id: Mapped[str] = mapped_column(String(128), index=True)
+    entry_id: Mapped[str | None] = mapped_column(String(128), index=True, nullable=True)
     helpful: Mapped[bool] = mapped_column(Boolean)
     platform: Mapped[str] = mapped_column(String(16))
     team_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    service_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    question: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answer_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    voter: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class UnansweredQuestion(Base):

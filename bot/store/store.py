@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import hashlib
 import logging
 import threading
 import time
@@ -20,7 +21,7 @@ from collections import Counter, deque
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Table, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -79,14 +80,39 @@ class Claim:
     attempt: int
 
 
+def answer_key(entry_id: str | None, service_id: str | None, question: str) -> str:
+    """The digest naming an answer (entry, service, normalized question) in the feedback table's unique index."""
+    return hashlib.sha256(f"{entry_id or ''}\x1f{service_id or ''}\x1f{question}".encode()).hexdigest()
+
+
+def voter_digest(platform: str, team_id: str, user_id: str) -> str:
+    """A one-way digest of who voted: enough to keep one vote per person, without storing the user id."""
+    return hashlib.sha256(f"{platform}\x1f{team_id}\x1f{user_id}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class QuestionVotes:
+    """The votes on one question asked of an entry: not helpful, helpful."""
+
+    question: str
+    not_helpful: int
+    helpful: int
+
+
 @dataclass(frozen=True)
 class ReportRow:
-    """One line of a report: what, how many, when last seen."""
+    """One line of a report: what (an entry id, or None for refusals), how many, when last seen; for feedback,
+    the questions the votes were cast on, most not-helpful votes first."""
 
-    key: str
+    key: str | None
     count: int
     last_seen: dt.datetime
     extra: int = 0
+    questions: tuple[QuestionVotes, ...] = ()
+
+
+QUESTIONS_PER_ENTRY = 5
+"""Questions listed under each entry of the feedback report."""
 
 
 class Store:
@@ -99,9 +125,7 @@ class Store:
         records still waiting when the process exits are written then."""
         self.engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._insert_feedback = insert(Feedback.__table__).values(
-            entry_id=bindparam("entry_id"), helpful=bindparam("helpful"), platform=bindparam("platform"),
-            team_id=bindparam("team_id"), created_at=bindparam("at"))
+        self._upsert_vote = _vote_upsert(self.engine.dialect.name)
         self._upsert_miss = _miss_upsert(self.engine.dialect.name)
         self._schema_ready = False
         self._schema_lock = threading.Lock()
@@ -151,10 +175,18 @@ class Store:
         """Records waiting for the database."""
         return len(self._pending)
 
-    def record_feedback(self, *, entry_id: str, helpful: bool, platform: str, team_id: str) -> None:
-        """Remember a helpful / not helpful click on `entry_id`. Never raises."""
-        self._record("feedback", storable({"entry_id": entry_id, "helpful": bool(helpful), "platform": platform,
-                                           "team_id": team_id or "-", "at": utcnow()}))
+    def record_feedback(self, *, entry_id: str | None, helpful: bool, platform: str, team_id: str | None,
+                        user_id: str | None = None, service_id: str | None = None, question: str = "") -> None:
+        """Remember `user_id`'s helpful / not helpful vote on an answer: `entry_id` (None for a refusal) asked about
+        `service_id` with `question`. One vote per person and answer: a second vote replaces the first (also when
+        both wait in the same batch). Without a user id every click counts. Never raises."""
+        team, asked = team_id or "-", normalize_question(question)
+        data = storable({"entry_id": entry_id or None, "helpful": bool(helpful), "platform": platform,
+                         "team_id": team, "service_id": service_id or None, "question": asked or None,
+                         "at": utcnow()})
+        data["answer_key"] = answer_key(data["entry_id"], data["service_id"], asked)
+        data["voter"] = voter_digest(platform, team, storable_text(user_id)) if user_id else None
+        self._record("feedback", data)
 
     def record_miss(self, *, question: str, platform: str, team_id: str) -> None:
         """Count an unanswered question, stored normalized (no mentions, no user ids). Never raises."""
@@ -266,10 +298,14 @@ class Store:
                     log.info("store: database back, waiting records written")
 
     def _write(self, records: list[tuple[str, dict[str, Any]]]) -> None:
-        """Write `records` in one transaction: feedback rows inserted, misses counted (a question repeated within
-        the batch is one upsert adding its count)."""
+        """Write `records` in one transaction: votes upserted (a person's vote on an answer replaces their earlier
+        one), misses counted (a question repeated within the batch is one upsert adding its count)."""
         self.ensure_schema()
-        feedback = [data for kind, data in records if kind == "feedback"]
+        votes: dict[Any, dict[str, Any]] = {}  # one statement may not change a row twice: the last vote wins
+        for index, (kind, data) in enumerate(records):
+            if kind == "feedback":  # a vote without a voter (no user id) always counts: keyed by its place
+                votes[(data["platform"], data["team_id"], data["voter"], data["answer_key"]) if data["voter"]
+                      else index] = data
         misses: dict[tuple[str, str, str], dict[str, Any]] = {}
         for kind, data in records:
             if kind == "miss":
@@ -277,8 +313,8 @@ class Store:
                 seen = misses.setdefault(key, {**data, "count": 0, "first": data["at"]})
                 seen["count"], seen["at"] = seen["count"] + 1, data["at"]
         with self.engine.begin() as connection:
-            if feedback:
-                connection.execute(self._insert_feedback, feedback)
+            if votes:
+                connection.execute(self._upsert_vote, list(votes.values()))
             if misses:
                 connection.execute(self._upsert_miss, list(misses.values()))
 
@@ -322,20 +358,33 @@ class Store:
 
     def top_unhelpful(self, *, since: dt.datetime | None = None, limit: int = 20,
                       team: tuple[str, str] | None = None) -> list[ReportRow]:
-        """Entries most often marked not helpful (everywhere, or in one `team`: (platform, team id)); `extra` is how
-        often the same entry was marked helpful."""
+        """Entries (None: refusals) most often voted not helpful, each person's vote counted once (everywhere, or in
+        one `team`: (platform, team id)); `extra` is how many voted the same entry helpful, `questions` the
+        questions asked (up to QUESTIONS_PER_ENTRY each)."""
         f = Feedback
         not_helpful = func.sum(case((f.helpful.is_(False), 1), else_=0))
         helpful = func.sum(case((f.helpful.is_(True), 1), else_=0))
-        statement = (select(f.entry_id, not_helpful, func.max(f.created_at), helpful)
+        recent = [] if since is None else [f.created_at >= utc_naive(since)]
+        if team is not None:
+            recent += [f.platform == team[0], f.team_id == team[1]]
+        statement = (select(f.entry_id, not_helpful, func.max(f.created_at), helpful).where(*recent)
                      .group_by(f.entry_id).having(not_helpful > 0)
                      .order_by(not_helpful.desc(), f.entry_id).limit(limit))
-        if since is not None:
-            statement = statement.where(f.created_at >= utc_naive(since))
-        if team is not None:
-            statement = statement.where(f.platform == team[0], f.team_id == team[1])
         with self.session() as session:
-            return [ReportRow(key, int(bad), last, int(good)) for key, bad, last, good in session.execute(statement)]
+            rows = list(session.execute(statement))
+            entries = [entry for entry, *_ in rows]
+            listed_entries = [f.entry_id.in_([e for e in entries if e is not None])]
+            if None in entries:
+                listed_entries.append(f.entry_id.is_(None))
+            asked: dict[str | None, list[QuestionVotes]] = {}
+            questions = (select(f.entry_id, f.question, not_helpful, helpful)
+                         .where(f.question.is_not(None), or_(*listed_entries), *recent)
+                         .group_by(f.entry_id, f.question).order_by(not_helpful.desc(), helpful.desc(), f.question))
+            for entry, question, bad, good in session.execute(questions):
+                listed = asked.setdefault(entry, [])
+                if len(listed) < QUESTIONS_PER_ENTRY:
+                    listed.append(QuestionVotes(question, int(bad), int(good)))
+        return [ReportRow(key, int(bad), last, int(good), tuple(asked.get(key, ()))) for key, bad, last, good in rows]
 
     # -- subscriptions --------------------------------------------------------------------------------------
 
@@ -444,6 +493,18 @@ def _upsert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert
 
 def _dialect_insert(dialect_name: str, table: Table) -> postgresql.Insert | sqlite.Insert:
     return (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
+
+
+def _vote_upsert(dialect_name: str) -> postgresql.Insert | sqlite.Insert:
+    """Record a batch of votes: insert each, or change the vote the same person cast on the same answer."""
+    table = Feedback.__table__
+    statement = _dialect_insert(dialect_name, table).values(
+        entry_id=bindparam("entry_id"), helpful=bindparam("helpful"), platform=bindparam("platform"),
+        team_id=bindparam("team_id"), created_at=bindparam("at"), service_id=bindparam("service_id"),
+        question=bindparam("question"), answer_key=bindparam("answer_key"), voter=bindparam("voter"))
+    return statement.on_conflict_do_update(
+        index_elements=["platform", "team_id", "voter", "answer_key"],
+        set_={"helpful": statement.excluded.helpful, "created_at": statement.excluded.created_at})
 
 
 def _miss_upsert(dialect_name: str) -> postgresql.Insert | sqlite.Insert:

@@ -31,15 +31,15 @@ from microsoft_teams.apps import ActivityContext, App
 
 from bot.conversation import Conversation, Where, parse
 from bot.conversation.answer_view import VIEWS
-from bot.conversation.conversation import QUIZ_GONE
+from bot.conversation.conversation import QUIZ_GONE, Vote, vote_record
 from bot.conversation.experts import POST_FAILED, POST_FAILED_HINT, SENT, ExpertsContext, ExpertsReply
 from bot.conversation.parse import Ask, Command, Experts, Tips
-from bot.conversation.replies import ExportReply, Reply
+from bot.conversation.replies import AnswerReply, ExportReply, Reply
 from bot.core import Matcher
 from bot.logs import log_request
 from bot.store.store import Store
 from bot.teams import cards
-from bot.teams.experts_cards import expert_click, experts_reply_card, feedback_thanks_card, request_card
+from bot.teams.experts_cards import expert_click, experts_reply_card, offer_expert, request_card
 from bot.teams.sending import Replies, deliver
 from bot.teams.settings import TeamsSettings
 from bot.tips.commands import TipsContext
@@ -103,15 +103,18 @@ class TeamsBot:
     def conversation(self) -> Conversation:
         """The conversation layer over this matcher and store; misses are recorded off the reply path."""
         return Conversation(self.matcher, store=self.store, record_miss=lambda question, where: self._store_call(
-            "record_miss", question=question, platform=PLATFORM, team_id=where.team_id))
+            "record_miss", question=question, platform=PLATFORM, team_id=where.team_id),
+            record_feedback=lambda vote, where: self._store_call("record_feedback", **vote_record(vote, where)))
 
     async def on_message(self, ctx: ActivityContext[MessageActivity]) -> None:
-        """A message (parsed and answered by the conversation layer) or a card button click: reply with a card."""
+        """A message (parsed and answered by the conversation layer) or a card button click: reply with a card. A
+        click on a topic or a vote updates the clicked card (its activity is the click's `replyToId`); an example
+        question and an export are answered with new cards, as if typed."""
         activity = ctx.activity
         team, channel = team_id(activity), activity.conversation.id
 
-        def send(card: cards.AdaptiveCard, what: str) -> None:
-            self.replies.send(ctx, card, what=what, team=team, channel=channel)
+        def send(card: cards.AdaptiveCard, what: str, replace: str | None = None) -> None:
+            self.replies.send(ctx, card, what=what, team=team, channel=channel, replace=replace)
 
         clicked = activity.value.get(cards.ACTION_KEY) if isinstance(activity.value, dict) else None
         if clicked == cards.ASK_ACTION:  # an example question on the help card: asked as if typed
@@ -124,10 +127,13 @@ class TeamsBot:
             for card in self._export(activity, str(activity.value.get("services", ""))):
                 send(card, "export")
             return
+        if clicked == cards.FEEDBACK_ACTION:  # the clicked card redrawn with the thanks
+            send(self._feedback(activity, activity.value), "feedback reply", activity.reply_to_id)
+            return
         if clicked is not None:
             started = time.perf_counter()
             card, command, entry, score, outcome = await self._action(activity)
-            send(card, f"{command} reply")
+            send(card, f"{command} reply", activity.reply_to_id if clicked == cards.ANSWER_ACTION else None)
             log_request(platform=PLATFORM, team=team, channel=channel, command=command, entry=entry, score=score,
                         ms=(time.perf_counter() - started) * 1000, outcome=outcome)
             return
@@ -176,6 +182,20 @@ class TeamsBot:
                                              service else None, str(data.get("question", "")), str(view),
                                              self._where(activity, "click"))
 
+    def _feedback(self, activity: MessageActivity, data: dict[str, Any]) -> cards.AdaptiveCard:
+        """A helpful / not helpful click: the clicker's one vote on the answer the button names (a second click
+        changes it); the answer voted on, redrawn in its view with the thanks, or why nothing was recorded."""
+        entry, service, view = data.get("entry"), data.get("service"), data.get("view")
+        vote = Vote(helpful=data.get("helpful") is True, entry_id=entry if isinstance(entry, str) and entry else None,
+                    service_id=service if isinstance(service, str) and service else None,
+                    question=str(data.get("question") or ""), view=view if view in VIEWS else "short")
+        reply = self.conversation.feedback(vote, self._where(activity, "click"))
+        card = cards.reply_card(reply, self.matcher.kb)
+        if not isinstance(reply, AnswerReply):
+            return card
+        return offer_expert(cards.voted_card(card), vote) if not vote.helpful and vote.entry_id else \
+            cards.voted_card(card)
+
     def _export(self, activity: MessageActivity, services: str) -> list[cards.AdaptiveCard]:
         reply = self.conversation.export(services, self._where(activity, "click"))
         if isinstance(reply, ExportReply):
@@ -193,15 +213,6 @@ class TeamsBot:
             if answer is None:
                 return cards.text_card("That topic no longer exists. Ask me again."), "click", None, None, "unknown"
             return cards.answer_card(answer), "click", answer.entry.id, answer.confidence, "answer"
-        if action == cards.FEEDBACK_ACTION:
-            helpful = bool(data.get("helpful"))
-            entry = str(data.get("entry", ""))
-            if self.matcher.answer_entry(entry) is None:  # a forged or stale button: nothing to record
-                return cards.text_card("Thanks for the feedback."), "feedback", None, None, "unknown"
-            self._store_call("record_feedback", entry_id=entry, helpful=helpful, platform=PLATFORM,
-                             team_id=team_id(activity))
-            thanks = feedback_thanks_card(helpful, str(data.get("question", "")), entry)  # Not helpful: an expert
-            return thanks, "feedback", entry, None, "feedback"
         return cards.text_card("I did not understand that button. Type help."), "click", None, None, "unknown"
 
     @staticmethod

@@ -3,7 +3,8 @@
 Same answer object as the Block Kit renderer, same wording (`bot.core.presentation`). Every string that comes from
 a user or from the knowledge base goes through `escape_markdown`, because TextBlocks render a Markdown subset.
 Buttons carry `Action.Submit` data (`{"srm": "answer", ...}`), which Teams posts back as a message activity whose
-`value` is that data; `bot.teams.app` routes it.
+`value` is that data (and whose `replyToId` is the clicked card's activity); `bot.teams.app` routes it and, for a
+topic or a vote, updates the clicked card.
 """
 
 from __future__ import annotations
@@ -160,6 +161,30 @@ def view_data(answer: Answer, view: str) -> dict[str, Any]:
             "service": answer.service.id if answer.service else "", "question": answer.question[:MAX_QUESTION_CHARS]}
 
 
+FEEDBACK_THANKS = "Thanks for the feedback. Each person's vote counts once: clicking again changes it."
+
+
+def feedback_data(helpful: bool, entry_id: str | None, service_id: str | None, question: str,
+                  view: str = "short") -> dict[str, Any]:
+    """The Action.Submit data of a helpful / not helpful button: the answer it votes on (no entry for a refusal),
+    and the view the card shows, which the updated card keeps."""
+    return {ACTION_KEY: FEEDBACK_ACTION, "helpful": helpful, "entry": entry_id or "", "service": service_id or "",
+            "question": question[:MAX_QUESTION_CHARS], "view": view}
+
+
+def _feedback_buttons(entry_id: str | None, service_id: str | None, question: str,
+                      view: str = "short") -> list[SubmitAction]:
+    return [SubmitAction(title="\U0001f44d Helpful", data=feedback_data(True, entry_id, service_id, question, view)),
+            SubmitAction(title="\U0001f44e Not helpful",
+                         data=feedback_data(False, entry_id, service_id, question, view))]
+
+
+def voted_card(card: AdaptiveCard) -> AdaptiveCard:
+    """`card` (the answer voted on, redrawn) with the thanks under its buttons: what the clicked card becomes."""
+    card.body.append(_text(FEEDBACK_THANKS, is_subtle=True, size="Small"))
+    return card
+
+
 def _trust(info: Trust) -> list[CardElement]:
     """When the facts were verified, and the warning (in the attention colour) when that is too long ago."""
     body: list[CardElement] = [_text(info.line, is_subtle=True, size="Small", spacing="Small")]
@@ -215,11 +240,7 @@ def answer_card(answer: Answer, view: str = "short", info: Trust | None = None) 
     body.append(ActionSet(separator=True, actions=[
         *[ExecuteAction(title=label, verb=VIEW_VERB, data=view_data(answer, name))
           for name, label in VIEW_LABELS.items() if name != view],
-        SubmitAction(title="\U0001f44d Helpful", data={ACTION_KEY: FEEDBACK_ACTION, "entry": entry.id,
-                                                      "helpful": True}),
-        SubmitAction(title="\U0001f44e Not helpful", data={ACTION_KEY: FEEDBACK_ACTION, "entry": entry.id,
-                                                          "helpful": False, "question": answer.question[
-                                                              :MAX_QUESTION_CHARS]}),
+        *_feedback_buttons(entry.id, answer.service.id if answer.service else None, answer.question, view),
     ]))
     return _card(body, f"{entry.title}: {owner_label(answer.owner)}")
 
@@ -234,8 +255,10 @@ def _you_asked(question: str) -> list[CardElement]:
 
 def ambiguous_card(result: Ambiguous) -> AdaptiveCard:
     """"Did you mean" with one button per candidate; a click answers it."""
+    service_id = result.service.id if result.service else None
     body: list[CardElement] = [*_you_asked(result.question), _text(AMBIGUOUS_PROMPT, weight="Bolder"),
-                               _choice_buttons(result.candidates, result.service.id if result.service else None)]
+                               _choice_buttons(result.candidates, service_id),
+                               ActionSet(separator=True, actions=_feedback_buttons(None, service_id, result.question))]
     return _card(body, AMBIGUOUS_PROMPT)
 
 
@@ -251,9 +274,11 @@ def no_match_card(result: NoMatch) -> AdaptiveCard:
     body: list[CardElement] = [*_you_asked(result.question), _text(message)]
     if result.suggestions:
         body += [_text("Nearest topics:", weight="Bolder", spacing="Medium"), _choice_buttons(result.suggestions, None)]
-    if result.worth_recording:
-        guess = result.suggestions[0].entry.id if result.suggestions else None
-        body.append(ActionSet(actions=[expert_button(result.question, guess)]))
+    actions = _feedback_buttons(None, None, result.question) if result.question.strip() else []
+    if result.worth_recording:  # a person can take the question
+        actions.append(expert_button(result.question, result.suggestions[0].entry.id if result.suggestions else None))
+    if actions:
+        body.append(ActionSet(separator=True, actions=actions))
     return _card(body, message)
 
 

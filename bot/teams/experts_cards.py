@@ -49,13 +49,10 @@ def digest_card(digest: Digest) -> AdaptiveCard:
     return _card(body, title)
 
 
-def feedback_thanks_card(helpful: bool, question: str, entry_id: str | None,
-                         service_id: str | None = None) -> AdaptiveCard:
-    """The thanks for a feedback click; after Not helpful it offers Ask an expert."""
-    if helpful:
-        return _card([_text("Thanks for the feedback.")], "Thanks for the feedback.")
-    offer = "Thanks for the feedback. Want a person to look at it?"
-    return _card([_text(offer), ActionSet(actions=[expert_button(question, entry_id, service_id)])], offer)
+def offer_expert(card: AdaptiveCard, vote: Any) -> AdaptiveCard:
+    """The card voted Not helpful on (`vote`: a `bot.conversation.conversation.Vote`), offering Ask an expert."""
+    card.body.append(ActionSet(actions=[expert_button(vote.question, vote.entry_id, vote.service_id)]))
+    return card
 
 
 def expert_click(data: dict[str, Any]) -> tuple[str, str, str | None]:

@@ -10,7 +10,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+from microsoft_teams.api import MessageActivityInput
 from microsoft_teams.apps import ActivityContext
+from microsoft_teams.cards import AdaptiveCard
 
 from bot.numbers import ascii_seconds
 
@@ -66,6 +68,18 @@ async def deliver(ctx: ActivityContext[Any], message: Any, *, what: str, team: s
     return False
 
 
+async def replace_or_post(ctx: ActivityContext[Any], card: AdaptiveCard, activity_id: str, *, what: str,
+                          team: str | None, channel: str | None) -> bool:
+    """Update the bot's activity `activity_id` to show `card` (the connector's updateActivity: PUT
+    /v3/conversations/{id}/activities/{activityId}), with retries; when the update is refused (the message was
+    deleted, the connector said no), `card` is posted as a new message instead, so the click is still answered."""
+    if await deliver(ctx, MessageActivityInput(id=activity_id).add_card(card), what=f"{what} (update)", team=team,
+                     channel=channel):
+        return True
+    logger.warning("posting %s as a new card instead team=%s channel=%s", what, team or "-", channel or "-")
+    return await deliver(ctx, card, what=what, team=team, channel=channel)
+
+
 class Replies:
     """Runs `deliver` as background tasks, so the HTTP answer to Teams never waits for a retry."""
 
@@ -73,8 +87,11 @@ class Replies:
         self._running: set[asyncio.Task[bool]] = set()
 
     def send(self, ctx: ActivityContext[Any], message: Any, *, what: str, team: str | None,
-             channel: str | None) -> None:
-        """Deliver `message` in the background (on the running event loop)."""
-        task = asyncio.get_running_loop().create_task(deliver(ctx, message, what=what, team=team, channel=channel))
+             channel: str | None, replace: str | None = None) -> None:
+        """Deliver `message` in the background (on the running event loop); with `replace`, the id of the bot's
+        activity a click came from, that activity is updated to show `message` (a card) instead."""
+        sending = (replace_or_post(ctx, message, replace, what=what, team=team, channel=channel) if replace
+                   else deliver(ctx, message, what=what, team=team, channel=channel))
+        task = asyncio.get_running_loop().create_task(sending)
         self._running.add(task)
         task.add_done_callback(self._running.discard)

@@ -19,6 +19,12 @@ _FALSE = {"", "0", "false", "no", "off"}
 DEFAULT_PORT = 3978
 
 
+def configured(env: Mapping[str, str] | None = None) -> bool:
+    """True when the environment sets up the Teams bot (credentials, or the development flag set to true)."""
+    env = os.environ if env is None else env
+    return bool(env.get("CLIENT_ID")) or env.get(UNAUTHENTICATED_ENV, "").strip().lower() in _TRUE
+
+
 class TeamsSettingsError(ValueError):
     """The environment asks for something the Teams process must not do."""
 

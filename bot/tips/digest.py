@@ -35,6 +35,8 @@ MAX_CLAIMS = 5
 TOP = 10
 """Questions and answers listed per digest, each list most frequent first."""
 PERIOD = dt.timedelta(days=7)
+REFUSALS = "Refusals (no topic matched)"
+"""How votes on refusals (no entry) are listed."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,8 @@ def build_digest(store: Store, kb: KnowledgeBase, channel: ExpertsChannel, week:
     team = (channel.platform, channel.team_id)
     misses: list[ReportRow] = store.top_misses(since=since, limit=TOP, team=team)
     unhelpful: list[ReportRow] = store.top_unhelpful(since=since, limit=TOP, team=team)
-    titles = {row.key: (entry.title if (entry := kb.entry(row.key)) else row.key) for row in unhelpful}
+    titles = {row.key: REFUSALS if row.key is None else entry.title if (entry := kb.entry(row.key)) else row.key
+              for row in unhelpful}
     return Digest(week, since, tuple((row.key, row.count) for row in misses),
                   tuple((titles[row.key], row.count) for row in unhelpful))
 

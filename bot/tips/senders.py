@@ -1,15 +1,16 @@
-"""How a tip reaches a platform: the `TipSender` protocol, its error, and the registry the clock picks from.
+"""How a tip reaches a platform: the `TipSender` protocol, its error, and the senders the platforms register.
 
-Slack's sender (`bot.tips.slack_sender`) is always available. The Teams sender (`bot.teams.tip_sender`,
-`TeamsTipSender()`) is loaded only when Teams is configured (`CLIENT_ID` or `DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS`
-set) and the module imports.
+This package imports no platform. Each platform registers a factory in the `srm.tip_senders` entry-point group
+(pyproject.toml: `bot.slack.tip_sender:from_environment`, `bot.teams:tip_sender_from_environment`); the factory takes
+the store's engine and returns the platform's sender, or None when the environment does not set the platform up (it
+says why when that is worth saying). A plugin adds a platform the same way.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-import os
+from collections.abc import Callable
+from importlib.metadata import EntryPoint, entry_points
 from typing import Protocol
 
 from sqlalchemy import Engine
@@ -48,29 +49,33 @@ class TipSender(Protocol):
         ...
 
 
-def teams_configured() -> bool:
-    """True when the environment sets up the Teams bot (credentials, or the development flag set to true)."""
-    from bot.teams.settings import _TRUE, UNAUTHENTICATED_ENV
+SENDER_GROUP = "srm.tip_senders"
+"""The entry-point group where each platform registers its tip sender's factory."""
 
-    return bool(os.environ.get("CLIENT_ID")) or os.environ.get(UNAUTHENTICATED_ENV, "").strip().lower() in _TRUE
+SenderFactory = Callable[[Engine], TipSender | None]
+
+
+def registered_senders() -> list[EntryPoint]:
+    """The tip senders the installed platforms register, by name."""
+    return sorted(entry_points(group=SENDER_GROUP), key=lambda point: point.name)
 
 
 def load_senders(engine: Engine) -> dict[str, TipSender]:
-    """The senders by platform: Slack when its settings are complete, Teams when configured and importable.
-    A platform left out is logged; its channels wait (the clock says so for each)."""
-    from bot.slack.settings import SettingsError, SlackSettings
-    from bot.tips.slack_sender import SlackTipSender
-
+    """The senders by platform, from every registered factory that the environment sets up. A platform that
+    cannot be loaded is logged and left out; its channels wait (the clock says so for each)."""
+    registered = registered_senders()
+    if not registered:
+        log.error("tips: no platform registered a tip sender (entry points %r): is srm-bot installed? "
+                  "(pip install -e . in a checkout)", SENDER_GROUP)
     senders: dict[str, TipSender] = {}
-    try:
-        senders["slack"] = SlackTipSender.from_settings(SlackSettings.from_env("clock"), engine)
-    except SettingsError as exc:
-        log.warning("tips: Slack is not configured (%s); Slack channels wait", exc)
-    if teams_configured():
+    for point in registered:
         try:
-            module = importlib.import_module("bot.teams.tip_sender")
-            senders["teams"] = module.TeamsTipSender()
+            factory: SenderFactory = point.load()
+            sender = factory(engine)
         except ImportError as exc:
-            log.warning("tips: Teams is configured but its tip sender cannot be loaded (%s); Teams channels wait",
-                        exc)
+            log.warning("tips: the %s tip sender cannot be loaded (%s); %s channels wait", point.name, exc,
+                        point.name)
+            continue
+        if sender is not None:
+            senders[sender.platform] = sender
     return senders

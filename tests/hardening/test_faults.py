@@ -120,8 +120,10 @@ def wait_for_rows(url: str, feedback: int, misses: int, timeout: float = 30.0) -
         time.sleep(0.1)
 
 
-def click_feedback(web: WebProcess, stand_in: FaultyStandIn, helpful: bool, entry_id: str) -> None:
-    action = {"type": "button", "action_id": ACTION_FEEDBACK, "value": feedback_value(helpful, entry_id)}
+def click_feedback(web: WebProcess, stand_in: FaultyStandIn, helpful: bool, entry_id: str, question: str = "") -> None:
+    """The same user's vote on the answer `entry_id` gave to `question` (one vote per answer: vary the question)."""
+    action = {"type": "button", "action_id": ACTION_FEEDBACK, "value": feedback_value(helpful, entry_id, None,
+                                                                                        question)}
     reply = post(f"{web.url}/slack/events", block_action(action, response_url=stand_in.response_url(unique("f"))))
     assert reply.status == 200
 
@@ -145,7 +147,7 @@ def test_database_stopped_mid_run_loses_nothing_and_recovers_by_itself(faulty_sl
             during = [f"xqzv during {i} {uuid.uuid4().hex[:6]}" for i in range(3)]
             for question in during:
                 assert "I don't have an answer" in srm(web, faulty_slack, question)
-                click_feedback(web, faulty_slack, False, "kms-key-rotation")
+                click_feedback(web, faulty_slack, False, "kms-key-rotation", question)
             assert "security IN the cloud" in srm(web, faulty_slack, "security groups")
             channel = mention(web)
             assert faulty_slack.wait_for(POST_MESSAGE, channel=channel)

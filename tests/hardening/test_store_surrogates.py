@@ -50,6 +50,11 @@ def test_the_background_drain_keeps_writing_after_a_surrogate(db_url: str) -> No
     store.engine.dispose()
 
 
+VOTE = {"helpful": False, "platform": "slack", "team_id": "T1", "service_id": None, "question": "q",
+        "voter": "v", "at": dt.datetime(2026, 12, 1)}
+"""A vote as `Store.record_feedback` queues it (its entry and answer key added by each test)."""
+
+
 def test_a_record_the_driver_cannot_encode_is_set_aside_and_the_rest_land(
     store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -57,10 +62,8 @@ def test_a_record_the_driver_cannot_encode_is_set_aside_and_the_rest_land(
     dropped with its kind named, and does not hold up the others."""
     store.ensure_schema()
     queued: list[tuple[str, dict[str, Any]]] = [
-        ("feedback", {"entry_id": f"bad{LONE}", "helpful": False, "platform": "slack", "team_id": "T1",
-                      "at": dt.datetime(2026, 12, 1)}),
-        ("feedback", {"entry_id": "good", "helpful": False, "platform": "slack", "team_id": "T1",
-                      "at": dt.datetime(2026, 12, 1)})]
+        ("feedback", {**VOTE, "entry_id": f"bad{LONE}", "answer_key": "bad"}),
+        ("feedback", {**VOTE, "entry_id": "good", "answer_key": "good"})]
     store._pending.extend(queued)
     with caplog.at_level(logging.ERROR, logger="srm.store"):
         assert store.flush() == 0

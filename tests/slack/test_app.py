@@ -81,8 +81,8 @@ def test_feedback_and_misses_reach_the_store(slack_api: SlackStandIn, matcher: M
     response = dispatch(app, command_body("what is the weather in Paris", response_url="x"))
     assert response.status == 200 and "I don't have an answer" in response.body
     wait_until(lambda: len(store.calls) == 2, "two store calls")
-    assert ("feedback", {"entry_id": "security-groups", "helpful": True, "platform": "slack",
-                         "team_id": "T123"}) in store.calls
+    assert ("feedback", {"entry_id": "security-groups", "helpful": True, "platform": "slack", "team_id": "T123",
+                         "user_id": "U123", "service_id": None, "question": ""}) in store.calls
     assert ("miss", {"question": "what is the weather in Paris", "platform": "slack", "team_id": "T123"}) in store.calls
 
 

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
-from bot.core import Answer, KnowledgeBase, Matcher
+from bot.conversation.conversation import Vote
+from bot.core import Ambiguous, Answer, KnowledgeBase, Matcher
 from bot.core.presentation import owner_label
 from bot.core.tips import tip_of_the_day
 from bot.slack.blocks import (
@@ -23,6 +24,7 @@ from bot.slack.blocks import (
     SECTION_LIMIT,
     clip,
     clip_escaped,
+    feedback_value,
     parse_feedback,
     parse_ref,
     render_result,
@@ -110,7 +112,36 @@ def test_answer_card_has_badge_service_difference_evidence_docs_and_feedback(mat
         assert "Evidence (audit artifacts)" in all_text
     feedback = [b for b in message["blocks"] if b["type"] == "context_actions"]
     assert feedback[0]["elements"][0]["type"] == "feedback_buttons"
-    assert parse_feedback(feedback[0]["elements"][0]["positive_button"]["value"]) == (True, answer.entry.id)
+    assert parse_feedback(feedback[0]["elements"][0]["positive_button"]["value"]) == Vote(
+        True, answer.entry.id, answer.service.id, "who patches the OS on RDS?")
+
+
+def votes(message: dict[str, Any]) -> list[Vote | None]:
+    """The votes a message's feedback buttons carry (helpful, then not helpful)."""
+    return [parse_feedback(element[side]["value"]) for block in message["blocks"] if block["type"] == "context_actions"
+            for element in block["elements"] for side in ("positive_button", "negative_button")]
+
+
+def test_refusals_carry_feedback_naming_their_question(matcher: Matcher) -> None:
+    ambiguous = matcher.match("encryption")
+    assert isinstance(ambiguous, Ambiguous)
+    assert votes(render_result(ambiguous)) == [Vote(True, None, None, "encryption"),
+                                               Vote(False, None, None, "encryption")]
+    assert votes(render_result(matcher.match("what is the weather in Paris"))) == [
+        Vote(True, None, None, "what is the weather in Paris"), Vote(False, None, None, "what is the weather in Paris")]
+    assert votes(render_result(matcher.match(""))) == []  # an empty message gets help: nothing to vote on
+
+
+def test_a_vote_fits_slacks_2000_characters_and_old_buttons_still_read(matcher: Matcher) -> None:
+    longest = "\U0001f600" * 2000  # a paste: the value keeps the 500 characters the matcher reads
+    for value in (feedback_value(False, "x" * 128, "y" * 64, longest), feedback_value(True, None, None, longest)):
+        assert len(value) <= 2000
+        assert parse_feedback(value).question == longest[:500]
+    markup = feedback_value(False, "x" * 128, "y" * 64, "<!channel> & " * 100)  # escaped, it outgrows 2,000
+    assert len(markup) <= 2000 and "<!channel>" not in markup
+    assert parse_feedback(markup).question.startswith("&lt;!channel&gt; &amp; ")
+    assert parse_feedback("unhelpful:security-groups") == Vote(False, "security-groups", None, "")
+    assert parse_feedback("helpful:") is None and parse_feedback("maybe:security-groups") is None
 
 
 def test_ambiguous_and_no_match_render_buttons(matcher: Matcher) -> None:

@@ -11,9 +11,9 @@ import pytest
 
 from bot.core import KnowledgeBase
 from bot.slack.blocks import ACTION_QUIZ
+from bot.slack.tip_sender import SlackTipSender, TokenSource
 from bot.store.store import Store
 from bot.tips.clock import TipClock
-from bot.tips.slack_sender import SlackTipSender, TokenSource
 
 from .conftest import BOT_TOKEN, SlackStandIn, command_body, interaction_body, post
 from .standin import WebProcess, start_web

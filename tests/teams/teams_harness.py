@@ -1,7 +1,9 @@
 """Teams test harness (helpers; fixtures in conftest.py): a stand-in Bot Framework connector, activities, cards.
 
 The stand-in is a real HTTP server on 127.0.0.1 that speaks the connector's shape: the bot posts replies to
-`POST {serviceUrl}/v3/conversations/{id}/activities`, and any token request gets a dummy token. The bot runs as a
+`POST {serviceUrl}/v3/conversations/{id}/activities` (answered with the new activity's id), updates one of its
+activities with `PUT {serviceUrl}/v3/conversations/{id}/activities/{activityId}` (updateActivity), and any token
+request gets a dummy token. The bot runs as a
 real process (`python -m bot.teams.server`) in the SDK's unauthenticated development mode, so activities posted to
 its `/api/messages` travel the whole path: HTTP, the Teams SDK, our handlers, and back out over HTTP.
 """
@@ -42,6 +44,8 @@ class Received:
     body: dict[str, Any]
     headers: dict[str, str]
     at: float
+    activity_id: str | None = None
+    """The activity's id: the one the stand-in gave a posted activity, or the one an update names."""
 
 
 @dataclass
@@ -70,9 +74,13 @@ class Connector:
                 self.cond.wait(remaining)
             return found
 
+    def updates(self, conversation_id: str) -> list[Received]:
+        """The updates (PUT) of activities in `conversation_id` so far."""
+        return [r for r in self.activities(conversation_id) if r.method == "PUT"]
+
     def fail_next(self, status: int, headers: dict[str, str] | None = None) -> None:
-        """Answer the next activity post with `status` (and headers, e.g. Retry-After), or close the connection
-        without an answer when `status` is DROP."""
+        """Answer the next activity post or update with `status` (and headers, e.g. Retry-After), or close the
+        connection without an answer when `status` is DROP."""
         with self.cond:
             self.failures.append((status, headers or {}))
 
@@ -97,22 +105,29 @@ def connector_handler(connector: Connector) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(raw)
 
         def do_POST(self) -> None:
+            self._activity("POST")
+
+        def do_PUT(self) -> None:
+            self._activity("PUT")
+
+        def _activity(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
-            if "token" in self.path:
+            if method == "POST" and "token" in self.path:
                 self._reply(200, {"token_type": "Bearer", "expires_in": 3600, "ext_expires_in": 3600,
                                   "access_token": "stand-in-token"})
                 return
             match = ACTIVITIES_PATH.match(self.path.split("?")[0])
-            if match is None:
-                self._reply(404, {"error": {"code": "NotFound", "message": self.path}})
+            if match is None or (method == "PUT" and not match.group(2)):  # an update names its activity
+                self._reply(404, {"error": {"code": "NotFound", "message": f"{method} {self.path}"}})
                 return
+            activity_id = urllib.request.unquote(match.group(2)) if method == "PUT" else f"activity-{next(ids)}"
             with connector.cond:
                 failure = connector.failures.pop(0) if connector.failures else None
                 if failure is None:
-                    connector.received.append(Received("POST", self.path, urllib.request.unquote(match.group(1)),
+                    connector.received.append(Received(method, self.path, urllib.request.unquote(match.group(1)),
                                                        json.loads(raw or b"{}"), dict(self.headers),
-                                                       time.perf_counter()))
+                                                       time.perf_counter(), activity_id))
                     connector.cond.notify_all()
             if failure is not None and failure[0] == DROP:
                 self.connection.shutdown(socket.SHUT_RDWR)
@@ -120,7 +135,7 @@ def connector_handler(connector: Connector) -> type[BaseHTTPRequestHandler]:
             elif failure is not None:
                 self._reply(failure[0], {"error": {"code": "Failure", "message": "stand-in failure"}}, failure[1])
             else:
-                self._reply(201, {"id": f"activity-{next(ids)}"})
+                self._reply(200 if method == "PUT" else 201, {"id": activity_id})
 
     return Handler
 
@@ -182,8 +197,10 @@ def teams_env(tmp: Path, **extra: str) -> dict[str, str]:
 
 
 def activity(service_url: str, text: str = "", *, conversation_id: str | None = None, channel: bool = False,
-             mention: bool = False, value: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A message activity as Teams sends it: 1:1 chat by default, or a channel post with an @-mention."""
+             mention: bool = False, value: dict[str, Any] | None = None, reply_to_id: str | None = None,
+             user_id: str = "29:user-1") -> dict[str, Any]:
+    """A message activity as Teams sends it: 1:1 chat by default, or a channel post with an @-mention; a card
+    button's click carries its `value` and, in `replyToId`, the id of the activity whose card was clicked."""
     conversation_id = conversation_id or (f"19:{uuid.uuid4().hex}@thread.tacv2;messageid=1700000000000" if channel
                                           else f"a:{uuid.uuid4().hex}")
     body: dict[str, Any] = {
@@ -193,7 +210,7 @@ def activity(service_url: str, text: str = "", *, conversation_id: str | None = 
         "localTimezone": "Europe/Berlin",
         "serviceUrl": service_url,
         "channelId": "msteams",
-        "from": {"id": "29:user-1", "name": "Pat Doe", "aadObjectId": "00000000-0000-0000-0000-000000000001"},
+        "from": {"id": user_id, "name": "Pat Doe", "aadObjectId": "00000000-0000-0000-0000-000000000001"},
         "conversation": {"id": conversation_id, "conversationType": "channel" if channel else "personal",
                          "tenantId": TENANT, "isGroup": channel},
         "recipient": {"id": BOT_ID, "name": "srm"},
@@ -210,6 +227,8 @@ def activity(service_url: str, text: str = "", *, conversation_id: str | None = 
     if value is not None:
         body["value"] = value
         body["text"] = ""
+    if reply_to_id is not None:
+        body["replyToId"] = reply_to_id
     return body
 
 

@@ -8,11 +8,11 @@ import threading
 
 from bot.core import KnowledgeBase
 from bot.slack.blocks import ACTION_QUIZ, parse_quiz
+from bot.slack.tip_sender import SlackTipSender, TokenSource
 from bot.store.store import Claim, Store
 from bot.tips.clock import TipClock
 from bot.tips.commands import TipsContext, handle_tips_command
 from bot.tips.quiz import Tally, answer, prepare, tally
-from bot.tips.slack_sender import SlackTipSender, TokenSource
 from tips.slack_standin import SlackStandIn, error
 
 CTX = TipsContext(platform="slack", team_id="T1", channel_id="CQ", user_id="U1", user_tz="UTC")

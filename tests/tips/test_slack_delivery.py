@@ -13,10 +13,10 @@ from slack_sdk.oauth.token_rotation import TokenRotator
 from slack_sdk.web import WebClient
 
 from bot.core import KnowledgeBase
+from bot.slack.tip_sender import SlackTipSender, TokenSource
 from bot.store.store import Store
 from bot.tips.clock import TipClock
 from bot.tips.senders import load_senders
-from bot.tips.slack_sender import SlackTipSender, TokenSource
 from tips.slack_standin import SlackStandIn, error, sleep
 
 NOW = dt.datetime(2026, 11, 30, 9, 5, tzinfo=dt.UTC)  # a Monday

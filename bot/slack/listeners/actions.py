@@ -1,6 +1,6 @@
-"""Button clicks: share an answer, pick a "did you mean" topic, help, a tip's "Learn more", feedback, a quiz's
-answer (told to the clicker alone), and a stack's Export (the CSV uploaded to the conversation through Slack's
-external upload flow)."""
+"""Button clicks: share an answer, pick a "did you mean" topic, help, a tip's "Learn more" (in a modal on App Home),
+feedback, a quiz's answer (told to the clicker alone), and a stack's Export (the CSV uploaded to the conversation
+through Slack's external upload flow)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.conversation.conversation import QUIZ_GONE
-from bot.conversation.replies import UnknownServicesReply
+from bot.conversation.replies import TextReply, UnknownServicesReply
 from bot.render.matrix_export import csv_bytes
 from bot.slack.answering import Deps, acknowledge, where
 from bot.slack.blocks import (
@@ -27,6 +27,7 @@ from bot.slack.blocks import (
     parse_feedback,
     parse_quiz,
     parse_ref,
+    render_modal,
     render_result,
 )
 from bot.slack.escape import escape_mrkdwn
@@ -95,6 +96,17 @@ def upload_export(deps: Deps, body: dict[str, Any], client: WebClient, respond: 
                             what="export failure", team=team, channel=channel)
 
 
+def open_topic(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+    """A "Learn more" click on App Home (a view, which has no response_url): the topic's full answer in a modal
+    (views.open with the click's trigger_id), through the outbox; a refusal by Slack is logged there."""
+    entry_id, service_id = parse_ref(_value(body))
+    view = render_modal(deps.matcher.answer_entry(entry_id, service_id), UNKNOWN_TOPIC)
+    user = _clicker(body)
+    deps.outbox.post(client, "views.open", {"trigger_id": body.get("trigger_id"), "view": view},
+                     what="learn more modal", team=(body.get("team") or {}).get("id"), channel=None,
+                     lane=f"home:{user}")
+
+
 def register(app: App, deps: Deps) -> None:
     """Register every button of the srm messages."""
 
@@ -122,7 +134,10 @@ def register(app: App, deps: Deps) -> None:
         else:
             reply_to(body, respond, "pick", {"replace_original": True, **reply})
 
-    def learn_more(body: dict[str, Any], respond: Respond) -> None:
+    def learn_more(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        if (body.get("container") or {}).get("type") == "view":  # App Home has no response_url: open a modal
+            open_topic(deps, body, client)
+            return
         reply = _answer_reply(deps, _value(body), shareable=True)
         reply_to(body, respond, "learn more", {"response_type": "ephemeral", "replace_original": False,
                                                **(reply or {"text": UNKNOWN_TOPIC})})
@@ -132,21 +147,19 @@ def register(app: App, deps: Deps) -> None:
 
     def ack_feedback(ack: Ack, body: dict[str, Any], logger: Logger) -> None:
         ack()
-        parsed = parse_feedback(_value(body))
-        if parsed is None:
+        vote = parse_feedback(_value(body))
+        if vote is None:
             logger.warning("feedback click with an unreadable value %r", escape_mrkdwn(_value(body))[:100])
             return
-        helpful, entry_id = parsed
-        if deps.matcher.answer_entry(entry_id) is None:
-            logger.warning("feedback click for an unknown entry id (%d characters) ignored", len(entry_id))
-            return
-        team_id = (body.get("team") or {}).get("id")
-        deps.recorder.feedback(entry_id=entry_id, helpful=helpful, team_id=team_id)
+        team, channel = _where(body)
+        if isinstance(deps.conversation.feedback(vote, where("click", team, channel, _clicker(body))), TextReply):
+            logger.warning("feedback click for an unknown entry id (%d characters) ignored", len(vote.entry_id or ""))
 
     def thank(body: dict[str, Any], respond: Respond) -> None:
-        if (parsed := parse_feedback(_value(body))) is not None:  # Not helpful: offered Ask an expert
+        if (vote := parse_feedback(_value(body))) is not None:  # Not helpful: offered Ask an expert
             reply_to(body, respond, "feedback thanks", {"response_type": "ephemeral", "replace_original": False,
-                                                        **feedback_thanks(THANKS, parsed[0], "", parsed[1])})
+                                                        **feedback_thanks(THANKS, vote.helpful, vote.question,
+                                                                          vote.entry_id, vote.service_id)})
 
     def answer_quiz(body: dict[str, Any], respond: Respond) -> None:
         parsed = parse_quiz(_value(body))

@@ -4,11 +4,13 @@ Settings are the web process's (`SlackSettings`, mode "clock"): the token comes 
 workspace) or, when `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET` are set, from the OAuth installation store on the
 bot's database, refreshed first when token rotation is on (an outbound-only job gets no incoming request that would
 refresh it); `SLACK_API_URL` and `SLACK_API_TIMEOUT` apply as everywhere. Retrying is the clock's job, so the client
-itself retries nothing.
+itself retries nothing. `from_environment` is Slack's `srm.tip_senders` entry point (pyproject.toml), through which
+the clock finds it (`bot.tips.senders.load_senders`).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.error import URLError
 
@@ -19,32 +21,21 @@ from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine
 
 from bot.core.model import Entry, Tip
-from bot.slack.settings import DEFAULT_API_TIMEOUT_S, DEFAULT_API_URL, SlackSettings
+from bot.slack.blocks import render_quiz, render_tip
+from bot.slack.settings import DEFAULT_API_TIMEOUT_S, DEFAULT_API_URL, SettingsError, SlackSettings
 from bot.store.models import ExpertsChannel, TipSubscription
 from bot.store.tokens import installation_store
 from bot.tips.digest import Digest
 from bot.tips.quiz import QuizCard
 from bot.tips.senders import DeliveryError
 
+log = logging.getLogger("srm.tips")
+
 ROTATE_MINUTES_BEFORE_EXPIRY = 10
 
 PERMANENT_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived", "account_inactive"})
 """Errors after which this channel can never get a tip without someone acting: the subscription is deactivated.
 (A bad token is not among them: it would end every channel's subscription for one configuration mistake.)"""
-
-
-def render_tip(tip: Tip, entry: Entry) -> dict[str, Any]:
-    """The Slack message for a tip (text + blocks with the "Learn more" button), from the Slack adapter."""
-    from bot.slack.blocks import render_tip as render  # imported lazily: the clock does not load Bolt's app
-
-    return render(tip, entry)
-
-
-def render_quiz(quiz: QuizCard) -> dict[str, Any]:
-    """The Slack message for a quiz tip ("Who owns X?" with the owner buttons), from the Slack adapter."""
-    from bot.slack.blocks import render_quiz as render
-
-    return render(quiz)
 
 
 class TokenSource:
@@ -141,3 +132,12 @@ def _delivery_error(exc: SlackApiError) -> DeliveryError:
     if error in PERMANENT_ERRORS:
         return DeliveryError(error, permanent=True)
     return DeliveryError(error if status < 500 else f"http_{status}: {error}")
+
+
+def from_environment(engine: Engine) -> SlackTipSender | None:
+    """The clock's Slack sender when the Slack settings are complete; None (logged: Slack channels wait) when not."""
+    try:
+        return SlackTipSender.from_settings(SlackSettings.from_env("clock"), engine)
+    except SettingsError as exc:
+        log.warning("tips: Slack is not configured (%s); Slack channels wait", exc)
+        return None
