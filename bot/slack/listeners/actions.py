@@ -30,7 +30,7 @@ from bot.slack.blocks import (
     render_modal,
     render_result,
 )
-from bot.slack.escape import escape_mrkdwn
+from bot.slack.escape import escape_mrkdwn, unescape_mrkdwn
 from bot.slack.experts import feedback_thanks
 from bot.slack.pages import render_help
 from bot.slack.replies import render_reply
@@ -157,9 +157,10 @@ def register(app: App, deps: Deps) -> None:
 
     def thank(body: dict[str, Any], respond: Respond) -> None:
         if (vote := parse_feedback(_value(body))) is not None:  # Not helpful: offered Ask an expert
+            thanks = feedback_thanks(THANKS, vote.helpful, unescape_mrkdwn(vote.question), vote.entry_id,
+                                     vote.service_id)
             reply_to(body, respond, "feedback thanks", {"response_type": "ephemeral", "replace_original": False,
-                                                        **feedback_thanks(THANKS, vote.helpful, vote.question,
-                                                                          vote.entry_id, vote.service_id)})
+                                                        **thanks})
 
     def answer_quiz(body: dict[str, Any], respond: Respond) -> None:
         parsed = parse_quiz(_value(body))

@@ -14,7 +14,7 @@ from bot.conversation.experts import POST_FAILED, POST_FAILED_HINT, SENT, Expert
 from bot.conversation.parse import Experts
 from bot.slack.answering import PLATFORM, Deps, acknowledge, where
 from bot.slack.blocks import ACTION_ASK_EXPERT, parse_view_value
-from bot.slack.escape import escape_mrkdwn
+from bot.slack.escape import escape_mrkdwn, unescape_mrkdwn
 from bot.slack.experts import render_experts_reply, render_request
 
 
@@ -50,7 +50,8 @@ def answer_command(deps: Deps, command: Experts, fields: dict[str, Any], client:
 
 def ask_expert(deps: Deps, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
     """An Ask an expert click: the request posted to the experts' channel, and the asker told how it went."""
-    entry_id, service_id, question = parse_view_value(str((body.get("actions") or [{}])[0].get("value") or ""))
+    entry_id, service_id, carried = parse_view_value(str((body.get("actions") or [{}])[0].get("value") or ""))
+    question = unescape_mrkdwn(carried)
     team = (body.get("team") or {}).get("id")
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
     request = deps.conversation.ask_expert(question, entry_id, service_id,

@@ -1,7 +1,7 @@
 """The experts' channel of each workspace or team, and the weekly digest's claims (one row per team per ISO week).
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0007 (after the feedback votes, merged first)
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
