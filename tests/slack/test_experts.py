@@ -12,7 +12,7 @@ from bot.conversation.experts import POST_FAILED, POST_FAILED_HINT, SENT
 from bot.slack.blocks import ACTION_ASK_EXPERT, ACTION_FEEDBACK, feedback_value
 
 from .conftest import SlackStandIn, command_body, post
-from .test_details import buttons, click, unique
+from .test_details import buttons, unique
 
 HOSTILE = "how much does S3 cost? a < b & *c* @here"
 
@@ -100,16 +100,27 @@ def test_a_refused_post_is_told_to_the_asker(web: str, slack_api: SlackStandIn) 
     assert told.body["text"] == POST_FAILED.format(error="chat.postMessage: fatal_error", hint=POST_FAILED_HINT)
 
 
-def test_not_helpful_offers_ask_an_expert(web: str, slack_api: SlackStandIn) -> None:
+def test_not_helpful_offers_ask_an_expert_with_the_question(web: str, slack_api: SlackStandIn) -> None:
+    team, admin, experts = unique("T"), unique("U"), unique("C")
+    slack_api.admins.add(admin)
+    srm(web, slack_api, f"experts <#{experts}>", user=admin, team=team)
     path = f"/response/{unique('unhelpful')}"
-    vote = {"type": "feedback_buttons", "action_id": ACTION_FEEDBACK, "value": feedback_value(False, "security-groups")}
-    click(web, vote, response_url=slack_api.url + path, ephemeral=True)
+    asked = "are security groups <stateful> & mine?"
+    vote = {"type": "feedback_buttons", "action_id": ACTION_FEEDBACK,
+            "value": feedback_value(False, "security-groups", None, asked)}
+    click_as(web, team, vote, slack_api.url + path)
     [thanks] = slack_api.wait_for(path)
     offered = buttons(thanks.body["blocks"])[ACTION_ASK_EXPERT]
-    assert offered["value"].startswith("security-groups|")
+
+    path = f"/response/{unique('offered')}"
+    click_as(web, team, offered, slack_api.url + path)
+    [request] = slack_api.wait_for("/api/chat.postMessage", channel=experts)
+    text = json.dumps(request.body["blocks"])
+    assert ">are security groups &lt;stateful&gt; &amp; mine?" in text  # as typed, escaped once
+    assert "My best guess: Security groups (" in text
+    assert slack_api.wait_for(path)[0].body["text"] == SENT
 
     path = f"/response/{unique('helpful')}"
-    click(web, {**vote, "value": feedback_value(True, "security-groups")}, response_url=slack_api.url + path,
-          ephemeral=True)
-    [plain] = slack_api.wait_for(path)
-    assert "blocks" not in plain.body
+    click_as(web, team, {**vote, "value": feedback_value(True, "security-groups", None, asked)},
+             slack_api.url + path)
+    assert "blocks" not in slack_api.wait_for(path)[0].body  # a helpful vote is only thanked
