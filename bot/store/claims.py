@@ -27,16 +27,19 @@ def claim_row(sessions: sessionmaker[Session], model: Any, keys: dict[str, Any],
     a row taken over keeps its own."""
     moment = utc_naive(now)
     token = uuid.uuid4().hex
-    try:
-        with sessions() as session, session.begin():
-            row = model(**keys, **fields, status=DELIVERY_CLAIMED, claim_token=token, claimed_at=moment, attempts=1)
-            session.add(row)
-            session.flush()
-            return row
-    except IntegrityError:
-        pass
-    with sessions() as session:
+    with sessions() as session:  # a plain read first: a done row is not claimed again on every later pass
         existing = session.scalar(select(model).filter_by(**keys))
+    if existing is None:
+        try:
+            with sessions() as session, session.begin():
+                row = model(**keys, **fields, status=DELIVERY_CLAIMED, claim_token=token, claimed_at=moment,
+                            attempts=1)
+                session.add(row)
+                session.flush()
+                return row
+        except IntegrityError:  # another process inserted it first
+            with sessions() as session:
+                existing = session.scalar(select(model).filter_by(**keys))
     if existing is None or existing.status == DELIVERY_POSTED or existing.attempts >= max_claims:
         return None
     if existing.status == DELIVERY_CLAIMED and existing.claimed_at > moment - lease:
