@@ -13,12 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.conversation.experts import ExpertRequest, ExpertsContext, ExpertsReply, expert_request, experts_reply
 from bot.conversation.follow_ups import Context, Contexts, Place, contexts_for, utcnow
 from bot.conversation.parse import (
     Ask,
     BadCommand,
     Command,
     Compare,
+    Experts,
     FollowUp,
     Help,
     ListTopics,
@@ -209,6 +211,26 @@ class Conversation:
         self.log(where, "quiz", reply, started)
         return reply
 
+    def experts(self, command: Experts, ctx: ExpertsContext, where: Where) -> ExpertsReply:
+        """`experts ...`: the team's experts' channel shown, set or cleared (`bot.conversation.experts`); it needs
+        the database (and, to set it, maybe the platform's word on who is an admin), so run it off the request
+        path."""
+        started = time.perf_counter()
+        reply = experts_reply(self.store, command.action, command.channel_id, command.channel_name, ctx)
+        self.log(where, "experts", reply, started)
+        return reply
+
+    def ask_expert(self, question: str, entry_id: str, service_id: str | None,
+                   where: Where) -> ExpertRequest | ExpertsReply:
+        """An "Ask an expert" click: what to post in the team's experts' channel (the question, who asked where and
+        the bot's best guess, `entry_id` for `service_id`, maybe empty), or why it cannot be posted; logged."""
+        started = time.perf_counter()
+        guess = self.matcher.answer_entry(entry_id, service_id) if entry_id else None
+        reply = expert_request(self.store, question, guess, where.platform, where.team_id, where.channel_id,
+                               where.user_id)
+        self.log(where, "ask-expert", reply, started)
+        return reply
+
     def export(self, value: str, where: Where) -> ExportReply | UnknownServicesReply:
         """The full matrix of the services an Export button names (`ec2,rds,s3`), logged."""
         started = time.perf_counter()
@@ -325,8 +347,8 @@ class Conversation:
                 return UsageReply("Name two different services after compare.", "compare")
             first, second = services
             return CompareReply(first, second, compare(kb, first, second))
-        if isinstance(command, Tips):
-            raise ValueError("tips needs the channel's context: call Conversation.tips")
+        if isinstance(command, Tips | Experts):
+            raise ValueError("tips and experts need the channel's context: call Conversation.tips or .experts")
         if isinstance(command, Why | FollowUp):
             followed = self._follow_up(command, where, previous)
             if followed is not None:
@@ -346,7 +368,8 @@ class Conversation:
             return UnknownServicesReply(tuple(exc.suggestions.items()), usage)
 
     @staticmethod
-    def log(where: Where, kind: str, reply: Reply, started: float, *, verdict: str | None = None) -> None:
+    def log(where: Where, kind: str, reply: Reply | ExpertsReply | ExpertRequest, started: float, *,
+            verdict: str | None = None) -> None:
         """The one line per request: platform, team, channel, `via:kind`, outcome (`verdict` when given, else the
         reply's), entry (or services), score, ms."""
         entry: str | None = None
@@ -365,6 +388,9 @@ class Conversation:
             outcome = "usage"
         elif isinstance(reply, TipReply):
             entry, outcome = reply.tip.entry, "tip"
+        elif isinstance(reply, ExpertsReply | ExpertRequest):
+            entry = reply.guess.entry.id if isinstance(reply, ExpertRequest) and reply.guess else None
+            outcome = reply.outcome if isinstance(reply, ExpertsReply) else "sent"
         elif isinstance(reply, QuizAnswerReply):
             entry = reply.entry.id
             outcome = ("right" if reply.correct else "wrong") + ("" if reply.counted else "-again")
@@ -377,4 +403,5 @@ class Conversation:
 
 def _kind(command: Command) -> str:
     return {Help: "help", ListTopics: "list", Services: "services", TipNow: "tip", Tips: "tips", Stack: "stack",
-            Compare: "compare", Why: "why", FollowUp: "follow-up", Ask: "ask", BadCommand: "usage"}[type(command)]
+            Compare: "compare", Experts: "experts", Why: "why", FollowUp: "follow-up", Ask: "ask",
+            BadCommand: "usage"}[type(command)]

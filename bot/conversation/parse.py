@@ -13,6 +13,7 @@ scope for PCI?") stay a question.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.core.language import Language, language
@@ -64,6 +65,16 @@ class Compare:
 
 
 @dataclass(frozen=True)
+class Experts:
+    """`experts` (show), `experts off`, `experts here` (this channel) or `experts #channel` (`set`: Slack sends the
+    channel as `<#C123|name>`)."""
+
+    action: str
+    channel_id: str | None = None
+    channel_name: str | None = None
+
+
+@dataclass(frozen=True)
 class Ask:
     """A question for the matcher (the raw text: the matcher unescapes it once)."""
 
@@ -93,7 +104,7 @@ class BadCommand:
     """A key of USAGE."""
 
 
-Command = Help | ListTopics | Services | TipNow | Tips | Stack | Compare | Why | FollowUp | Ask | BadCommand
+Command = Help | ListTopics | Services | TipNow | Tips | Stack | Compare | Why | FollowUp | Experts | Ask | BadCommand
 
 USAGE: dict[str, tuple[str, str]] = {
     "list": ("list [aws|customer|shared]", "browse the topics (all, or one owner's)"),
@@ -105,6 +116,8 @@ USAGE: dict[str, tuple[str, str]] = {
     "compare": ("compare ec2 lambda", "the layers whose owner differs between two services"),
     "why": ("why", "what my last answer here matched and which rule decided; then \"and on Lambda?\" asks the same "
                    "for Lambda"),
+    "experts": ("experts #channel", "where Ask an expert and the weekly digest go (Teams: experts here); experts "
+                "off to clear it"),
     "help": ("help", "what I can do"),
 }
 """Command key: (how to write it, what it does), in the order help lists them."""
@@ -120,6 +133,19 @@ def service_names(text: str) -> tuple[str, ...]:
     such as "elastic block store" survive), else one per word."""
     parts = text.split(",") if "," in text else text.split()
     return tuple(part.strip() for part in parts if part.strip())
+
+
+_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$")
+"""A Slack channel reference as Slack escapes it in command text and messages."""
+
+
+def experts_command(rest: str) -> Experts | BadCommand:
+    """What follows `experts`: nothing, `off`, `here`, or one channel."""
+    if rest.lower() in ("", "off", "here"):
+        return Experts(rest.lower() or "show")
+    if found := _CHANNEL.match(rest):
+        return Experts("set", found.group(1), found.group(2) or None)
+    return BadCommand(f"{rest[:80]!r} is not a channel: type # and pick the channel from the list.", "experts")
 
 
 def parse(text: str, words: Language | None = None) -> Command:
@@ -140,6 +166,8 @@ def parse(text: str, words: Language | None = None) -> Command:
         return TipNow()
     if word == "tips":
         return Tips(rest)
+    if word == "experts":
+        return experts_command(rest)
     if word == "stack":
         names = service_names(rest)
         return Stack(names) if names else BadCommand("Name at least one service after stack.", "stack")

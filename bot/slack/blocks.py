@@ -38,6 +38,7 @@ from bot.core.presentation import (
 )
 from bot.render.stack_text import checked_by
 from bot.slack.escape import escape_mrkdwn, link
+from bot.visible import visible
 
 MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
@@ -64,6 +65,8 @@ ACTION_VIEW = "srm_view"
 """Prefix: an answer's view buttons are `srm_view_short`, `srm_view_details` and `srm_view_why`; each value is
 `view_value(...)` (bot/slack/listeners/details.py answers them in place)."""
 VIEW_LABELS = {"short": "Short answer", "details": "Details", "why": "Why"}
+ACTION_ASK_EXPERT = "srm_ask_expert"
+"""The Ask an expert button (bot/slack/listeners/experts.py); its value is `expert_value(...)`."""
 HELPFUL, UNHELPFUL = "helpful", "unhelpful"
 
 
@@ -367,6 +370,16 @@ def _ambiguous(result: Ambiguous) -> dict[str, Any]:
     return message(escape_mrkdwn(f"{AMBIGUOUS_PROMPT} {titles}"), blocks)
 
 
+def expert_value(question: str, entry_id: str | None = None, service_id: str | None = None) -> str:
+    """The Ask an expert button's value (`answer_value`, read by `parse_view_value`), without hidden characters."""
+    return answer_value(entry_id or "", service_id, visible(question))
+
+
+def expert_button(question: str, entry_id: str | None = None, service_id: str | None = None) -> dict[str, Any]:
+    """The Ask an expert button for a question (and the bot's best guess at it)."""
+    return button("Ask an expert", ACTION_ASK_EXPERT, expert_value(question, entry_id, service_id))
+
+
 def _no_match(result: NoMatch) -> dict[str, Any]:
     reason = no_match_message(result)
     text = escape_mrkdwn(reason)
@@ -378,6 +391,8 @@ def _no_match(result: NoMatch) -> dict[str, Any]:
         blocks.append(section("Nearest topics:"))
         elements = _pick_buttons(result.suggestions, None)
     elements.append(button("Help: how to ask", ACTION_HELP, "help"))
+    if result.worth_recording:  # a refusal is not a dead end: a person can take the question
+        elements.append(expert_button(result.question, result.suggestions[0].entry.id if result.suggestions else None))
     blocks.append(actions(elements))
     if result.question.strip():  # an empty message gets help, not a vote
         blocks.append(feedback_block(None, None, result.question))

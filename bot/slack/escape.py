@@ -14,3 +14,8 @@ def escape_mrkdwn(text: str) -> str:
 def link(url: str, label: str) -> str:
     """A mrkdwn link whose label and URL are both escaped (a `|` in the label cannot split it)."""
     return f"<{escape_mrkdwn(url).replace('|', '%7C')}|{escape_mrkdwn(label).replace('|', '/')}>"
+
+
+def unescape_mrkdwn(text: str) -> str:
+    """`escape_mrkdwn` undone (`&` last): the text a button value carries escaped, as it was typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -54,7 +54,6 @@ class Failed(Exception):
 
 Attempt = Callable[[], None]
 DELIVERED = "delivered"
-GIVEN_UP = "given up"
 
 
 @dataclass
@@ -66,6 +65,8 @@ class Delivery:
     team: str | None
     channel: str | None
     then: Delivery | None = None
+    otherwise: Callable[[str], Delivery] | None = None
+    """What follows instead when it finally fails, given why (telling the person who asked)."""
     tries: int = 0
 
 
@@ -140,9 +141,17 @@ class Outbox:
         self._timers = _Timers()
 
     def post(self, client: WebClient, method: str, payload: dict[str, Any], *, what: str, team: str | None,
-             channel: str | None, lane: str | None = None) -> None:
-        """Call Web API `method` (e.g. chat.postMessage) with `payload`, in the lane of `channel` (or `lane`)."""
-        self.submit(lane or channel or method, Delivery(web_api_attempt(client, method, payload), what, team, channel))
+             channel: str | None, lane: str | None = None, then: Delivery | None = None,
+             otherwise: Callable[[str], Delivery] | None = None) -> None:
+        """Call Web API `method` (e.g. chat.postMessage) with `payload`, in the lane of `channel` (or `lane`); then
+        `then` once it went through, or `otherwise(reason)` when it finally failed."""
+        self.submit(lane or channel or method, Delivery(web_api_attempt(client, method, payload), what, team, channel,
+                                                        then=then, otherwise=otherwise))
+
+    def reply(self, url: str, payload: dict[str, Any], *, what: str, team: str | None,
+              channel: str | None) -> Delivery:
+        """A post of `payload` to a response_url, to follow another delivery (`then`, `otherwise`)."""
+        return Delivery(response_url_attempt(url, payload, self.timeout), what, team, channel)
 
     def respond(self, url: str | None, payload: dict[str, Any], *, what: str, team: str | None,
                 channel: str | None, then: dict[str, Any] | None = None) -> None:
@@ -180,13 +189,17 @@ class Outbox:
             if isinstance(outcome, float):
                 self._timers.call_after(outcome, lambda: self._pool.submit(self._drain, key))
                 return
+            follow = delivery.then if outcome == DELIVERED else None
+            if outcome != DELIVERED and delivery.otherwise is not None:
+                follow = delivery.otherwise(outcome)
             with self._guard:
                 lane.queue.popleft()
-                if outcome == DELIVERED and delivery.then is not None:
-                    lane.queue.appendleft(delivery.then)
+                if follow is not None:
+                    lane.queue.appendleft(follow)
 
     def _deliver(self, delivery: Delivery) -> float | str:
-        """Try `delivery` once: DELIVERED, GIVEN_UP (logged), or the seconds to wait before the next attempt."""
+        """Try `delivery` once: DELIVERED, the seconds to wait before the next attempt, or why it was given up
+        (logged)."""
         delivery.tries += 1
         try:
             delivery.attempt()
@@ -195,19 +208,18 @@ class Outbox:
                 LOGGER.warning("retrying %s team=%s channel=%s: %s (attempt %d of %d)", delivery.what,
                                delivery.team or "-", delivery.channel or "-", retry, delivery.tries, MAX_ATTEMPTS)
                 return float(retry.after if retry.after is not None else BACKOFF_S[delivery.tries - 1])
-            self._give_up(delivery, str(retry))
+            return self._give_up(delivery, str(retry))
         except Failed as failed:
-            self._give_up(delivery, str(failed))
+            return self._give_up(delivery, str(failed))
         except Exception as exc:  # a bug or an unexpected client error: logged like any failure, the lane goes on
-            self._give_up(delivery, repr(exc))
-        else:
-            return DELIVERED
-        return GIVEN_UP
+            return self._give_up(delivery, repr(exc))
+        return DELIVERED
 
-    def _give_up(self, delivery: Delivery, reason: str) -> None:
+    def _give_up(self, delivery: Delivery, reason: str) -> str:
         skipped = " (not done: " + delivery.then.what + ")" if delivery.then is not None else ""
         LOGGER.error("could not deliver %s team=%s channel=%s after %d attempt(s): %s%s", delivery.what,
                      delivery.team or "-", delivery.channel or "-", delivery.tries, reason, skipped)
+        return reason
 
 
 class _Timers:

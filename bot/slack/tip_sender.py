@@ -11,6 +11,7 @@ the clock finds it (`bot.tips.senders.load_senders`).
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
@@ -22,8 +23,9 @@ from sqlalchemy import Engine
 from bot.core.model import Entry, Tip
 from bot.slack.blocks import render_quiz, render_tip
 from bot.slack.settings import DEFAULT_API_TIMEOUT_S, DEFAULT_API_URL, SettingsError, SlackSettings
-from bot.store.models import TipSubscription
+from bot.store.models import ExpertsChannel, TipSubscription
 from bot.store.tokens import installation_store
+from bot.tips.digest import Digest
 from bot.tips.quiz import QuizCard
 from bot.tips.senders import DeliveryError
 
@@ -93,11 +95,21 @@ class SlackTipSender:
 
     def send(self, subscription: TipSubscription, tip: Tip, entry: Entry, *, quiz: QuizCard | None = None) -> str:
         """Post `tip` (or `quiz`, for a quiz subscription) to the subscribed channel; return the message `ts`."""
-        client = WebClient(token=self.tokens.token_for(subscription.team_id), base_url=self.api_url,
-                           timeout=self.timeout, retry_handlers=[])
         message = render_quiz(quiz) if quiz is not None else render_tip(tip, entry)
+        return self.post(subscription.team_id, subscription.channel_id, message)
+
+    def send_digest(self, channel: ExpertsChannel, digest: Digest) -> str:
+        """Post the experts' weekly digest to the team's experts' channel; return the message `ts`."""
+        from bot.slack.experts import render_digest
+
+        return self.post(channel.team_id, channel.channel_id, render_digest(digest))
+
+    def post(self, team_id: str, channel_id: str, message: dict[str, Any]) -> str:
+        """`chat.postMessage` of `message` ({text, blocks}) to a channel; its `ts`, or DeliveryError."""
+        client = WebClient(token=self.tokens.token_for(team_id), base_url=self.api_url, timeout=self.timeout,
+                           retry_handlers=[])
         try:
-            response = client.chat_postMessage(channel=subscription.channel_id, text=message["text"],
+            response = client.chat_postMessage(channel=channel_id, text=message["text"],
                                                blocks=message.get("blocks"), unfurl_links=False, unfurl_media=False)
         except SlackApiError as exc:
             raise _delivery_error(exc) from exc

@@ -42,6 +42,18 @@ class Base(DeclarativeBase):
     """Declarative base; its metadata also carries the Slack OAuth tables so migrations own every table."""
 
 
+class Claimable:
+    """The columns of a row posted exactly once through a claim (`bot.store.claims`)."""
+
+    status: Mapped[str] = mapped_column(String(16))  # claimed | posted | failed
+    claim_token: Mapped[str] = mapped_column(String(32))
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer)
+    posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    message_ts: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    error: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
 class TipSubscription(Base):
     """A channel that gets one tip a day at its local time."""
 
@@ -66,7 +78,7 @@ class TipSubscription(Base):
     """Tips come as a quiz ("Who owns X?" with AWS / Customer / Shared buttons)."""
 
 
-class TipDelivery(Base):
+class TipDelivery(Claimable, Base):
     """One row per subscription per local date: the claim that makes delivery happen once."""
 
     __tablename__ = "tip_deliveries"
@@ -76,13 +88,6 @@ class TipDelivery(Base):
     subscription_id: Mapped[int] = mapped_column(ForeignKey("tip_subscriptions.id", ondelete="CASCADE"), index=True)
     local_date: Mapped[dt.date] = mapped_column(Date)
     tip_id: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16))  # claimed | posted | failed
-    claim_token: Mapped[str] = mapped_column(String(32))
-    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    attempts: Mapped[int] = mapped_column(Integer)
-    posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
-    message_ts: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    error: Mapped[str | None] = mapped_column(String(255), nullable=True)
 
 
 class Quiz(Base):
@@ -182,6 +187,37 @@ class ConversationContext(Base):
     """The question that found the entry (at most MAX_QUESTION_CHARS), asked again for the Why view's score."""
     asked_at: Mapped[dt.datetime] = mapped_column(DateTime)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class ExpertsChannel(Base):
+    """Where a workspace (Slack) or team (Teams) sends "Ask an expert" requests and the weekly digest."""
+
+    __tablename__ = "experts_channels"
+    __table_args__ = (UniqueConstraint("platform", "team_id", name="uq_experts_channels_team"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(255))
+    channel_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    conversation_ref: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    """Teams: where a proactive post goes (`bot.teams.app.conversation_ref`)."""
+    set_by: Mapped[str] = mapped_column(String(255))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    """No digest is due before this moment (UTC)."""
+
+
+class ExpertDigest(Claimable, Base):
+    """One row per team per ISO week: the claim that makes the weekly digest go out once (as TipDelivery does)."""
+
+    __tablename__ = "expert_digests"
+    __table_args__ = (UniqueConstraint("platform", "team_id", "week", name="uq_expert_digests_week"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[str] = mapped_column(String(64))
+    week: Mapped[str] = mapped_column(String(8))  # ISO week, "2026-W49"
+    channel_id: Mapped[str] = mapped_column(String(255))
 
 
 # slack_sdk's own OAuth tables (installations, bots, OAuth states), declared here so migrations create them.

@@ -17,21 +17,20 @@ import hashlib
 import logging
 import threading
 import time
-import uuid
 from collections import Counter, deque
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, Table, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.normalize import MAX_QUESTION_CHARS, question_text
+from bot.store.claims import claim_row, update_claim
 from bot.store.db import make_engine
 from bot.store.migrate import upgrade
 from bot.store.models import (
-    DELIVERY_CLAIMED,
     DELIVERY_FAILED,
     DELIVERY_POSTED,
     Feedback,
@@ -342,24 +341,32 @@ class Store:
 
     # -- reports --------------------------------------------------------------------------------------------
 
-    def top_misses(self, *, since: dt.datetime | None = None, limit: int = 20) -> list[ReportRow]:
-        """The most frequent unanswered questions (summed over workspaces), seen since `since`."""
+    def top_misses(self, *, since: dt.datetime | None = None, limit: int = 20,
+                   team: tuple[str, str] | None = None) -> list[ReportRow]:
+        """The most frequent unanswered questions (summed over workspaces, or of one `team`: (platform, team id)),
+        seen since `since`."""
         q = UnansweredQuestion
         statement = (select(q.question, func.sum(q.count), func.max(q.last_seen), func.count(q.team_id.distinct()))
                      .group_by(q.question).order_by(func.sum(q.count).desc(), q.question).limit(limit))
         if since is not None:
             statement = statement.where(q.last_seen >= utc_naive(since))
+        if team is not None:
+            statement = statement.where(q.platform == team[0], q.team_id == team[1])
         with self.session() as session:
             return [ReportRow(key, int(count), last, int(teams)) for key, count, last, teams
                     in session.execute(statement)]
 
-    def top_unhelpful(self, *, since: dt.datetime | None = None, limit: int = 20) -> list[ReportRow]:
-        """Entries (None: refusals) most often voted not helpful, each person's vote counted once; `extra` is how
-        many voted the same entry helpful, `questions` the questions asked (up to QUESTIONS_PER_ENTRY each)."""
+    def top_unhelpful(self, *, since: dt.datetime | None = None, limit: int = 20,
+                      team: tuple[str, str] | None = None) -> list[ReportRow]:
+        """Entries (None: refusals) most often voted not helpful, each person's vote counted once (everywhere, or in
+        one `team`: (platform, team id)); `extra` is how many voted the same entry helpful, `questions` the
+        questions asked (up to QUESTIONS_PER_ENTRY each)."""
         f = Feedback
         not_helpful = func.sum(case((f.helpful.is_(False), 1), else_=0))
         helpful = func.sum(case((f.helpful.is_(True), 1), else_=0))
         recent = [] if since is None else [f.created_at >= utc_naive(since)]
+        if team is not None:
+            recent += [f.platform == team[0], f.team_id == team[1]]
         statement = (select(f.entry_id, not_helpful, func.max(f.created_at), helpful).where(*recent)
                      .group_by(f.entry_id).having(not_helpful > 0)
                      .order_by(not_helpful.desc(), f.entry_id).limit(limit))
@@ -453,32 +460,12 @@ class Store:
         with a compare-and-set on its claim token, only when it failed earlier (fewer than `max_claims` times)
         or its claim is older than `lease` (the claiming process died). A taken-over row keeps its tip.
         """
-        moment = utc_naive(now)
-        token = uuid.uuid4().hex
-        try:
-            with self.session() as session, session.begin():
-                row = TipDelivery(subscription_id=subscription_id, local_date=local_date, tip_id=tip_id,
-                                  status=DELIVERY_CLAIMED, claim_token=token, claimed_at=moment, attempts=1)
-                session.add(row)
-                session.flush()
-                return Claim(row.id, subscription_id, local_date, tip_id, token, 1)
-        except IntegrityError:
-            pass
-        existing = self.delivery(subscription_id, local_date)
-        if existing is None or existing.status == DELIVERY_POSTED or existing.attempts >= max_claims:
+        self.ensure_schema()
+        row = claim_row(self._sessions, TipDelivery, {"subscription_id": subscription_id, "local_date": local_date},
+                        {"tip_id": tip_id}, now=now, lease=lease, max_claims=max_claims)
+        if row is None:
             return None
-        if existing.status == DELIVERY_CLAIMED and existing.claimed_at > moment - lease:
-            return None
-        with self.session() as session, session.begin():
-            taken = session.execute(
-                update(TipDelivery)
-                .where(TipDelivery.id == existing.id, TipDelivery.claim_token == existing.claim_token,
-                       TipDelivery.status == existing.status)
-                .values(claim_token=token, claimed_at=moment, status=DELIVERY_CLAIMED,
-                        attempts=TipDelivery.attempts + 1)).rowcount
-        if taken != 1:
-            return None
-        return Claim(existing.id, subscription_id, local_date, existing.tip_id, token, existing.attempts + 1)
+        return Claim(row.id, subscription_id, local_date, row.tip_id, row.claim_token, row.attempts)
 
     def renew_claim(self, claim: Claim, now: dt.datetime) -> bool:
         """Extend the lease before another try; False when the claim was lost (then do not post)."""
@@ -495,10 +482,8 @@ class Store:
                                   claimed_at=utc_naive(now))
 
     def _update_claim(self, claim: Claim, **values: Any) -> bool:
-        with self.session() as session, session.begin():
-            return session.execute(update(TipDelivery).where(
-                TipDelivery.id == claim.delivery_id, TipDelivery.claim_token == claim.token,
-                TipDelivery.status == DELIVERY_CLAIMED).values(**values)).rowcount == 1
+        self.ensure_schema()
+        return update_claim(self._sessions, TipDelivery, claim.delivery_id, claim.token, **values)
 
 
 def upsert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:

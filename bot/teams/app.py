@@ -21,8 +21,10 @@ from microsoft_teams.api import (
     AdaptiveCardActionMessageResponse,
     AdaptiveCardInvokeActivity,
     AdaptiveCardInvokeResponse,
+    ConversationAccount,
     InstalledActivity,
     MessageActivity,
+    MessageActivityInput,
 )
 from microsoft_teams.api.activities.utils import StripMentionsTextOptions
 from microsoft_teams.apps import ActivityContext, App
@@ -30,13 +32,15 @@ from microsoft_teams.apps import ActivityContext, App
 from bot.conversation import Conversation, Where, parse
 from bot.conversation.answer_view import VIEWS
 from bot.conversation.conversation import QUIZ_GONE, Vote, vote_record
-from bot.conversation.parse import Ask, Command, Tips
+from bot.conversation.experts import POST_FAILED, POST_FAILED_HINT, SENT, ExpertsContext, ExpertsReply
+from bot.conversation.parse import Ask, Command, Experts, Tips
 from bot.conversation.replies import AnswerReply, ExportReply, Reply
 from bot.core import Matcher
 from bot.logs import log_request
 from bot.store.store import Store
 from bot.teams import cards
-from bot.teams.sending import Replies
+from bot.teams.experts_cards import expert_click, experts_reply_card, offer_expert, request_card
+from bot.teams.sending import Replies, deliver
 from bot.teams.settings import TeamsSettings
 from bot.tips.commands import TipsContext
 
@@ -116,6 +120,9 @@ class TeamsBot:
         if clicked == cards.ASK_ACTION:  # an example question on the help card: asked as if typed
             send(await self._text(activity, Ask(str(activity.value.get("question", "")))), "example question reply")
             return
+        if clicked == cards.EXPERT_ACTION:  # Ask an expert: posted to the experts' channel, the asker told
+            send(await self._ask_expert(ctx), "ask an expert reply")
+            return
         if clicked == cards.EXPORT_ACTION:  # a stack's Export: the full matrix as a Markdown table
             for card in self._export(activity, str(activity.value.get("services", ""))):
                 send(card, "export")
@@ -142,6 +149,9 @@ class TeamsBot:
     async def _text(self, activity: MessageActivity, asked: Command | None = None) -> cards.AdaptiveCard:
         parsed = asked or parse(message_text(activity))
         where = self._where(activity, "click" if asked else "message")
+        if isinstance(parsed, Experts):
+            return experts_reply_card(await asyncio.to_thread(self.conversation.experts, parsed,
+                                                              self._experts_context(activity), where))
         if isinstance(parsed, Tips):
             reply: Reply = await asyncio.to_thread(self.conversation.tips, parsed, self._tips_context(activity), where)
         else:  # off the event loop: the follow-up context is read and written in the store
@@ -181,7 +191,10 @@ class TeamsBot:
                     question=str(data.get("question") or ""), view=view if view in VIEWS else "short")
         reply = self.conversation.feedback(vote, self._where(activity, "click"))
         card = cards.reply_card(reply, self.matcher.kb)
-        return cards.voted_card(card) if isinstance(reply, AnswerReply) else card
+        if not isinstance(reply, AnswerReply):
+            return card
+        return offer_expert(cards.voted_card(card), vote) if not vote.helpful and vote.entry_id else \
+            cards.voted_card(card)
 
     def _export(self, activity: MessageActivity, services: str) -> list[cards.AdaptiveCard]:
         reply = self.conversation.export(services, self._where(activity, "click"))
@@ -211,6 +224,39 @@ class TeamsBot:
         return Where(platform=PLATFORM, via=via, team_id=team_id(activity), channel_id=activity.conversation.id,
                      user_id=activity.from_.id if activity.from_ else None, thread=None if personal else "",
                      direct=personal)
+
+    def _experts_context(self, activity: MessageActivity) -> ExpertsContext:
+        """Who typed `experts ...` where. The Bot Framework does not say who owns a team, so nobody is an admin
+        here: SRM_EXPERTS_SET_BY lists who may set it on Teams (`bot.conversation.experts`)."""
+        ref = conversation_ref(activity)
+        person = activity.from_
+        return ExpertsContext(platform=PLATFORM, team_id=team_id(activity) or "", channel_id=ref["conversation_id"],
+                              user_ids=tuple(i for i in (person.id, person.aad_object_id) if i),
+                              is_admin=lambda: False, channel_name=activity.conversation.name,
+                              conversation_ref=ref)
+
+    async def _ask_expert(self, ctx: ActivityContext[MessageActivity]) -> cards.AdaptiveCard:
+        """An Ask an expert click: the request card posted to the experts' channel (retried), and the card that
+        tells the asker how it went."""
+        activity = ctx.activity
+        question, entry, service = expert_click(activity.value)
+        request = await asyncio.to_thread(self.conversation.ask_expert, question, entry, service,
+                                          self._where(activity, "click"))
+        if isinstance(request, ExpertsReply):
+            return experts_reply_card(request)
+        ref = request.conversation_ref or {}
+        kind = activity.conversation.conversation_type
+        asked_in = "a personal chat" if kind == "personal" else f"a {kind or 'chat'}" + (
+            f" ({activity.conversation.name})" if activity.conversation.name else "")
+        card = request_card(request, activity.from_.name if activity.from_ else None, asked_in)
+        post = MessageActivityInput().add_card(card)
+        post.conversation = ConversationAccount(id=ref.get("conversation_id", ""), tenant_id=ref.get("tenant_id"))
+        sent = bool(ref.get("service_url")) and await deliver(
+            ctx, post, what="ask an expert request", team=team_id(activity), channel=request.channel_id,
+            send=lambda: ctx.api.conversations.create_activity(ref["conversation_id"], post,
+                                                               service_url=ref["service_url"]))
+        return cards.text_card(SENT if sent else POST_FAILED.format(error="the channel did not accept it",
+                                                                    hint=POST_FAILED_HINT))
 
     def _tips_context(self, activity: MessageActivity) -> TipsContext:
         ref = conversation_ref(activity)

@@ -78,6 +78,9 @@ VIEW_LABELS = {"short": "Short answer", "details": "Details", "why": "Why"}
 EXPORT_ACTION = "export"
 """A stack's Export button; its data carries `services`, the stack's ids comma-separated."""
 MAX_CHOICES = 5
+EXPERT_ACTION = "expert"
+"""The Ask an expert button (Action.Submit); its data carries `question`, `entry` (the best guess, maybe empty) and
+`service`."""
 
 OWNER_STYLE = {"aws": "accent", "customer": "warning", "shared": "good"}
 
@@ -263,14 +266,23 @@ def ambiguous_card(result: Ambiguous) -> AdaptiveCard:
     return _card(body, AMBIGUOUS_PROMPT)
 
 
+def expert_button(question: str, entry_id: str | None = None, service_id: str | None = None) -> SubmitAction:
+    """The Ask an expert button for a question (and the bot's best guess at it)."""
+    return SubmitAction(title="Ask an expert", data={ACTION_KEY: EXPERT_ACTION, "question": visible(question)[
+        :MAX_QUESTION_CHARS], "entry": entry_id or "", "service": service_id or ""})
+
+
 def no_match_card(result: NoMatch) -> AdaptiveCard:
-    """Why nothing matched, and the nearest topics as buttons."""
+    """Why nothing matched, the nearest topics as buttons, and Ask an expert (a person can take the question)."""
     message = no_match_message(result)
     body: list[CardElement] = [*_you_asked(result.question), _text(message)]
     if result.suggestions:
         body += [_text("Nearest topics:", weight="Bolder", spacing="Medium"), _choice_buttons(result.suggestions, None)]
-    if result.question.strip():  # an empty message gets help, not a vote
-        body.append(ActionSet(separator=True, actions=_feedback_buttons(None, None, result.question)))
+    actions = _feedback_buttons(None, None, result.question) if result.question.strip() else []
+    if result.worth_recording:  # a person can take the question
+        actions.append(expert_button(result.question, result.suggestions[0].entry.id if result.suggestions else None))
+    if actions:
+        body.append(ActionSet(separator=True, actions=actions))
     return _card(body, message)
 
 

@@ -18,7 +18,7 @@ MANIFEST_SCHEMA = f"https://developer.microsoft.com/json-schemas/teams/v{MANIFES
 ICONS = ("color.png", "outline.png")
 SCOPES = ["personal", "team", "groupChat"]
 MAX_COMMAND_TITLE = 32
-COMMAND_TITLES = ("help", "list", "services", "tip", "tips", "stack", "compare", "why")
+COMMAND_TITLES = ("help", "list", "services", "tip", "tips", "stack", "compare", "why", "experts")
 """Keys of `bot.conversation.parse.USAGE`: the commands Teams lists in the compose box."""
 
 

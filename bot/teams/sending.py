@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -48,11 +49,12 @@ def _reason(exc: Exception) -> str:
 
 
 async def deliver(ctx: ActivityContext[Any], message: Any, *, what: str, team: str | None,
-                  channel: str | None) -> bool:
-    """Send `message` into the activity's conversation, with retries; True once it was delivered."""
+                  channel: str | None, send: Callable[[], Awaitable[Any]] | None = None) -> bool:
+    """Send `message` into the activity's conversation (or, with `send`, call that: a post to another
+    conversation), with retries; True once it was delivered."""
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
-            await ctx.send(message)
+            await (send() if send is not None else ctx.send(message))
             return True
         except Exception as exc:
             wait = _wait_before_retry(exc, attempt) if attempt < MAX_ATTEMPTS else None

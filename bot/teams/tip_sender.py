@@ -19,9 +19,10 @@ from microsoft_teams.apps import App
 from microsoft_teams.cards import AdaptiveCard
 
 from bot.core.model import Entry, Tip
-from bot.store.models import TipSubscription
+from bot.store.models import ExpertsChannel, TipSubscription
 from bot.teams.cards import quiz_card, tip_card
 from bot.teams.sending import retry_after
+from bot.tips.digest import Digest
 from bot.tips.quiz import QuizCard
 from bot.tips.senders import DeliveryError
 
@@ -46,11 +47,23 @@ class TeamsTipSender:
              quiz: QuizCard | None = None) -> str:
         """Post `tip` (or `quiz`, for a quiz subscription) to the subscription's conversation; return the new
         activity's id."""
-        ref: dict[str, Any] = subscription.conversation_ref or {}
+        card = quiz_card(quiz) if quiz is not None else self.render(tip, entry)
+        return self.post(subscription.conversation_ref, card, "run `tips on` in the conversation again")
+
+    def send_digest(self, channel: ExpertsChannel, digest: Digest) -> str:
+        """Post the experts' weekly digest to the team's experts' channel; return the new activity's id."""
+        from bot.teams.experts_cards import digest_card
+
+        return self.post(channel.conversation_ref, digest_card(digest), "run `experts here` in the channel again")
+
+    def post(self, ref: dict[str, Any] | None, card: AdaptiveCard, fix: str) -> str:
+        """Post `card` proactively to the conversation `ref` names; the new activity's id, or DeliveryError (`fix`
+        says what to do when there is no reference)."""
+        ref = ref or {}
         service_url, conversation_id = ref.get("service_url"), ref.get("conversation_id")
         if not service_url or not conversation_id:
-            raise DeliveryError("no conversation reference: run `tips on` in the conversation again", permanent=True)
-        activity = MessageActivityInput().add_card(quiz_card(quiz) if quiz is not None else self.render(tip, entry))
+            raise DeliveryError(f"no conversation reference: {fix}", permanent=True)
+        activity = MessageActivityInput().add_card(card)
         activity.from_ = Account(id=ref.get("bot_id") or self.app.id or "", name=ref.get("bot_name"))
         activity.conversation = ConversationAccount(id=conversation_id, tenant_id=ref.get("tenant_id"))
         try:

@@ -20,6 +20,9 @@ milliseconds). The claim is then indistinguishable from one killed before postin
 more after the lease. Every due channel gets its tip: a pass killed at any point is completed by the next pass
 that runs after the lease. Only today's tip is ever due, so a clock that was down for days posts one tip per
 channel when it returns, not a burst.
+
+Each pass also posts the experts' weekly digests that are due (`bot.tips.digest`), claimed the same way per team
+and ISO week.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from dataclasses import dataclass, field
 from bot.core.model import KnowledgeBase, Tip
 from bot.store.models import TipSubscription
 from bot.store.store import Claim, Store
+from bot.tips.digest import run_digests
 from bot.tips.quiz import prepare as prepare_quiz
 from bot.tips.rotation import next_tip
 from bot.tips.schedule import Schedule, due_today
@@ -65,11 +69,13 @@ class PassResult:
     deactivated: list[int] = field(default_factory=list)
     waiting: list[int] = field(default_factory=list)  # no sender for the platform
     errors: int = 0
+    digests: int = 0
+    """Experts' weekly digests posted (`bot.tips.digest`)."""
 
     def summary(self) -> str:
         """One line for the log."""
         return (f"posted={len(self.posted)} failed={len(self.failed)} deactivated={len(self.deactivated)} "
-                f"waiting={len(self.waiting)} errors={self.errors}")
+                f"waiting={len(self.waiting)} errors={self.errors} digests={self.digests}")
 
 
 def pass_clock(at: dt.datetime | None = None) -> Now:
@@ -117,6 +123,11 @@ class TipClock:
                 result.errors += 1
                 log.exception("tips: unexpected error for subscription %s (%s %s)", sub.id, sub.platform,
                               sub.channel_id)
+        try:
+            result.digests, _failed = run_digests(self.store, self.kb, self.senders, now())  # failures: logged
+        except Exception:
+            result.errors += 1
+            log.exception("digest: the experts' digests failed this pass")
         return result
 
     def _deliver(self, sub: TipSubscription, now: Now, result: PassResult) -> None:

@@ -58,6 +58,8 @@ class SlackStandIn:
     """What `apps.connections.open` answers (a Socket Mode stand-in's WebSocket URL); unset, it fails."""
     uploads: dict[str, bytes] = field(default_factory=dict)
     """File id -> the bytes POSTed to the upload_url that `files.getUploadURLExternal` handed out."""
+    admins: set[str] = field(default_factory=set)
+    """User ids `users.info` says are workspace admins (`is_admin`); everyone else is a plain member."""
 
     @property
     def api_url(self) -> str:
@@ -145,7 +147,8 @@ def stand_in_handler(stand_in: SlackStandIn) -> type[BaseHTTPRequestHandler]:
                 return {"ok": True, "channel": body.get("channel"), "ts": f"{time.time():.6f}",
                         "message": {"text": body.get("text")}}
             if method == "users.info":
-                return {"ok": True, "user": {"id": body.get("user"), "tz": "Europe/Berlin"}}
+                return {"ok": True, "user": {"id": body.get("user"), "tz": "Europe/Berlin",
+                                             "is_admin": body.get("user") in stand_in.admins, "is_owner": False}}
             if method == "oauth.v2.access":
                 return {"ok": True, "app_id": "A1", "authed_user": {"id": "U1"}, "scope": "commands,chat:write",
                         "token_type": "bot", "access_token": "xoxb-installed", "bot_user_id": "UBOT",

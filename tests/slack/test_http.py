@@ -193,7 +193,7 @@ def test_feedback_and_learn_more_clicks(web: str, slack_api: SlackStandIn) -> No
     action = {"type": "feedback_buttons", "action_id": ACTION_FEEDBACK, "block_id": "b",
               "value": feedback_value(False, "security-groups")}
     assert post(f"{web}/slack/events", block_action(action, response_url=slack_api.url + path)).status == 200
-    assert slack_api.wait_for(path)[0].body["text"] == THANKS
+    assert slack_api.wait_for(path)[0].body["text"] == f"{THANKS} Want a person to look at it?"  # Ask an expert
 
     path = f"/response/{unique('more')}"
     action = {"type": "button", "action_id": ACTION_LEARN_MORE, "value": "kms-key-rotation", "block_id": "b"}

@@ -39,7 +39,7 @@ def test_package_has_manifest_with_bot_id_and_commands_and_both_icons(tmp_path: 
     assert bot["botId"] == BOT_ID
     assert set(bot["scopes"]) == {"personal", "team", "groupChat"}
     titles = [c["title"] for c in bot["commandLists"][0]["commands"]]
-    assert titles == ["help", "list", "services", "tip", "tips", "stack", "compare", "why"]
+    assert titles == ["help", "list", "services", "tip", "tips", "stack", "compare", "why", "experts"]
     assert all(len(c["title"]) <= 32 and 0 < len(c["description"]) <= 128 for c in bot["commandLists"][0]["commands"])
     assert manifest["icons"] == {"color": "color.png", "outline": "outline.png"}
     assert len(manifest["description"]["short"]) <= 80

@@ -30,7 +30,8 @@ from bot.slack.blocks import (
     render_modal,
     render_result,
 )
-from bot.slack.escape import escape_mrkdwn
+from bot.slack.escape import escape_mrkdwn, unescape_mrkdwn
+from bot.slack.experts import feedback_thanks
 from bot.slack.pages import render_help
 from bot.slack.replies import render_reply
 
@@ -155,9 +156,11 @@ def register(app: App, deps: Deps) -> None:
             logger.warning("feedback click for an unknown entry id (%d characters) ignored", len(vote.entry_id or ""))
 
     def thank(body: dict[str, Any], respond: Respond) -> None:
-        if parse_feedback(_value(body)) is not None:
-            reply_to(body, respond, "feedback thanks", {"text": THANKS, "response_type": "ephemeral",
-                                                        "replace_original": False})
+        if (vote := parse_feedback(_value(body))) is not None:  # Not helpful: offered Ask an expert
+            thanks = feedback_thanks(THANKS, vote.helpful, unescape_mrkdwn(vote.question), vote.entry_id,
+                                     vote.service_id)
+            reply_to(body, respond, "feedback thanks", {"response_type": "ephemeral", "replace_original": False,
+                                                        **thanks})
 
     def answer_quiz(body: dict[str, Any], respond: Respond) -> None:
         parsed = parse_quiz(_value(body))

@@ -11,8 +11,9 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.conversation import parse
-from bot.conversation.parse import Tips
+from bot.conversation.parse import Experts, Tips
 from bot.slack.answering import Deps, tips_reply, where
+from bot.slack.listeners import experts
 from bot.slack.replies import render_reply
 
 COMMAND = "/srm"
@@ -26,6 +27,11 @@ def register(app: App, deps: Deps) -> None:
         if isinstance(parsed, Tips):
             ack()  # `/srm tips ...` needs the database and users.info: it is answered through the response_url
             deps.background.submit(answer_tips, parsed, command, client, respond, logger)
+            return
+        if isinstance(parsed, Experts):
+            ack()  # needs the database, and users.info to set it: answered through the response_url
+            deps.background.submit(experts.answer_command, deps, parsed, command, client, respond, logger,
+                                   via=COMMAND)
             return
         reply = deps.conversation.reply(parsed, where(COMMAND, command.get("team_id"), command.get("channel_id"),
                                                       command.get("user_id"), direct=True))

@@ -16,10 +16,11 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.conversation import Where, parse
-from bot.conversation.parse import Tips
+from bot.conversation.parse import Experts, Tips
 from bot.core.tips import tip_of_the_day
 from bot.slack.answering import Deps, acknowledge, tips_reply, where
 from bot.slack.dedupe import dedupe_middleware
+from bot.slack.listeners.experts import experts_message
 from bot.slack.pages import render_home
 from bot.slack.replies import render_reply
 
@@ -48,9 +49,11 @@ def reply_for(deps: Deps, text: str, *, place: Where, client: WebClient, logger:
     """The reply to a mention or a DM: any command `/srm` takes (help when empty), a follow-up, or the answer to a
     question."""
     parsed = parse(text)
+    fields = {"team_id": place.team_id, "channel_id": place.channel_id, "user_id": place.user_id}
     if isinstance(parsed, Tips):
-        fields = {"team_id": place.team_id, "channel_id": place.channel_id, "user_id": place.user_id}
         return render_reply(tips_reply(deps, parsed, fields, client, logger, via=place.via), deps.matcher.kb)
+    if isinstance(parsed, Experts):
+        return experts_message(deps, parsed, fields, client, via=place.via)
     return render_reply(deps.conversation.reply(parsed, place), deps.matcher.kb)
 
 

@@ -6,7 +6,7 @@ reports, and their digest `answer_key`), the voter (a one-way digest of the user
 Existing rows keep counting one each (their voter is NULL, which the unique index never matches).
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
