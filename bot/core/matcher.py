@@ -396,11 +396,11 @@ class Matcher:
             mostly_layer = self._mostly_layer_words(question, service_words)
             weak = not isinstance(result, Answer) or (
                 result.confidence < t.answer and (not set(result.entry.layers) & set(layers) or mostly_layer))
-            about_service = about_service and not isinstance(result, Answer)
-            layer_question = ownership or about_service or (not _ASKS_HOW.search(folded) and mostly_layer)
+            asks_service = ownership or (about_service and not isinstance(result, Answer))
+            layer_question = asks_service or (not _ASKS_HOW.search(folded) and mostly_layer)
             if weak and layers and layer_question:
                 return self._layer_answer(question, layers, service, result) or result
-            if weak and not layers and service is not None and (ownership or about_service):
+            if weak and not layers and service is not None and asks_service:
                 return self._statement_answer(question, service, service_words, result) or result
         return result
 

@@ -18,7 +18,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -243,6 +243,17 @@ def web_env(slack_api: SlackStandIn, port: int, data_dir: Path) -> dict[str, str
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     })
     return env
+
+
+def eventually(check: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """True as soon as `check()` is; False if it is still false after `seconds` (for work done off the reply path,
+    such as the store's write-behind)."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def healthy(base_url: str) -> bool:

@@ -4,9 +4,8 @@ vote keeps the question asked, refusals carry feedback buttons too, and `srm rep
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from bot.slack.listeners.actions import THANKS
 from bot.store.store import QuestionVotes, Store
 
 from .conftest import SlackStandIn, command_body, interaction_body, post
-from .standin import WebProcess, start_web
+from .standin import WebProcess, eventually, start_web
 
 
 @pytest.fixture(scope="module")
@@ -53,15 +52,6 @@ def vote(web: WebProcess, slack_api: SlackStandIn, button: dict[str, Any], user:
                      "value": button["value"]}]})
     assert post(f"{web.url}/slack/events", body).status == 200
     assert slack_api.wait_for(path)[0].body["text"].startswith(THANKS)  # Not helpful adds Ask an expert
-
-
-def eventually(check: Callable[[], bool], seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def report(store: Store, key: str | None) -> list[tuple[int, int, tuple[QuestionVotes, ...]]]:

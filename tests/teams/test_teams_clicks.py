@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from slack.standin import eventually
 from teams_harness import Connector, Received, activity, card_actions, card_of, card_texts, post
-from test_teams_messages import eventually
 
 from bot.core import Ambiguous, Matcher, NoMatch
 from bot.store.store import QuestionVotes, Store

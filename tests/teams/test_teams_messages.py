@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Callable
 from pathlib import Path
 
+from slack.standin import eventually
 from teams_harness import BOT_ID, Connector, activity, card_actions, card_of, card_texts, post
 
 from bot.core import Ambiguous, Answer, KnowledgeBase, Matcher, NoMatch
@@ -102,16 +101,6 @@ def test_an_unanswered_question_reaches_the_store(teams_server: str, teams_data_
     ask(teams_server, connector, "what's the weather in lisbon")
     # Recording happens off the reply path: wait (bounded) for the row to land.
     assert eventually(lambda: "what's the weather in lisbon" in [row.key for row in store.top_misses()])
-
-
-def eventually(check: Callable[[], bool], seconds: float = 10.0) -> bool:
-    """True as soon as `check()` is; False if it is still false after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def test_list_and_services_and_a_bad_command_says_how_to_write_it(teams_server: str, connector: Connector,
