@@ -268,6 +268,24 @@ def test_sides_belong_to_shared_entries_only(tmp_path: Path) -> None:
     assert found == ["entries/network.yaml:27: entry 'host-os': only a shared entry has sides (owner is 'aws')"]
 
 
+def test_a_layer_s_sides_are_named_by_words_and_openings_not_by_layers(tmp_path: Path) -> None:
+    sided = LAYERS.replace("  words: [host os]\n", "  words: [host os]\n  sides:\n"
+                           "    aws: {words: [by default], openings: [is], text: AWS does it.}\n"
+                           "    customer: {layers: [network-config], text: You do it.}\n")
+    found = problems(write_base(tmp_path / "bad", layers=sided))
+    assert found == ["layers.yaml:15: layer 'host-os' side 'customer': a layer's side is named by words, not layers"]
+    kb = load_knowledge(write_base(tmp_path / "good", layers=sided.replace("layers: [network-config], ", "")))
+    host = kb.layer("host-os")
+    assert host is not None and host.side_of("aws") is not None and host.side_of("aws").openings == ("is",)
+
+
+def test_only_a_layer_s_sides_have_openings(tmp_path: Path) -> None:
+    sided = ENTRY.replace("  owner: aws\n", "  owner: shared\n", 1).replace(
+        "  layers: [host-os]\n", "  layers: [host-os]\n  sides:\n    aws: {openings: [is], text: AWS patches.}\n")
+    found = problems(write_base(tmp_path, entries=sided))
+    assert found == ["entries/network.yaml:28: entry 'host-os' side 'aws': only a layer's sides have openings"]
+
+
 def test_a_service_without_its_required_statements_is_a_gap_named_with_its_line(tmp_path: Path) -> None:
     kb = load_knowledge(write_base(tmp_path, services=STATEMENTS))
     assert [str(p) for p in coverage_gaps(kb)] == [

@@ -243,3 +243,22 @@ def test_a_layer_named_with_words_that_only_say_it_is_run_is_the_layer_s_topic(m
 
 def test_patching_an_ami_is_the_guest_os_and_the_customer_s(matcher: Matcher) -> None:
     assert answer(matcher, "who keeps the golden AMIs for our EC2 Image Builder pipelines patched?").owner == "customer"
+
+
+@pytest.mark.parametrize(("question", "owner"), [
+    ("can we switch off DataZone's encryption at rest?", "aws"),
+    ("is DataZone encrypted at rest, and can we use our own key?", "shared"),
+    ("who encrypts DataZone at rest?", "shared"),
+])
+def test_a_statement_calling_encryption_at_rest_shared_gives_the_side_the_question_names(
+        matcher: Matcher, question: str, owner: str) -> None:
+    result = answer(matcher, question)
+    assert (result.entry.id, result.owner, result.decision.rule) == ("encryption-at-rest", owner, "service-layer")
+    assert result.decision.statement is not None and result.decision.statement.owner == "shared"
+    assert (result.decision.side is not None) == (owner != "shared")
+
+
+def test_a_generic_layer_topic_yields_to_the_layer_the_service_states(matcher: Matcher) -> None:
+    result = answer(matcher, "is the data Amazon Location keeps encrypted?")
+    assert (result.entry.id, result.decision.rule) == ("encryption-at-rest", "service-layer")
+    assert result.service is not None and result.service.id == "location-service"

@@ -35,7 +35,7 @@ from bot.core.model import (
     Statement,
     Tip,
 )
-from bot.core.normalize import alias_key, distinctive_words
+from bot.core.normalize import alias_key, distinctive_words, fold
 from bot.core.paths import default_knowledge_dir, shipped_knowledge_dir
 from bot.core.thresholds import parse_thresholds
 
@@ -214,6 +214,7 @@ LAYER_SCHEMA: Schema = {
     "entry": (False, _identifier),
     "loose_words": (False, _text_list),
     "narrows": (False, _narrowing),
+    "sides": (False, _sides),
 }
 SOURCE_SCHEMA: Schema = {"title": (True, _text), "url": (True, check_url), "verified": (True, _verified)}
 STATEMENT_SCHEMA: Schema = {
@@ -223,7 +224,8 @@ STATEMENT_SCHEMA: Schema = {
     "verified": (True, _verified),
     "since": (False, _date),
 }
-SIDE_SCHEMA: Schema = {"layers": (False, _text_list), "words": (False, _text_list), "text": (True, _text)}
+SIDE_SCHEMA: Schema = {"layers": (False, _text_list), "words": (False, _text_list), "text": (True, _text),
+                       "openings": (False, _text_list)}
 SIDE_OWNERS = ("aws", "customer")
 REQUIRED_SERVICE_LAYERS: tuple[tuple[str, ...], ...] = (
     ("guest-os", "service-software"), ("encryption-at-rest",), ("identity",),
@@ -371,10 +373,11 @@ class _Validator:
                                         value["source"], value["verified"], value.get("since")))
         return tuple(result)
 
-    def sides(self, file: Path, record: LineDict, what: str) -> tuple[Side, ...]:
+    def sides(self, file: Path, record: LineDict, what: str, *, of_layer: bool = False) -> tuple[Side, ...]:
+        """The sides of a shared entry, or of a layer (`of_layer`: the parts of a statement that calls it shared)."""
         result = []
         sides: LineDict = record.get("sides") or LineDict()
-        if sides and record.get("owner") != "shared":
+        if sides and not of_layer and record.get("owner") != "shared":
             self.report(file, record.line_of("sides"), f"{what}: only a shared entry has sides (owner is "
                         f"{record.get('owner')!r})")
         for owner, value in sides.items():
@@ -384,8 +387,13 @@ class _Validator:
             elif not isinstance(value, LineDict):
                 self.report(file, sides.line_of(owner), f"{where}: must be a mapping {{layers, words, text}}")
             elif self.check_fields(file, value, SIDE_SCHEMA, where):
+                if value.get("openings") and not of_layer:
+                    self.report(file, value.line_of("openings"), f"{where}: only a layer's sides have openings")
+                if value.get("layers") and of_layer:
+                    self.report(file, value.line_of("layers"), f"{where}: a layer's side is named by words, not "
+                                "layers")
                 result.append(Side(owner, _texts(value, "layers"), _texts(value, "words"),
-                                   " ".join(value["text"].split())))
+                                   " ".join(value["text"].split()), tuple(fold(o) for o in _texts(value, "openings"))))
         return tuple(result)
 
     def overrides(self, file: Path, record: LineDict, what: str) -> tuple[Override, ...]:
@@ -463,7 +471,8 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
         Layer(r["id"], r["name"].strip(), " ".join(r["explanation"].split()),
               tuple((c, r["defaults"][c]) for c in SERVICE_CATEGORIES), _texts(r, "words"),
               v.sources(root / "layers.yaml", r, what), r.get("entry"), _texts(r, "loose_words"),
-              (r.get("narrows") or {}).get("layer"), tuple((r.get("narrows") or {}).get("words", ())))
+              (r.get("narrows") or {}).get("layer"), tuple((r.get("narrows") or {}).get("words", ())),
+              v.sides(root / "layers.yaml", r, what, of_layer=True))
         for _, r, what in layer_records
     ]
     service_files = [root / "services.yaml", *sorted((root / "services").glob("*.yaml"))]

@@ -164,6 +164,12 @@ class Matcher:
         self._loose_layer_spotter = PhraseSpotter((w, layer.id) for layer in kb.layers for w in layer.loose_words)
         self._narrowing = [(layer.narrows, layer.id, frozenset(s for w in layer.narrowing_words for s in words(w)))
                            for layer in kb.layers if layer.narrows]
+        self._own_layers: dict[str, tuple[str, ...]] = {}
+        for layer in kb.layers:
+            if layer.entry:
+                self._own_layers[layer.entry] = (*self._own_layers.get(layer.entry, ()), layer.id)
+        self._layer_side_spotters = {layer.id: PhraseSpotter((w, s.owner) for s in layer.sides for w in s.words)
+                                     for layer in kb.layers if layer.sides}
         self._side_spotters = {e.id: PhraseSpotter((w, s.owner) for s in e.sides for w in s.words)
                                for e in kb.entries if e.sides}
         size = answer_cache_size() if cache_size is None else cache_size
@@ -402,7 +408,20 @@ class Matcher:
                 return self._layer_answer(question, layers, service, result) or result
             if weak and not layers and service is not None and asks_service:
                 return self._statement_answer(question, service, service_words, result) or result
+        if isinstance(result, Answer) and service is not None and result.entry.id in self._own_layers:
+            return self._statement_layer(question, result, service) or result
         return result
+
+    def _statement_layer(self, question: str, result: Answer, service: Service) -> Answer | None:
+        """A layer's own entry found for a question that names not that layer but another the service has a
+        statement for: that layer answers ("is the data DevOps Guru stores encrypted?" asks about encryption at
+        rest, which DevOps Guru's record states, more than about whose data it is)."""
+        own = self._own_layers[result.entry.id]
+        stems = words(question)
+        if set(own) & set(self._layers_named(stems)):
+            return None
+        others = tuple(lid for lid in self._layers_beside(result.entry, stems) if service.statement_for(lid))
+        return self._layer_answer(question, others, service, result) if others else None
 
     def _statement_answer(self, question: str, service: Service, service_words: frozenset[str],
                           result: Result) -> Answer | None:
@@ -428,12 +447,25 @@ class Matcher:
 
     def _layers_beside(self, entry: Entry, stems: list[str]) -> tuple[str, ...]:
         """The layers a question about `entry` names: by their own words, else by loose words that are not the
-        entry's own name ("patch" in "patch management" names the topic, not the layer of the service's software)."""
+        entry's own name ("patch" in "patch management" names the topic, not the layer of the service's software).
+        A layer's own entry asked about with no other layer named asks about that layer ("who encrypts DataZone at
+        rest?" asks about DataZone's encryption at rest, which its statement answers)."""
         strict = self._layer_spotter.find_in(stems)
         if strict:
             return strict
         named = {s for phrase in (entry.title, *entry.aliases) for s in words(phrase)}
-        return self._loose_layers([s for s in stems if s not in named])
+        return self._loose_layers([s for s in stems if s not in named]) or self._own_layers.get(entry.id, ())
+
+    def _layer_sides_named(self, layer_id: str, spotter: PhraseSpotter, stems: list[str], question: str
+                           ) -> tuple[str, ...]:
+        """The sides of a layer a question names: by their words, or by how the question opens ("is ... encrypted?"
+        asks what the service does by itself)."""
+        found = spotter.find_in(stems)
+        folded = fold(question)
+        layer = self.kb.layer(layer_id)
+        opened = tuple(side.owner for side in (layer.sides if layer else ())
+                       if any(folded == o or folded.startswith(o + " ") for o in side.openings))
+        return tuple(dict.fromkeys(found + opened))
 
     def _mostly_layer_words(self, question: str, service_words: frozenset[str]) -> bool:
         """Whether the layer phrases a question names make up at least half of its distinctive words (the
@@ -524,8 +556,10 @@ class Matcher:
         when the answer was found through them, else those the question names (`_layers_beside`)."""
         stems = words(question)
         spotter = self._side_spotters.get(entry.id)
+        layer_sides = {lid: found for lid, layer_spotter in self._layer_side_spotters.items()
+                       if (found := self._layer_sides_named(lid, layer_spotter, stems, question))}
         decision = decide(self.kb, entry, service, layers or self._layers_beside(entry, stems),
-                          spotter.find_in(stems) if spotter else ())
+                          spotter.find_in(stems) if spotter else (), layer_sides)
         named = service.id if service else None
         differences = tuple(
             (s, o) for o in entry.overrides if o.service != named and (s := self.kb.service(o.service)) is not None

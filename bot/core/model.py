@@ -79,6 +79,14 @@ class Layer:
     """A layer whose loose words name this one instead when the question also has one of `narrowing_words`:
     "is the traffic between them encrypted?" is about encryption in transit, not at rest."""
     narrowing_words: tuple[str, ...] = ()
+    sides: tuple[Side, ...] = ()
+    """Where a service's statement calls this layer shared, each party's part and the words that name it: "can
+    I turn encryption off?" asks about the encryption AWS applies by default, "can we bring our own key?" about
+    the key you choose."""
+
+    def side_of(self, owner: str) -> Side | None:
+        """This layer's side for `owner` ("aws", "customer"), if it has one."""
+        return next((side for side in self.sides if side.owner == owner), None)
 
     def default_for(self, category: str) -> Owner:
         """The layer's default owner on a service of `category`."""
@@ -98,6 +106,9 @@ class Side:
     layers: tuple[str, ...]
     words: tuple[str, ...]
     text: str
+    openings: tuple[str, ...] = ()
+    """Words a question opening with them asks about this side ("is it encrypted?" asks what the service does
+    by itself); only a layer's sides have them."""
 
 
 @dataclass(frozen=True)

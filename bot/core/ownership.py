@@ -16,8 +16,8 @@ question naming both sides or neither gets the control's owner, Shared.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.core.model import Entry, KnowledgeBase, Layer, Override, Owner, Service, Side, Statement
@@ -43,9 +43,31 @@ class Decision:
 
 
 def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
-           asked_layers: Collection[str] = (), named_sides: Collection[str] = ()) -> Decision:
-    """The owner of `entry` for a question naming `service` (or none), the layers `asked_layers` and the shared
-    control's sides `named_sides` ("aws", "customer")."""
+           asked_layers: Collection[str] = (), named_sides: Collection[str] = (),
+           layer_sides: Mapping[str, Collection[str]] | None = None) -> Decision:
+    """The owner of `entry` for a question naming `service` (or none), the layers `asked_layers`, the shared
+    control's sides `named_sides` ("aws", "customer"), and by layer the sides of that layer it names
+    (`layer_sides`: a service's statement calling the layer shared is then that side's)."""
+    decision = _decide(kb, entry, service, asked_layers, named_sides)
+    return _layer_side(decision, layer_sides or {})
+
+
+def _layer_side(decision: Decision, layer_sides: Mapping[str, Collection[str]]) -> Decision:
+    """A statement that calls its layer shared, asked about one side of that layer ("can I turn off encryption at
+    rest in DataZone?" is the encryption AWS always applies there): that side's owner."""
+    layer, statement = decision.layer, decision.statement
+    if statement is None or layer is None or statement.owner != "shared":
+        return decision
+    named = [side for owner in layer_sides.get(layer.id, ()) if (side := layer.side_of(owner))]
+    if len(named) != 1:
+        return decision
+    side = named[0]
+    return replace(decision, owner=side.owner, side=side,
+                   reason=f"{decision.reason} This is {_party(side.owner)} side of it: {side.text}")
+
+
+def _decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
+            asked_layers: Collection[str], named_sides: Collection[str]) -> Decision:
     override = entry.override_for(service.id) if service else None
     side = _side_asked(entry, asked_layers, named_sides)
     if service is not None and override is not None and override.owner == "shared" and side is None:
