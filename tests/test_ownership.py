@@ -262,3 +262,17 @@ def test_a_generic_layer_topic_yields_to_the_layer_the_service_states(matcher: M
     result = answer(matcher, "is the data Amazon Location keeps encrypted?")
     assert (result.entry.id, result.decision.rule) == ("encryption-at-rest", "service-layer")
     assert result.service is not None and result.service.id == "location-service"
+
+
+def test_a_choice_no_layer_names_on_a_service_is_the_customer_s_setting(matcher: Matcher) -> None:
+    result = answer(matcher, "who registers the devices that use AWS IoT Greengrass?")
+    assert (result.entry.id, result.owner) == ("service-settings", "customer")
+
+
+def test_a_layer_saying_what_is_chosen_outranks_the_act_of_choosing(matcher: Matcher) -> None:
+    result = answer(matcher, "do we need to turn on encryption for our Amazon Kendra index?")
+    assert result.entry.id == "encryption-at-rest"
+
+
+def test_the_verb_of_a_choice_never_replaces_a_topic_the_question_found(matcher: Matcher) -> None:
+    assert answer(matcher, "who sets up Control Tower controls?").entry.id == "multi-account-landing-zone"

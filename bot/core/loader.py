@@ -204,6 +204,7 @@ SERVICE_SCHEMA: Schema = {
     "security_url": (True, check_url),
     "layers": (False, _layer_statements),
 }
+SIDE_OWNERS = ("aws", "customer")
 LAYER_SCHEMA: Schema = {
     "id": (True, _identifier),
     "name": (True, _text),
@@ -214,6 +215,7 @@ LAYER_SCHEMA: Schema = {
     "entry": (False, _identifier),
     "loose_words": (False, _text_list),
     "narrows": (False, _narrowing),
+    "names_side": (False, _one_of(SIDE_OWNERS)),
     "sides": (False, _sides),
 }
 SOURCE_SCHEMA: Schema = {"title": (True, _text), "url": (True, check_url), "verified": (True, _verified)}
@@ -226,7 +228,6 @@ STATEMENT_SCHEMA: Schema = {
 }
 SIDE_SCHEMA: Schema = {"layers": (False, _text_list), "words": (False, _text_list), "text": (True, _text),
                        "openings": (False, _text_list)}
-SIDE_OWNERS = ("aws", "customer")
 REQUIRED_SERVICE_LAYERS: tuple[tuple[str, ...], ...] = (
     ("guest-os", "service-software"), ("encryption-at-rest",), ("identity",),
 )
@@ -472,7 +473,7 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
               tuple((c, r["defaults"][c]) for c in SERVICE_CATEGORIES), _texts(r, "words"),
               v.sources(root / "layers.yaml", r, what), r.get("entry"), _texts(r, "loose_words"),
               (r.get("narrows") or {}).get("layer"), tuple((r.get("narrows") or {}).get("words", ())),
-              v.sides(root / "layers.yaml", r, what, of_layer=True))
+              r.get("names_side"), v.sides(root / "layers.yaml", r, what, of_layer=True))
         for _, r, what in layer_records
     ]
     service_files = [root / "services.yaml", *sorted((root / "services").glob("*.yaml"))]

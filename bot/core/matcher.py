@@ -168,6 +168,7 @@ class Matcher:
         for layer in kb.layers:
             if layer.entry:
                 self._own_layers[layer.entry] = (*self._own_layers.get(layer.entry, ()), layer.id)
+        self._side_naming_layers = frozenset(layer.id for layer in kb.layers if layer.names_side)
         self._layer_side_spotters = {layer.id: PhraseSpotter((w, s.owner) for s in layer.sides for w in s.words)
                                      for layer in kb.layers if layer.sides}
         self._side_spotters = {e.id: PhraseSpotter((w, s.owner) for s in e.sides for w in s.words)
@@ -391,6 +392,9 @@ class Matcher:
             about_service = service is not None and not _ASKS_HOW.search(folded)
             asks = ownership or about_service or bool(self._layer_spotter.find_in(question_stems))
             layers = self._layers_named(question_stems, () if ownership else service_words)
+            if service is None:
+                # Choosing is always about something: "who enables it?" names no setting of any service.
+                layers = tuple(lid for lid in layers if lid not in self._side_naming_layers)
             if isinstance(result, Ambiguous) or asks:
                 result = self._second_opinion(question, result, service, [s for _, s in terms]) or result
             # The layer a question names outranks a weak guess at a topic outside it ("who maintains the OS on
@@ -400,8 +404,10 @@ class Matcher:
             # A weak guess inside the layer yields too when the question is mostly the layer's words: "compliance
             # with standards and regulations" is the layer's own topic, not one attestation that uses those words.
             mostly_layer = self._mostly_layer_words(question, service_words)
+            # A layer that only says something is chosen ("who sets up ...") replaces a refusal, never a topic.
             weak = not isinstance(result, Answer) or (
-                result.confidence < t.answer and (not set(result.entry.layers) & set(layers) or mostly_layer))
+                result.confidence < t.answer and (not set(result.entry.layers) & set(layers) or mostly_layer)
+                and not (layers and set(layers) <= self._side_naming_layers))
             asks_service = ownership or (about_service and not isinstance(result, Answer))
             layer_question = asks_service or (not _ASKS_HOW.search(folded) and mostly_layer)
             if weak and layers and layer_question:
@@ -443,7 +449,9 @@ class Matcher:
         for broad, narrow, narrowing in self._narrowing:
             if broad in found and narrowing.intersection(stems):
                 found = tuple(dict.fromkeys(narrow if layer == broad else layer for layer in found))
-        return found
+        # A layer that names a side says only that something is chosen; a layer saying what is chosen comes first
+        # ("do we need to turn on encryption?" is about encryption).
+        return tuple(sorted(found, key=lambda lid: lid in self._side_naming_layers))
 
     def _layers_beside(self, entry: Entry, stems: list[str]) -> tuple[str, ...]:
         """The layers a question about `entry` names: by their own words, else by loose words that are not the

@@ -79,6 +79,9 @@ class Layer:
     """A layer whose loose words name this one instead when the question also has one of `narrowing_words`:
     "is the traffic between them encrypted?" is about encryption in transit, not at rest."""
     narrowing_words: tuple[str, ...] = ()
+    names_side: str | None = None
+    """The party whose side of any shared control a question naming this layer asks about: the settings you
+    choose are your side of whatever control they belong to."""
     sides: tuple[Side, ...] = ()
     """Where a service's statement calls this layer shared, each party's part and the words that name it: "can
     I turn encryption off?" asks about the encryption AWS applies by default, "can we bring our own key?" about
