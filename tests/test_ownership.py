@@ -276,3 +276,9 @@ def test_a_layer_saying_what_is_chosen_outranks_the_act_of_choosing(matcher: Mat
 
 def test_the_verb_of_a_choice_never_replaces_a_topic_the_question_found(matcher: Matcher) -> None:
     assert answer(matcher, "who sets up Control Tower controls?").entry.id == "multi-account-landing-zone"
+
+
+def test_a_building_block_named_beside_a_service_leaves_the_question_to_that_service(matcher: Matcher) -> None:
+    result = answer(matcher, "who encrypts the reports Amazon Braket writes to S3?")
+    assert result.service is not None and result.service.id == "braket"
+    assert result.owner == "customer"

@@ -203,6 +203,7 @@ SERVICE_SCHEMA: Schema = {
     "summary": (True, _text),
     "security_url": (True, check_url),
     "layers": (False, _layer_statements),
+    "building_block": (False, _true),
 }
 SIDE_OWNERS = ("aws", "customer")
 LAYER_SCHEMA: Schema = {
@@ -481,7 +482,7 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
                        for _, r, what in records(file, "service", SERVICE_SCHEMA)]
     services = [
         Service(r["id"], r["name"].strip(), _texts(r, "aliases"), r["category"], r["summary"].strip(),
-                r["security_url"], v.statements(file, r, what))
+                r["security_url"], v.statements(file, r, what), r.get("building_block") is True)
         for file, r, what in service_records
     ]
     artifacts = [

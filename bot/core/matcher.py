@@ -317,6 +317,8 @@ class Matcher:
     def _match(self, raw_question: str) -> Result:
         question = question_text(raw_question)
         services, service_words = self.detect_services(question)
+        # Named beside another service, a building block (S3, KMS, EBS ...) is where that one keeps something.
+        services.sort(key=lambda s: s.building_block)
         result = self._match_services(question, services, service_words)
         if isinstance(result, Answer) and len(services) > 1:
             subject = self._subject(result.entry, services)
@@ -327,7 +329,8 @@ class Matcher:
     def _subject(self, entry: Entry, services: list[Service]) -> Service:
         """Of several services named, the one the answer is about: the first the entry has a record for, else the
         first with a statement on the entry's layer ("the vulnerabilities Inspector finds on my EC2 instances" are
-        about EC2's guest OS), else the first named."""
+        about EC2's guest OS), else the first named; a building block only where no other service is named."""
+        services = [s for s in services if not s.building_block] or services
         for has_record in (lambda s: entry.override_for(s.id) is not None,
                            lambda s: any(s.statement_for(layer) for layer in entry.layers[:1])):
             found = next((s for s in services if has_record(s)), None)

@@ -181,6 +181,9 @@ class Service:
     security_url: str
     statements: tuple[Statement, ...] = ()
     """Where this service differs from (or confirms) its category's default, layer by layer."""
+    building_block: bool = False
+    """A service others keep their data, keys or logs in (S3, KMS, EBS, CloudWatch ...): named beside another
+    service, the question is about the other one ("the KMS key that encrypts Comprehend models")."""
 
     def statement_for(self, layer_id: str) -> Statement | None:
         """This service's statement about `layer_id`, or None."""
