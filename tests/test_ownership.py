@@ -282,3 +282,13 @@ def test_a_building_block_named_beside_a_service_leaves_the_question_to_that_ser
     result = answer(matcher, "who encrypts the reports Amazon Braket writes to S3?")
     assert result.service is not None and result.service.id == "braket"
     assert result.owner == "customer"
+
+
+def test_a_service_s_keys_are_read_from_its_encryption_at_rest_statement(matcher: Matcher) -> None:
+    result = answer(matcher, "how is the Amazon Kendra index encrypted if I don't give a KMS key?")
+    assert (result.entry.id, result.owner) == ("customer-managed-keys", "aws")
+    assert result.decision.statement is not None and result.decision.statement.layer == "encryption-at-rest"
+
+
+def test_a_topic_within_the_keys_layer_keeps_its_own_owner_on_a_service(matcher: Matcher) -> None:
+    assert answer(matcher, "With SSE-C, who manages the keys for S3 objects?").owner == "customer"

@@ -217,6 +217,7 @@ LAYER_SCHEMA: Schema = {
     "loose_words": (False, _text_list),
     "narrows": (False, _narrowing),
     "names_side": (False, _one_of(SIDE_OWNERS)),
+    "stated_with": (False, _identifier),
     "sides": (False, _sides),
 }
 SOURCE_SCHEMA: Schema = {"title": (True, _text), "url": (True, check_url), "verified": (True, _verified)}
@@ -474,7 +475,7 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
               tuple((c, r["defaults"][c]) for c in SERVICE_CATEGORIES), _texts(r, "words"),
               v.sources(root / "layers.yaml", r, what), r.get("entry"), _texts(r, "loose_words"),
               (r.get("narrows") or {}).get("layer"), tuple((r.get("narrows") or {}).get("words", ())),
-              r.get("names_side"), v.sides(root / "layers.yaml", r, what, of_layer=True))
+              r.get("names_side"), r.get("stated_with"), v.sides(root / "layers.yaml", r, what, of_layer=True))
         for _, r, what in layer_records
     ]
     service_files = [root / "services.yaml", *sorted((root / "services").glob("*.yaml"))]
@@ -599,10 +600,11 @@ def _check_layers(
         if record.get("entry") and record["entry"] not in located["entry"]:
             v.report(root / "layers.yaml", record.line_of("entry"), f"{what}: field 'entry' names unknown entry "
                      f"'{record['entry']}'")
-        narrowed = (record.get("narrows") or {}).get("layer")
-        if narrowed and narrowed not in known:
-            v.report(root / "layers.yaml", record.line_of("narrows"), f"{what}: field 'narrows' names unknown layer "
-                     f"'{narrowed}'")
+        for field, named in (("narrows", (record.get("narrows") or {}).get("layer")),
+                             ("stated_with", record.get("stated_with"))):
+            if named and named not in known:
+                v.report(root / "layers.yaml", record.line_of(field), f"{what}: field '{field}' names unknown layer "
+                         f"'{named}'")
     for entry, file, record in entries:
         what = f"entry '{entry.id}'"
         for layer_id in entry.layers:

@@ -82,6 +82,10 @@ class Layer:
     names_side: str | None = None
     """The party whose side of any shared control a question naming this layer asks about: the settings you
     choose are your side of whatever control they belong to."""
+    stated_with: str | None = None
+    """The layer whose statement answers a question about this layer as a whole (its own entry) on a service that
+    states nothing of this layer on its own: a service's keys are stated with its encryption at rest ("encrypted
+    with an AWS owned key unless you choose one")."""
     sides: tuple[Side, ...] = ()
     """Where a service's statement calls this layer shared, each party's part and the words that name it: "can
     I turn encryption off?" asks about the encryption AWS applies by default, "can we bring our own key?" about

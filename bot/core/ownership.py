@@ -83,7 +83,7 @@ def _decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
         # A side asked about by its layer ("who patches the guest OS on MQ?") resolves that layer on the service; a
         # side named by its own words only ("the software we upload") is that party's, whatever the service.
         layers = [lid for lid in side.layers if lid in asked_layers]
-        found = _by_layers(kb, service, layers, asked_layers) if service and layers else None
+        found = _by_layers(kb, service, layers, asked_layers, entry) if service and layers else None
         if found is not None:
             return found
         return Decision(side.owner, "side", f"This is {_party(side.owner)} side of a shared control: {side.text}",
@@ -95,7 +95,7 @@ def _decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
         # that only for the layer the question names ("high availability on RDS Custom for Oracle" is the
         # customer's; "licensing on Lambda" is AWS's, as on every abstracted service).
         if found is None and (asked or entry.owner != "shared"):
-            found = _by_layers(kb, service, asked or list(entry.layers[:1]), asked_layers)
+            found = _by_layers(kb, service, asked or list(entry.layers[:1]), asked_layers, entry)
         if found is not None:
             return found
     return Decision(entry.owner, "entry", "")
@@ -133,8 +133,8 @@ def _both_sides(kb: KnowledgeBase, entry: Entry, service: Service) -> Decision |
     return moved[0] if len(owners) == 1 and moved else None
 
 
-def _by_layers(kb: KnowledgeBase, service: Service | None, layer_ids: list[str], asked_layers: Collection[str]
-               ) -> Decision | None:
+def _by_layers(kb: KnowledgeBase, service: Service | None, layer_ids: list[str], asked_layers: Collection[str],
+               entry: Entry) -> Decision | None:
     """Rules 2 and 3 over `layer_ids`: a decision when they agree on one owner, else None.
 
     A service's statement about a layer whose owner does not depend on the category (data, identity, encryption)
@@ -144,8 +144,11 @@ def _by_layers(kb: KnowledgeBase, service: Service | None, layer_ids: list[str],
         return None
     decisions = []
     for layer_id in layer_ids:
-        statement = service.statement_for(layer_id)
         layer = kb.layer(layer_id)
+        statement = service.statement_for(layer_id)
+        if statement is None and layer is not None and layer.stated_with and layer.entry == entry.id:
+            # The layer it is stated with speaks for the layer as a whole, not for a topic within it ("SSE-C").
+            statement = service.statement_for(layer.stated_with)
         varies = layer is not None and layer.varies_by_category
         if statement is not None and (varies or layer_id in asked_layers):
             decisions.append(_from_statement(kb, service, statement))
