@@ -292,3 +292,9 @@ def test_a_service_s_keys_are_read_from_its_encryption_at_rest_statement(matcher
 
 def test_a_topic_within_the_keys_layer_keeps_its_own_owner_on_a_service(matcher: Matcher) -> None:
     assert answer(matcher, "With SSE-C, who manages the keys for S3 objects?").owner == "customer"
+
+
+def test_the_hosts_named_beside_a_generic_data_topic_decide_for_the_service(matcher: Matcher) -> None:
+    result = answer(matcher, "who runs the servers that process data in Amazon Comprehend?")
+    assert (result.entry.id, result.owner) == ("host-operating-system", "aws")
+    assert answer(matcher, "who owns the data Amazon Comprehend processes?").owner == "customer"

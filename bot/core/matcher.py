@@ -168,6 +168,8 @@ class Matcher:
         for layer in kb.layers:
             if layer.entry:
                 self._own_layers[layer.entry] = (*self._own_layers.get(layer.entry, ()), layer.id)
+        self._aws_everywhere = frozenset(layer.id for layer in kb.layers
+                                         if {owner for _, owner in layer.defaults} == {"aws"})
         self._side_naming_layers = frozenset(layer.id for layer in kb.layers if layer.names_side)
         self._layer_side_spotters = {layer.id: PhraseSpotter((w, s.owner) for s in layer.sides for w in s.words)
                                      for layer in kb.layers if layer.sides}
@@ -423,14 +425,19 @@ class Matcher:
 
     def _statement_layer(self, question: str, result: Answer, service: Service) -> Answer | None:
         """A layer's own entry found for a question that names not that layer but another the service has a
-        statement for: that layer answers ("is the data DevOps Guru stores encrypted?" asks about encryption at
-        rest, which DevOps Guru's record states, more than about whose data it is)."""
+        statement for, or one AWS owns on every service named by its own words: that layer answers ("is the data
+        DevOps Guru stores encrypted?" asks about encryption at rest, which DevOps Guru's record states, more than
+        about whose data it is; "the servers that move data in AppFlow" are its hosts)."""
         own = self._own_layers[result.entry.id]
         stems = words(question)
         if set(own) & set(self._layers_named(stems)):
             return None
-        others = tuple(lid for lid in self._layers_beside(result.entry, stems) if service.statement_for(lid))
-        return self._layer_answer(question, others, service, result) if others else None
+        aws_everywhere = [lid for lid in self._layer_spotter.find_in(stems) if lid in self._aws_everywhere]
+        others = tuple(lid for lid in self._layers_beside(result.entry, stems)
+                       if lid in aws_everywhere or service.statement_for(lid))
+        found = self._layer_answer(question, others, service, result) if others else None
+        # Where both say the same, the topic the question's words found is the better answer.
+        return found if found is not None and found.owner != result.owner else None
 
     def _statement_answer(self, question: str, service: Service, service_words: frozenset[str],
                           result: Result) -> Answer | None:
