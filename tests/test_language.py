@@ -136,3 +136,21 @@ def test_a_language_file_without_follow_ups_is_refused(tmp_path: Path) -> None:
         parse_language(broken)
     assert [m for _, m in info.value.problems] == [
         "field 'follow_ups' must be a mapping with service_openings, endings, why"]
+
+
+def test_a_side_named_for_no_party_is_named_with_its_line(tmp_path: Path) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    broken = tmp_path / "language.yaml"
+    broken.write_text(text.replace("  customer: [\"our side\"", "  us: [\"our side\"", 1), encoding="utf-8")
+    with pytest.raises(LanguageError) as info:
+        parse_language(broken)
+    line = next(n for n, t in enumerate(text.splitlines(), start=1) if t.startswith('  customer: ["our side"'))
+    assert (line, "sides: 'us' is not a party (known: aws, customer)") in info.value.problems
+
+
+@pytest.mark.parametrize(("question", "owner"), [("what is AWS's part of patch management?", "aws"),
+                                                 ("patch management - what's on our end?", "customer")])
+def test_naming_a_party_s_side_of_any_shared_control_gets_that_side(matcher: Matcher, question: str,
+                                                                    owner: str) -> None:
+    result = matcher.match(question)
+    assert result.owner == owner and result.decision.rule == "side"  # type: ignore[union-attr]

@@ -1,8 +1,8 @@
 """The language data the matcher reads questions with (`knowledge/language.yaml`), loaded and validated.
 
 What a maintainer tunes lives in that file, not in Python: filler words, generic words, phrases joined into one
-token, the cue words that say what kind of question it is, the words of the trade that are never typos, and the
-wording of follow-ups ("and on Lambda?", "why?": `FollowUpCues`, read by `bot.conversation.parse`). It is
+token, the cue words that say what kind of question it is, the words of the trade that are never typos, the
+words naming one party's side of any shared control ("the AWS side", "our end"), and the wording of follow-ups ("and on Lambda?", "why?": `FollowUpCues`, read by `bot.conversation.parse`). It is
 read once per process from the knowledge directory in use (`SRM_KNOWLEDGE_DIR`, else the shipped base); a base
 without its own file uses the shipped one.
 """
@@ -21,7 +21,8 @@ from bot.core.yaml_lines import DataFileError, LineDict, LineList, load_data_fil
 CUE_KINDS = ("ownership", "pricing", "limits", "status", "general", "definition_openings", "how_to_openings",
              "how_to_verbs")
 FOLLOW_UP_KINDS = ("service_openings", "endings", "why")
-FIELDS = ("filler", "generic", "service_generic", "joined", "cues", "known_words", "follow_ups")
+FIELDS = ("filler", "generic", "service_generic", "joined", "cues", "known_words", "follow_ups", "sides")
+SIDE_PARTIES = ("aws", "customer")
 _FOLDED_PHRASE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
 
@@ -72,6 +73,8 @@ class Language:
     cues: dict[str, tuple[str, ...]]
     known_words: frozenset[str]
     follow_ups: FollowUpCues
+    sides: tuple[tuple[str, str], ...] = ()
+    """(phrase, party) pairs naming one party's side of any shared control: "the AWS side", "our end"."""
 
     def cue(self, kind: str) -> re.Pattern[str]:
         """A pattern finding any cue of `kind` as whole words anywhere in folded text."""
@@ -157,14 +160,35 @@ def parse_language(file: Path) -> Language:
         if kind not in CUE_KINDS:
             problems.append((raw_cues.line_of(kind), f"unknown cue kind '{kind}' (known: {', '.join(CUE_KINDS)})"))
     follow_ups = _follow_ups(data, problems)
+    sides = _sides(data, problems)
     if problems:
         raise LanguageError(file, sorted(problems))
     return Language(
         filler=frozenset(w.casefold() for w in lists["filler"]), generic=tuple(lists["generic"]),
         service_generic=tuple(lists["service_generic"]),
         joined=tuple(sorted(joined, key=lambda pair: -len(pair[0]))), cues=cues,
-        known_words=frozenset(w.casefold() for w in lists["known_words"]), follow_ups=follow_ups,
+        known_words=frozenset(w.casefold() for w in lists["known_words"]), follow_ups=follow_ups, sides=sides,
     )
+
+
+def _sides(data: LineDict, problems: list[tuple[int, str]]) -> tuple[tuple[str, str], ...]:
+    """The optional `sides` mapping of a party ("aws", "customer") to the phrases naming its side."""
+    raw = data.get("sides")
+    if raw is None:
+        return ()
+    if not isinstance(raw, LineDict):
+        problems.append((data.line_of("sides"), "field 'sides' must be a mapping of aws and customer to phrases"))
+        return ()
+    found: list[tuple[str, str]] = []
+    for party in raw:
+        phrases = _words(raw[party]) if isinstance(raw[party], list) else None
+        if party not in SIDE_PARTIES:
+            problems.append((raw.line_of(party), f"sides: '{party}' is not a party (known: aws, customer)"))
+        elif not phrases:
+            problems.append((raw.line_of(party), f"sides.{party} must be a non-empty list of phrases"))
+        else:
+            found += [(p, str(party)) for p in phrases]
+    return tuple(found)
 
 
 def _follow_ups(data: LineDict, problems: list[tuple[int, str]]) -> FollowUpCues:

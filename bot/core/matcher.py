@@ -31,7 +31,7 @@ from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
 from bot.core.checks import ChecksIndex
 from bot.core.english import english_words
 from bot.core.language import language
-from bot.core.model import Entry, KnowledgeBase, Link, Service
+from bot.core.model import Entry, KnowledgeBase, Link, Service, Side
 from bot.core.normalize import (
     FILLER_WORDS,
     GENERIC_WORDS,
@@ -171,10 +171,8 @@ class Matcher:
         self._aws_everywhere = frozenset(layer.id for layer in kb.layers
                                          if {owner for _, owner in layer.defaults} == {"aws"})
         self._side_naming_layers = frozenset(layer.id for layer in kb.layers if layer.names_side)
-        self._layer_side_spotters = {layer.id: PhraseSpotter((w, s.owner) for s in layer.sides for w in s.words)
-                                     for layer in kb.layers if layer.sides}
-        self._side_spotters = {e.id: PhraseSpotter((w, s.owner) for s in e.sides for w in s.words)
-                               for e in kb.entries if e.sides}
+        self._layer_side_spotters = {layer.id: _side_spotter(layer.sides) for layer in kb.layers if layer.sides}
+        self._side_spotters = {e.id: _side_spotter(e.sides) for e in kb.entries if e.sides}
         size = answer_cache_size() if cache_size is None else cache_size
         self._match_cached = lru_cache(maxsize=size)(self._match) if size > 0 else self._match
 
@@ -419,11 +417,11 @@ class Matcher:
                 return self._layer_answer(question, layers, service, result) or result
             if weak and not layers and service is not None and asks_service:
                 return self._statement_answer(question, service, service_words, result) or result
-        if isinstance(result, Answer) and service is not None and result.entry.id in self._own_layers:
+        if isinstance(result, Answer) and result.entry.id in self._own_layers:
             return self._statement_layer(question, result, service) or result
         return result
 
-    def _statement_layer(self, question: str, result: Answer, service: Service) -> Answer | None:
+    def _statement_layer(self, question: str, result: Answer, service: Service | None) -> Answer | None:
         """A layer's own entry found for a question that names not that layer but another the service has a
         statement for, or one AWS owns on every service named by its own words: that layer answers ("is the data
         DevOps Guru stores encrypted?" asks about encryption at rest, which DevOps Guru's record states, more than
@@ -434,7 +432,7 @@ class Matcher:
             return None
         aws_everywhere = [lid for lid in self._layer_spotter.find_in(stems) if lid in self._aws_everywhere]
         others = tuple(lid for lid in self._layers_beside(result.entry, stems)
-                       if lid in aws_everywhere or service.statement_for(lid))
+                       if lid in aws_everywhere or (service is not None and service.statement_for(lid)))
         found = self._layer_answer(question, others, service, result) if others else None
         # Where both say the same, the topic the question's words found is the better answer.
         return found if found is not None and found.owner != result.owner else None
@@ -598,6 +596,12 @@ _CATEGORY_PHRASES = {
     "managed": "a managed service: AWS runs more of the stack for you, and the notes below say what stays yours",
     "abstracted": "an abstracted service: you use it through its API, and your data and who can reach it stay yours",
 }
+
+
+def _side_spotter(sides: tuple[Side, ...]) -> PhraseSpotter:
+    """Finds the sides of a shared control a question names: by their own words, or by the words naming any
+    party's side (knowledge/language.yaml `sides`)."""
+    return PhraseSpotter([*_LANGUAGE.sides, *((w, side.owner) for side in sides for w in side.words)])
 
 
 def _middle_swapped(word: str) -> str:
