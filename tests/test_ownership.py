@@ -298,3 +298,9 @@ def test_the_hosts_named_beside_a_generic_data_topic_decide_for_the_service(matc
     result = answer(matcher, "who runs the servers that process data in Amazon Comprehend?")
     assert (result.entry.id, result.owner) == ("host-operating-system", "aws")
     assert answer(matcher, "who owns the data Amazon Comprehend processes?").owner == "customer"
+
+
+def test_configuring_a_whole_service_is_the_customer_s_settings_not_its_overview(matcher: Matcher) -> None:
+    result = answer(matcher, "who configures Amazon Cognito?")
+    assert (result.entry.id, result.owner) == ("service-settings", "customer")
+    assert answer(matcher, "who runs Amazon Cognito?").entry.id == "service-cognito"

@@ -373,8 +373,13 @@ class Matcher:
         # on CloudTrail?" asks about the setting an entry's "turn on cloudtrail" describes, not all of CloudTrail.
         exact_topic = bool(ranked) and ranked[0].score >= 0.999 and ranked[0].words >= len(stems - {SWITCH_ON})
         if service is not None and whole_service and not exact_topic:
+            # "Who configures Cognito?" asks about the settings of the whole service, which are yours.
+            chosen = tuple(lid for lid in self._layers_named(words(question), service_words)
+                           if lid in self._side_naming_layers)
+            found = self._layer_answer(question, chosen, service, NoMatch(question, suggestions, "off-topic")
+                                       ) if chosen else None
             entry = self._service_entries[service.id]
-            return self._answer(question, entry, service, 1.0, tuple(ranked[: t.max_candidates]))
+            return found or self._answer(question, entry, service, 1.0, tuple(ranked[: t.max_candidates]))
 
         overview = self.kb.overview
         if service is None and overview is not None and stems <= _GENERIC:
