@@ -300,7 +300,7 @@ def test_the_hosts_named_beside_a_generic_data_topic_decide_for_the_service(matc
     assert answer(matcher, "who owns the data Amazon Comprehend processes?").owner == "customer"
 
 
-def test_configuring_a_whole_service_is_the_customer_s_settings_not_its_overview(matcher: Matcher) -> None:
-    result = answer(matcher, "who configures Amazon Cognito?")
+def test_the_security_settings_of_a_whole_service_are_the_customer_s_not_its_overview(matcher: Matcher) -> None:
+    result = answer(matcher, "Amazon Cognito security settings, whose job?")
     assert (result.entry.id, result.owner) == ("service-settings", "customer")
-    assert answer(matcher, "who runs Amazon Cognito?").entry.id == "service-cognito"
+    assert answer(matcher, "who configures Amazon Cognito?").entry.id == "service-cognito"

@@ -2,9 +2,10 @@
 
 What a maintainer tunes lives in that file, not in Python: filler words, generic words, phrases joined into one
 token, the cue words that say what kind of question it is, the words of the trade that are never typos, the
-words naming one party's side of any shared control ("the AWS side", "our end"), and the wording of follow-ups ("and on Lambda?", "why?": `FollowUpCues`, read by `bot.conversation.parse`). It is
-read once per process from the knowledge directory in use (`SRM_KNOWLEDGE_DIR`, else the shipped base); a base
-without its own file uses the shipped one.
+words naming one party's side of any shared control ("the AWS side", "our end"), and the wording of follow-ups
+("and on Lambda?", "why?": `FollowUpCues`, read by `bot.conversation.parse`). It is read once per process from
+the knowledge directory in use (`SRM_KNOWLEDGE_DIR`, else the shipped base); a base without its own file uses the
+shipped one.
 """
 
 from __future__ import annotations

@@ -373,8 +373,9 @@ class Matcher:
         # on CloudTrail?" asks about the setting an entry's "turn on cloudtrail" describes, not all of CloudTrail.
         exact_topic = bool(ranked) and ranked[0].score >= 0.999 and ranked[0].words >= len(stems - {SWITCH_ON})
         if service is not None and whole_service and not exact_topic:
-            # "Who configures Cognito?" asks about the settings of the whole service, which are yours.
-            chosen = tuple(lid for lid in self._layers_named(words(question), service_words)
+            # "Cognito's security settings" are the settings of the whole service, which are yours; a verb alone
+            # ("who configures EKS?") asks about the service as a whole.
+            chosen = tuple(lid for lid in self._layer_spotter.find_in(words(question))
                            if lid in self._side_naming_layers)
             found = self._layer_answer(question, chosen, service, NoMatch(question, suggestions, "off-topic")
                                        ) if chosen else None
