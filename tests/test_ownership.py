@@ -304,3 +304,11 @@ def test_the_security_settings_of_a_whole_service_are_the_customer_s_not_its_ove
     result = answer(matcher, "Amazon Cognito security settings, whose job?")
     assert (result.entry.id, result.owner) == ("service-settings", "customer")
     assert answer(matcher, "who configures Amazon Cognito?").entry.id == "service-cognito"
+
+
+def test_a_version_upgrade_is_the_customer_s_side_of_a_service_s_shared_software(matcher: Matcher) -> None:
+    result = answer(matcher, "who plans the major version upgrade of an Amazon MQ broker?")
+    assert (result.entry.id, result.owner, result.decision.rule) == ("managed-service-platform", "customer",
+                                                                     "service-layer")
+    assert result.decision.side is not None and result.decision.statement is not None
+    assert result.decision.statement.owner == "shared"

@@ -216,7 +216,7 @@ LAYER_SCHEMA: Schema = {
     "entry": (False, _identifier),
     "loose_words": (False, _text_list),
     "narrows": (False, _narrowing),
-    "names_side": (False, _one_of(SIDE_OWNERS)),
+    "of_choices": (False, _true),
     "stated_with": (False, _identifier),
     "sides": (False, _sides),
 }
@@ -475,7 +475,7 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
               tuple((c, r["defaults"][c]) for c in SERVICE_CATEGORIES), _texts(r, "words"),
               v.sources(root / "layers.yaml", r, what), r.get("entry"), _texts(r, "loose_words"),
               (r.get("narrows") or {}).get("layer"), tuple((r.get("narrows") or {}).get("words", ())),
-              r.get("names_side"), r.get("stated_with"), v.sides(root / "layers.yaml", r, what, of_layer=True))
+              r.get("of_choices") is True, r.get("stated_with"), v.sides(root / "layers.yaml", r, what, of_layer=True))
         for _, r, what in layer_records
     ]
     service_files = [root / "services.yaml", *sorted((root / "services").glob("*.yaml"))]

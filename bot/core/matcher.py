@@ -170,7 +170,7 @@ class Matcher:
                 self._own_layers[layer.entry] = (*self._own_layers.get(layer.entry, ()), layer.id)
         self._aws_everywhere = frozenset(layer.id for layer in kb.layers
                                          if {owner for _, owner in layer.defaults} == {"aws"})
-        self._side_naming_layers = frozenset(layer.id for layer in kb.layers if layer.names_side)
+        self._choice_layers = frozenset(layer.id for layer in kb.layers if layer.of_choices)
         self._layer_side_spotters = {layer.id: _side_spotter(layer.sides) for layer in kb.layers if layer.sides}
         self._side_spotters = {e.id: _side_spotter(e.sides) for e in kb.entries if e.sides}
         size = answer_cache_size() if cache_size is None else cache_size
@@ -376,7 +376,7 @@ class Matcher:
             # "Cognito's security settings" are the settings of the whole service, which are yours; a verb alone
             # ("who configures EKS?") asks about the service as a whole.
             chosen = tuple(lid for lid in self._layer_spotter.find_in(words(question))
-                           if lid in self._side_naming_layers)
+                           if lid in self._choice_layers)
             found = self._layer_answer(question, chosen, service, NoMatch(question, suggestions, "off-topic")
                                        ) if chosen else None
             entry = self._service_entries[service.id]
@@ -403,7 +403,7 @@ class Matcher:
             layers = self._layers_named(question_stems, () if ownership else service_words)
             if service is None:
                 # Choosing is always about something: "who enables it?" names no setting of any service.
-                layers = tuple(lid for lid in layers if lid not in self._side_naming_layers)
+                layers = tuple(lid for lid in layers if lid not in self._choice_layers)
             if isinstance(result, Ambiguous) or asks:
                 result = self._second_opinion(question, result, service, [s for _, s in terms]) or result
             # The layer a question names outranks a weak guess at a topic outside it ("who maintains the OS on
@@ -416,7 +416,7 @@ class Matcher:
             # A layer that only says something is chosen ("who sets up ...") replaces a refusal, never a topic.
             weak = not isinstance(result, Answer) or (
                 result.confidence < t.answer and (not set(result.entry.layers) & set(layers) or mostly_layer)
-                and not (layers and set(layers) <= self._side_naming_layers))
+                and not (layers and set(layers) <= self._choice_layers))
             asks_service = ownership or (about_service and not isinstance(result, Answer))
             layer_question = asks_service or (not _ASKS_HOW.search(folded) and mostly_layer)
             if weak and layers and layer_question:
@@ -463,9 +463,9 @@ class Matcher:
         for broad, narrow, narrowing in self._narrowing:
             if broad in found and narrowing.intersection(stems):
                 found = tuple(dict.fromkeys(narrow if layer == broad else layer for layer in found))
-        # A layer that names a side says only that something is chosen; a layer saying what is chosen comes first
+        # A layer of choices says only that something is chosen; a layer saying what is chosen comes first
         # ("do we need to turn on encryption?" is about encryption).
-        return tuple(sorted(found, key=lambda lid: lid in self._side_naming_layers))
+        return tuple(sorted(found, key=lambda lid: lid in self._choice_layers))
 
     def _layers_beside(self, entry: Entry, stems: list[str]) -> tuple[str, ...]:
         """The layers a question about `entry` names: by their own words, else by loose words that are not the

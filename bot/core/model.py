@@ -79,9 +79,9 @@ class Layer:
     """A layer whose loose words name this one instead when the question also has one of `narrowing_words`:
     "is the traffic between them encrypted?" is about encryption in transit, not at rest."""
     narrowing_words: tuple[str, ...] = ()
-    names_side: str | None = None
-    """The party whose side of any shared control a question naming this layer asks about: the settings you
-    choose are your side of whatever control they belong to."""
+    of_choices: bool = False
+    """A layer named by the verbs of a choice ("decides", "sets up"), which say only that something is chosen: a
+    layer naming what is chosen comes first, it replaces a refusal but never a topic, and it needs a service."""
     stated_with: str | None = None
     """The layer whose statement answers a question about this layer as a whole (its own entry) on a service that
     states nothing of this layer on its own: a service's keys are stated with its encryption at rest ("encrypted

@@ -69,7 +69,7 @@ def _layer_side(decision: Decision, layer_sides: Mapping[str, Collection[str]]) 
 def _decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
             asked_layers: Collection[str], named_sides: Collection[str]) -> Decision:
     override = entry.override_for(service.id) if service else None
-    side = _side_asked(entry, asked_layers, {*named_sides, *_sides_named_by_layers(kb, asked_layers)})
+    side = _side_asked(entry, asked_layers, named_sides)
     if service is not None and override is not None and override.owner == "shared" and side is None:
         # A topic shared on this service, asked about a layer AWS owns on every service ("the physical security
         # of CloudFront's edge locations"): the question is about AWS's part of it.
@@ -99,11 +99,6 @@ def _decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
         if found is not None:
             return found
     return Decision(entry.owner, "entry", "")
-
-
-def _sides_named_by_layers(kb: KnowledgeBase, asked_layers: Collection[str]) -> set[str]:
-    """The parties whose side of any shared control the asked layers name ("who decides ..." is your settings)."""
-    return {layer.names_side for lid in asked_layers if (layer := kb.layer(lid)) and layer.names_side}
 
 
 def _side_asked(entry: Entry, asked_layers: Collection[str], named_sides: Collection[str]) -> Side | None:
