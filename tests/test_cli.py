@@ -82,7 +82,7 @@ def test_unknown_command_is_a_usage_error() -> None:
 
 def test_validate_passes_on_the_shipped_base() -> None:
     done = srm("kb", "validate")
-    assert done.returncode == 0 and done.stdout.startswith("ok: ")
+    assert done.returncode == 0 and done.stdout.startswith("ok: ") and not done.stderr
 
 
 def test_validate_names_the_file_and_line_of_a_broken_line(tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_validate_names_the_file_and_line_of_a_broken_line(tmp_path: Path) -> No
     assert "entries/infrastructure.yaml:" in done.stderr and "YAML syntax error" in done.stderr
 
 
-def test_validate_lists_an_override_without_a_source_as_a_warning_at_its_line(tmp_path: Path) -> None:
+def test_validate_fails_on_an_override_without_a_source_naming_its_line_and_field(tmp_path: Path) -> None:
     base = tmp_path / "kb"
     shutil.copytree(ROOT / "knowledge", base)
     entries = base / "entries" / "compute.yaml"
@@ -108,10 +108,10 @@ def test_validate_lists_an_override_without_a_source_as_a_warning_at_its_line(tm
     lines = entries.read_text().split("\n")
     entries.write_text("\n".join(line for number, line in enumerate(lines, 1) if number not in dropped))
     done = srm("kb", "validate", str(base))
-    assert done.returncode == 0 and "override(s) without a source (warnings above)" in done.stdout
-    assert (f"entries/compute.yaml:{entry['services'].line_of(service)}: warning: entry '{entry['id']}' service "
-            f"'{service}': no 'source' and 'verified' yet") in done.stderr
-
+    assert done.returncode == 1 and not done.stdout
+    for name in ("source", "verified"):
+        assert (f"entries/compute.yaml:{claim.line}: entry '{entry['id']}' service '{service}': missing required "
+                f"field '{name}'") in done.stderr
 
 def test_an_invalid_base_stops_ask_with_the_problems(tmp_path: Path) -> None:
     base = tmp_path / "kb"

@@ -94,10 +94,6 @@ def test_a_sourced_record_gives_its_row_its_own_source_and_date(tmp_path: Path) 
     assert ec2 is not None
     row = next(r for r in matrix(kb, [ec2]) if r.entry is not None and r.entry.id == "security-groups")
     assert (row.source, row.verified.isoformat()) == (SG_SOURCE, "2026-12-01")
-    unsourced = load_knowledge(write_base(tmp_path / "unsourced"))
-    row = next(r for r in matrix(unsourced, [ec2]) if r.entry is not None)
-    assert (row.source, row.verified.isoformat()) == (
-        "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html", "2026-11-27")
 
 
 def test_the_checks_on_a_row_are_the_ones_mapped_to_its_duty(kb: KnowledgeBase,

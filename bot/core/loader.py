@@ -40,7 +40,7 @@ from bot.core.paths import default_knowledge_dir, shipped_knowledge_dir
 from bot.core.thresholds import parse_thresholds
 
 __all__ = ["KnowledgeError", "Problem", "coverage_gaps", "default_knowledge_dir", "load_knowledge",
-           "shipped_knowledge_dir", "unsourced_claims"]
+           "shipped_knowledge_dir"]
 from bot.core.yaml_lines import DataFileError, LineDict, LineList, load_with_lines
 
 AWS_DOMAINS = ("aws.amazon.com", "awsstatic.com", "repost.aws")
@@ -248,9 +248,9 @@ TIP_SCHEMA: Schema = {
     "text": (True, _text),
 }
 LINK_SCHEMA: Schema = {"title": (True, _text), "url": (True, check_url), "verified": (True, _verified)}
-OVERRIDE_SCHEMA: Schema = {**STATEMENT_SCHEMA, "source": (False, check_url), "verified": (False, _verified)}
-"""An override is a claim like a service statement. `source` and `verified` come together; an override with
-neither still loads, and `srm kb validate` lists it (`unsourced_claims`) until every override has them."""
+OVERRIDE_SCHEMA: Schema = STATEMENT_SCHEMA
+"""An override is a claim like a service statement, so it takes the same fields: `source` (the AWS page that says
+it) and `verified` (the day it was checked there) are required, and `since` is the date AWS changed that default."""
 RETIRED_FIELDS = {"reviewed": "the entry-wide review date is gone: each link and override carries its own "
                               "'verified' date"}
 
@@ -407,20 +407,10 @@ class _Validator:
             if not isinstance(value, LineDict):
                 self.report(file, services.line_of(service_id), f"{where}: must be a mapping "
                             "{owner, note, source, verified}")
-            elif self.check_fields(file, value, OVERRIDE_SCHEMA, where) and self._sourced_or_not(file, value, where):
+            elif self.check_fields(file, value, OVERRIDE_SCHEMA, where):
                 result.append(Override(str(service_id), value["owner"], " ".join(value["note"].split()),
-                                       value.get("source"), value.get("verified"), value.get("since")))
+                                       value["source"], value["verified"], value.get("since")))
         return tuple(result)
-
-    def _sourced_or_not(self, file: Path, value: LineDict, where: str) -> bool:
-        """An override has both `source` and `verified` (and `since` only with them), or none of the three."""
-        given = [name for name in ("source", "verified", "since") if name in value]
-        if not given or ("source" in given and "verified" in given):
-            return True
-        missing = " and ".join(f"'{name}'" for name in ("source", "verified") if name not in value)
-        self.report(file, value.line_of(given[0]), f"{where}: field '{given[0]}' needs {missing} too (the AWS page "
-                    "that says it, and the day it was checked there)")
-        return False
 
 
 def _texts(record: LineDict, name: str) -> tuple[str, ...]:
@@ -554,23 +544,6 @@ def coverage_gaps(kb: KnowledgeBase) -> list[Problem]:
             name = str(file.relative_to(root)) if file.is_relative_to(root) else str(file)
             gaps.append(Problem(name, line, f"service '{service.id}': no statement for layer {', '.join(missing)}"))
     return gaps
-
-
-def unsourced_claims(kb: KnowledgeBase) -> list[Problem]:
-    """Every per-service override that has no source yet, located to its line: what `srm kb validate` lists as a
-    warning until every override carries the AWS page that states it and the day it was checked there."""
-    root = Path(kb.root)
-    located: dict[str, dict[str, int]] = {}
-    for entry_file in sorted({entry.source for entry in kb.entries}):
-        data, _ = load_with_lines((root / entry_file).read_text(encoding="utf-8"))
-        for item in data:
-            services = item.get("services") if isinstance(item, LineDict) else None
-            if isinstance(services, LineDict):
-                located[item["id"]] = {str(service_id): services.line_of(service_id) for service_id in services}
-    return [Problem(entry.source, located.get(entry.id, {}).get(o.service, 0),
-                    f"warning: entry '{entry.id}' service '{o.service}': no 'source' and 'verified' yet (the AWS page "
-                    "that says it, and the day it was checked there)")
-            for entry in kb.entries for o in entry.overrides if o.source is None]
 
 
 def _record_lines(root: Path) -> dict[str, tuple[Path, int]]:

@@ -42,7 +42,7 @@ class Override:
     owner: Owner
     note: str
     source: str | None = None
-    """The AWS page that states it; None while the claim is still unsourced (`srm kb validate` lists those)."""
+    """The AWS page that states it (the loader requires it on every override)."""
     verified: dt.date | None = None
     """The day the claim was last checked against `source`."""
     since: dt.date | None = None

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_loader import ENTRY, write_base
+from test_loader import ENTRY, SG_OVERRIDE, write_base
 
 from bot.conversation import Conversation, Where
 from bot.conversation.answer_view import SHORT_LIMIT, short_answer, stale_days, trust, why_lines
@@ -172,7 +172,7 @@ def dated_base(tmp_path: Path, override: str) -> Matcher:
     - title: Security group rules
       url: https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
       verified: 2026-10-01
-  artifacts:""").replace("    ec2: {owner: customer, note: Attached to instances.}\n", override)
+  artifacts:""").replace(SG_OVERRIDE, override)
     return Matcher(load_knowledge(write_base(tmp_path, entries=entries)))
 
 
@@ -203,13 +203,6 @@ def test_a_services_record_dates_the_answer_it_decided(tmp_path: Path) -> None:
     # the two links, the EC2 security page and the page the record cites
     assert short_answer(answer, info).evidence == "4 sources, 1 audit report"
     assert "Facts verified 2026-12-01" in render_text(answer)
-
-
-def test_a_record_not_yet_sourced_leaves_the_topics_date(tmp_path: Path) -> None:
-    unsourced = "    ec2: {owner: customer, note: Attached to instances.}\n"
-    answer = dated_base(tmp_path, unsourced).answer_entry("security-groups", "ec2")
-    assert answer is not None and answer.decision.rule == "service-entry"
-    assert trust(answer, today=dt.date(2026, 12, 2)).line == "Facts verified 2026-10-01 (the topic's sources)"
 
 
 def test_an_old_source_makes_the_answer_stale_even_when_the_others_are_new(tmp_path: Path) -> None:
