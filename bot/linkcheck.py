@@ -135,8 +135,7 @@ def link_uses(kb: KnowledgeBase) -> list[LinkUse]:
     uses += [LinkUse(a.url, f"artifact {a.id}") for a in kb.artifacts]
     uses += [LinkUse(source.url, f"layer {layer.id}") for layer in kb.layers for source in layer.sources]
     uses += [LinkUse(link.url, f"entry {e.id}") for e in kb.entries for link in e.links]
-    uses += [LinkUse(o.source, f"entry {e.id} service {o.service}") for e in kb.entries for o in e.overrides
-             if o.source]
+    uses += [LinkUse(o.source, f"entry {e.id} service {o.service}") for e in kb.entries for o in e.overrides]
     return [LinkUse(u.url, u.holder, lines.get((u.holder, u.url), "")) for u in uses]
 
 

@@ -280,7 +280,7 @@ def test_a_layer_s_sides_are_named_by_words_and_openings_not_by_layers(tmp_path:
     assert found == ["layers.yaml:15: layer 'host-os' side 'customer': a layer's side is named by words, not layers"]
     kb = load_knowledge(write_base(tmp_path / "good", layers=sided.replace("layers: [network-config], ", "")))
     host = kb.layer("host-os")
-    assert host is not None and host.side_of("aws") is not None and host.side_of("aws").openings == ("is",)
+    assert host is not None and host.side("aws") is not None and host.side("aws").openings == ("is",)
 
 
 def test_only_a_layer_s_sides_have_openings(tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ class Answer:
         record for the topic (`record`) or its statement for the layer (`statement`) when that decided the owner,
         else the topic's own sources (`sources`: the oldest `verified` of its links)."""
         override, statement = self.decision.override, self.decision.statement
-        if override is not None and override.verified is not None:
+        if override is not None:
             return override.verified, "record"
         if statement is not None:
             return statement.verified, "statement"

@@ -127,7 +127,7 @@ def _entry_row(kb: KnowledgeBase, service: Service, entry: Entry, checks: Checks
     assert layer is not None  # matrix() keeps only entries whose deciding layer is in the catalog
     artifacts = tuple(a for a in (kb.artifact(i) for i in entry.artifacts) if a is not None
                       ) if decision.owner != "customer" else ()
-    if override is not None and override.source is not None and override.verified is not None:
+    if override is not None:
         source, verified = override.source, override.verified
     else:
         source, verified = (entry.links[0].url if entry.links else service.security_url), entry.verified

@@ -41,9 +41,9 @@ class Override:
     service: str
     owner: Owner
     note: str
-    source: str | None = None
-    """The AWS page that states it (the loader requires it on every override)."""
-    verified: dt.date | None = None
+    source: str
+    """The AWS page that states it."""
+    verified: dt.date
     """The day the claim was last checked against `source`."""
     since: dt.date | None = None
     """When AWS changed the default this override describes, if it did."""
@@ -91,7 +91,7 @@ class Layer:
     I turn encryption off?" asks about the encryption AWS applies by default, "can we bring our own key?" about
     the key you choose."""
 
-    def side_of(self, owner: str) -> Side | None:
+    def side(self, owner: str) -> Side | None:
         """This layer's side for `owner` ("aws", "customer"), if it has one."""
         return next((side for side in self.sides if side.owner == owner), None)
 

@@ -58,7 +58,7 @@ def _layer_side(decision: Decision, layer_sides: Mapping[str, Collection[str]]) 
     layer, statement = decision.layer, decision.statement
     if statement is None or layer is None or statement.owner != "shared":
         return decision
-    named = [side for owner in layer_sides.get(layer.id, ()) if (side := layer.side_of(owner))]
+    named = [side for owner in layer_sides.get(layer.id, ()) if (side := layer.side(owner))]
     if len(named) != 1:
         return decision
     side = named[0]
