@@ -110,6 +110,16 @@ def test_choosing_a_maintenance_window_is_the_customer_s_side(matcher: Matcher) 
     assert (result.entry.id, result.owner) == ("maintenance-windows", "customer")
 
 
+@pytest.mark.parametrize(("question", "owner"), [
+    ("who protects the CA private keys in AWS Private CA?", "aws"),
+    ("who designs the CA hierarchy for a private CA?", "customer"),
+])
+def test_each_side_of_private_ca_is_its_party_s(matcher: Matcher, question: str, owner: str) -> None:
+    result = answer(matcher, question)
+    assert (result.entry.id, result.owner, result.decision.rule) == ("acm-private-ca", owner, "side")
+    assert "side of a shared control" in result.decision.reason
+
+
 def test_rds_custom_for_oracle_licenses_are_the_customer_s(matcher: Matcher) -> None:
     assert answer(matcher, "Oracle licensing on RDS Custom for Oracle").owner == "customer"
 
