@@ -149,7 +149,8 @@ def test_a_side_named_for_no_party_is_named_with_its_line(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(("question", "owner"), [("what is AWS's part of patch management?", "aws"),
-                                                 ("patch management - what's on our end?", "customer")])
+                                                 ("patch management - what's on our end?", "customer"),
+                                                 ("patch management - who decides?", "customer")])
 def test_naming_a_party_s_side_of_any_shared_control_gets_that_side(matcher: Matcher, question: str,
                                                                     owner: str) -> None:
     result = matcher.match(question)
