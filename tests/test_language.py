@@ -155,3 +155,14 @@ def test_naming_a_party_s_side_of_any_shared_control_gets_that_side(matcher: Mat
                                                                     owner: str) -> None:
     result = matcher.match(question)
     assert result.owner == owner and result.decision.rule == "side"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("question", "entry_id"), [
+    ("who controls access to our SMB file shares on FSx for Windows?", "iam-users-and-access"),
+    ("is security shared on aws?", "shared-responsibility-model"),
+    ("is backup a shared responsibility?", "shared-responsibility-model"),
+])
+def test_shared_names_the_model_only_as_shared_responsibility_or_alone(matcher: Matcher, question: str,
+                                                                        entry_id: str) -> None:
+    result = matcher.match(question)
+    assert result.entry.id == entry_id  # type: ignore[union-attr]
