@@ -322,3 +322,13 @@ def test_a_version_upgrade_is_the_customer_s_side_of_a_service_s_shared_software
                                                                      "service-layer")
     assert result.decision.side is not None and result.decision.statement is not None
     assert result.decision.statement.owner == "shared"
+
+
+def test_a_topic_outside_the_layer_the_question_names_yields_to_the_service_s_statement(matcher: Matcher) -> None:
+    result = answer(matcher, "are EKS control plane logs delivered to CloudWatch by default?")
+    assert (result.entry.id, result.owner, result.decision.rule) == ("security-monitoring-and-alerting",
+                                                                     "customer", "service-layer")
+
+
+def test_a_service_s_own_name_never_names_a_layer(matcher: Matcher) -> None:
+    assert answer(matcher, "who manages the zone-signing key for Route 53 DNSSEC?").entry.id == "route53-dnssec"

@@ -164,6 +164,8 @@ class Matcher:
         self._loose_layer_spotter = PhraseSpotter((w, layer.id) for layer in kb.layers for w in layer.loose_words)
         self._narrowing = [(layer.narrows, layer.id, frozenset(s for w in layer.narrowing_words for s in words(w)))
                            for layer in kb.layers if layer.narrows]
+        self._name_words = {e.id: frozenset(s for phrase in (e.title, *e.aliases) for s in words(phrase))
+                            for e in (*kb.entries, *self._service_entries.values())}
         self._own_layers: dict[str, tuple[str, ...]] = {}
         for layer in kb.layers:
             if layer.entry:
@@ -423,22 +425,35 @@ class Matcher:
                 return self._layer_answer(question, layers, service, result) or result
             if weak and not layers and service is not None and asks_service:
                 return self._statement_answer(question, service, service_words, result) or result
-        if isinstance(result, Answer) and result.entry.id in self._own_layers:
-            return self._statement_layer(question, result, service) or result
+        if isinstance(result, Answer):
+            return self._layer_instead(question, result, service, service_words) or result
         return result
 
-    def _statement_layer(self, question: str, result: Answer, service: Service | None) -> Answer | None:
-        """A layer's own entry found for a question that names not that layer but another the service has a
-        statement for, or one AWS owns on every service named by its own words: that layer answers ("is the data
-        DevOps Guru stores encrypted?" asks about encryption at rest, which DevOps Guru's record states, more than
-        about whose data it is; "the servers that move data in AppFlow" are its hosts)."""
-        own = self._own_layers[result.entry.id]
+    def _layer_instead(self, question: str, result: Answer, service: Service | None,
+                         service_words: frozenset[str]) -> Answer | None:
+        """An answer whose topic lies outside the layer the question is about, where the service's record or the
+        stack says who owns that layer and says otherwise. A layer's own entry yields to another layer the question
+        names that the service has a statement for, or that AWS owns on every service and the question names by its
+        own words ("is the data DevOps Guru stores encrypted?" asks about encryption at rest, which DevOps Guru's
+        record states, more than about whose data it is; "the servers that move data in AppFlow" are its hosts).
+        Any other topic yields only to a layer named by its own words, not by the topic's or the service's ("Route
+        53" is not routing), that the service has a statement for ("are EKS control plane logs sent to CloudWatch by
+        default?" is EKS's logging)."""
+        own = self._own_layers.get(result.entry.id) or result.entry.layers
         stems = words(question)
         if set(own) & set(self._layers_named(stems)):
             return None
-        aws_everywhere = [lid for lid in self._layer_spotter.find_in(stems) if lid in self._aws_everywhere]
-        others = tuple(lid for lid in self._layers_beside(result.entry, stems)
-                       if lid in aws_everywhere or (service is not None and service.statement_for(lid)))
+        if result.entry.id in self._own_layers:
+            strict = self._layer_spotter.find_in(stems)
+            others = tuple(lid for lid in self._layers_beside(result.entry, stems)
+                           if (lid in strict and lid in self._aws_everywhere)
+                           or (service is not None and service.statement_for(lid)))
+        elif service is not None:
+            own_words = service_words | self._name_words[result.entry.id]
+            strict = self._layer_spotter.find_in([s for s in stems if s not in own_words])
+            others = tuple(lid for lid in strict if service.statement_for(lid))
+        else:
+            return None
         found = self._layer_answer(question, others, service, result) if others else None
         # Where both say the same, the topic the question's words found is the better answer.
         return found if found is not None and found.owner != result.owner else None
@@ -475,7 +490,7 @@ class Matcher:
         strict = self._layer_spotter.find_in(stems)
         if strict:
             return strict
-        named = {s for phrase in (entry.title, *entry.aliases) for s in words(phrase)}
+        named = self._name_words[entry.id]
         return self._loose_layers([s for s in stems if s not in named]) or self._own_layers.get(entry.id, ())
 
     def _layer_sides_named(self, layer_id: str, spotter: PhraseSpotter, stems: list[str], question: str
