@@ -332,3 +332,8 @@ def test_a_topic_outside_the_layer_the_question_names_yields_to_the_service_s_st
 
 def test_a_service_s_own_name_never_names_a_layer(matcher: Matcher) -> None:
     assert answer(matcher, "who manages the zone-signing key for Route 53 DNSSEC?").entry.id == "route53-dnssec"
+
+
+def test_running_the_machinery_of_an_abstracted_service_is_aws_s(matcher: Matcher) -> None:
+    result = answer(matcher, "who runs the transcoding servers for AWS Elemental MediaConvert?")
+    assert (result.entry.id, result.owner) == ("managed-service-platform", "aws")
