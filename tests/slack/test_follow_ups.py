@@ -138,7 +138,9 @@ def test_a_reply_that_mentions_the_bot_is_answered_once(web: WebProcess, slack_a
     ts = "1700000000.000200"
     send(web, mention(channel, "and on Lambda?", ts=ts, thread_ts=ASKED))
     send(web, thread_reply(channel, "<@UBOT> and on Lambda?", ts, user="U123"))
-    send(web, thread_reply(channel, "why?", "1700000000.000300"))  # the sentinel
+    answers(slack_api, channel, 2)
+    # The sentinel goes once the follow-up is answered (replies run in a pool: sent at once, it could overtake it)
+    send(web, thread_reply(channel, "why?", "1700000000.000300"))
     posts = answers(slack_api, channel, 3)
     assert "Matched:" in rendered(posts[2])
     assert len(slack_api.requests(POST_MESSAGE, channel=channel)) == 3
