@@ -169,6 +169,6 @@ def test_shared_names_the_model_only_as_shared_responsibility_or_alone(matcher: 
 
 
 def test_a_certificate_that_proves_an_identity_is_not_an_audit_certification(matcher: Matcher) -> None:
-    result = matcher.match("who runs the certificate authority that signs our device certificates?")
+    result = matcher.match("who manages the certificate authority that signs our device certificates?")
     assert result.entry.id == "acm-private-ca"  # type: ignore[union-attr]
     assert matcher.match("AWS ISO 27001 certificate").entry.id == "iso-certifications"  # type: ignore[union-attr]
