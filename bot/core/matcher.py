@@ -436,9 +436,9 @@ class Matcher:
         names that the service has a statement for, or that AWS owns on every service and the question names by its
         own words ("is the data DevOps Guru stores encrypted?" asks about encryption at rest, which DevOps Guru's
         record states, more than about whose data it is; "the servers that move data in AppFlow" are its hosts).
-        Any other topic yields only to a layer named by its own words, not by the topic's or the service's ("Route
-        53" is not routing), that the service has a statement for ("are EKS control plane logs sent to CloudWatch by
-        default?" is EKS's logging)."""
+        Any other topic on a named service yields only to a layer named by its own words, not by the topic's or the
+        service's ("Route 53" is not routing), that the service has a statement for or that AWS owns everywhere ("are
+        EKS control plane logs sent to CloudWatch by default?" is EKS's logging)."""
         own = self._own_layers.get(result.entry.id) or result.entry.layers
         stems = words(question)
         if set(own) & set(self._layers_named(stems)):
@@ -451,7 +451,7 @@ class Matcher:
         elif service is not None:
             own_words = service_words | self._name_words[result.entry.id]
             strict = self._layer_spotter.find_in([s for s in stems if s not in own_words])
-            others = tuple(lid for lid in strict if service.statement_for(lid))
+            others = tuple(lid for lid in strict if lid in self._aws_everywhere or service.statement_for(lid))
         else:
             return None
         found = self._layer_answer(question, others, service, result) if others else None
