@@ -337,3 +337,9 @@ def test_a_service_s_own_name_never_names_a_layer(matcher: Matcher) -> None:
 def test_running_the_machinery_of_an_abstracted_service_is_aws_s(matcher: Matcher) -> None:
     result = answer(matcher, "who runs the transcoding servers for AWS Elemental MediaConvert?")
     assert (result.entry.id, result.owner) == ("managed-service-platform", "aws")
+
+
+def test_a_service_s_shared_compliance_is_aws_s_reports_and_your_workload(matcher: Matcher) -> None:
+    result = answer(matcher, "on AWS Artifact, who proves our workload is compliant?")
+    assert (result.owner, result.decision.rule) == ("customer", "service-layer")
+    assert result.decision.side is not None and result.decision.side.owner == "customer"
