@@ -172,3 +172,9 @@ def test_a_certificate_that_proves_an_identity_is_not_an_audit_certification(mat
     result = matcher.match("who manages the certificate authority that signs our device certificates?")
     assert result.entry.id == "acm-private-ca"  # type: ignore[union-attr]
     assert matcher.match("AWS ISO 27001 certificate").entry.id == "iso-certifications"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("question", ["who is accountable for security overall once we migrate to AWS?",
+                                      "cloud security as a whole, aws or us?"])
+def test_security_as_a_whole_in_any_setting_is_the_model_itself(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).entry.overview  # type: ignore[union-attr]

@@ -81,6 +81,8 @@ _OWNERSHIP = _LANGUAGE.cue("ownership")
 _ASKS_HOW = _LANGUAGE.asks_how
 _SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, *_LANGUAGE.service_generic))
 _GENERIC = frozenset(stem(w) for w in GENERIC_WORDS)
+_OVERALL = stem("overall")
+"""The token every way of saying "as a whole" is joined into (knowledge/language.yaml)."""
 
 
 @dataclass(frozen=True)
@@ -385,9 +387,10 @@ class Matcher:
             return found or self._answer(question, entry, service, 1.0, tuple(ranked[: t.max_candidates]))
 
         overview = self.kb.overview
-        if service is None and overview is not None and stems <= _GENERIC:
-            # Nothing but generic words ("who is responsible for security?", "cloud security, aws or us?"): the
-            # question is about the model as a whole, not any one topic that happens to use them.
+        if service is None and overview is not None and stems & _GENERIC and stems <= _GENERIC | {_OVERALL}:
+            # Nothing but generic words, perhaps "as a whole" ("who is responsible for security?", "cloud security,
+            # aws or us?", "security in general"): the question is about the model as a whole, not any one topic that
+            # happens to use them.
             return self._answer(question, overview, None, 1.0, tuple(ranked[: t.max_candidates]))
 
         result = self._decide(question, ranked, suggestions, service, terms, service_words)
