@@ -343,3 +343,15 @@ def test_a_service_s_shared_compliance_is_aws_s_reports_and_your_workload(matche
     result = answer(matcher, "on AWS Artifact, who proves our workload is compliant?")
     assert (result.owner, result.decision.rule) == ("customer", "service-layer")
     assert result.decision.side is not None and result.decision.side.owner == "customer"
+
+
+
+@pytest.mark.parametrize(("question", "owner"), [
+    ("who takes the backups of a Managed Service for Apache Flink application?", "aws"),
+    ("who restores an Apache Flink application from an old snapshot in Managed Service for Apache Flink?",
+     "customer"),
+])
+def test_a_service_s_shared_backups_are_its_own_snapshots_and_your_retention_and_restores(
+        matcher: Matcher, question: str, owner: str) -> None:
+    result = answer(matcher, question)
+    assert (result.entry.id, result.owner, result.decision.rule) == ("backups", owner, "service-layer")
