@@ -596,10 +596,15 @@ class Matcher:
         when the answer was found through them, else those the question names (`_layers_beside`)."""
         stems = words(question)
         spotter = self._side_spotters.get(entry.id)
-        layer_sides = {lid: found for lid, layer_spotter in self._layer_side_spotters.items()
-                       if (found := self._layer_sides_named(lid, layer_spotter, stems, question))}
-        decision = decide(self.kb, entry, service, layers or self._layers_beside(entry, stems),
-                          spotter.find_in(stems) if spotter else (), layer_sides)
+        asked = layers or self._layers_beside(entry, stems)
+        # Only a layer the decision can rest on can have a side named: the entry's and its sides', the asked ones,
+        # and the layers those are stated with.
+        relevant = {*entry.layers, *asked, *(lid for side in entry.sides for lid in side.layers)}
+        relevant |= {layer.stated_with for lid in tuple(relevant)
+                     if (layer := self.kb.layer(lid)) is not None and layer.stated_with}
+        layer_sides = {lid: found for lid in relevant if (layer_spotter := self._layer_side_spotters.get(lid))
+                       and (found := self._layer_sides_named(lid, layer_spotter, stems, question))}
+        decision = decide(self.kb, entry, service, asked, spotter.find_in(stems) if spotter else (), layer_sides)
         named = service.id if service else None
         differences = tuple(
             (s, o) for o in entry.overrides if o.service != named and (s := self.kb.service(o.service)) is not None
