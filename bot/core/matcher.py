@@ -172,8 +172,7 @@ class Matcher:
         for layer in kb.layers:
             if layer.entry:
                 self._own_layers[layer.entry] = (*self._own_layers.get(layer.entry, ()), layer.id)
-        self._aws_everywhere = frozenset(layer.id for layer in kb.layers
-                                         if {owner for _, owner in layer.defaults} == {"aws"})
+        self._aws_everywhere = frozenset(layer.id for layer in kb.layers if layer.aws_everywhere)
         self._choice_layers = frozenset(layer.id for layer in kb.layers if layer.of_choices)
         self._layer_side_spotters = {layer.id: _side_spotter(layer.sides) for layer in kb.layers if layer.sides}
         self._side_spotters = {e.id: _side_spotter(e.sides) for e in kb.entries if e.sides}
@@ -433,7 +432,7 @@ class Matcher:
         return result
 
     def _layer_instead(self, question: str, result: Answer, service: Service | None,
-                         service_words: frozenset[str]) -> Answer | None:
+                       service_words: frozenset[str]) -> Answer | None:
         """An answer whose topic lies outside the layer the question is about, where the service's record or the
         stack says who owns that layer and says otherwise. A layer's own entry yields to another layer the question
         names that the service has a statement for, or that AWS owns on every service and the question names by its

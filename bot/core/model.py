@@ -100,6 +100,11 @@ class Layer:
         return dict(self.defaults)[category]
 
     @property
+    def aws_everywhere(self) -> bool:
+        """Whether AWS owns this layer by default in every service category (facilities, hardware, the host OS ...)."""
+        return {owner for _, owner in self.defaults} == {"aws"}
+
+    @property
     def varies_by_category(self) -> bool:
         """Whether the default owner depends on the service category (only then does it override an entry)."""
         return len({owner for _, owner in self.defaults}) > 1

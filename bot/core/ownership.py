@@ -73,7 +73,7 @@ def _decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
     if service is not None and override is not None and override.owner == "shared" and side is None:
         # A topic shared on this service, asked about a layer AWS owns on every service ("the physical security
         # of CloudFront's edge locations"): the question is about AWS's part of it.
-        aws_layers = [layer for lid in asked_layers if (layer := kb.layer(lid)) and _aws_everywhere(layer)]
+        aws_layers = [layer for lid in asked_layers if (layer := kb.layer(lid)) and layer.aws_everywhere]
         if aws_layers:
             return decide_layer(kb, service, aws_layers[0])
     if override is not None and not (side and override.owner == "shared"):
@@ -170,11 +170,6 @@ def _category_default(service: Service, layer: Layer) -> Decision:
 def _from_statement(kb: KnowledgeBase, service: Service, statement: Statement) -> Decision:
     return Decision(statement.owner, "service-layer", f"On {service.name}: {statement.note}",
                     layer=kb.layer(statement.layer), statement=statement)
-
-
-def _aws_everywhere(layer: Layer) -> bool:
-    """Whether AWS owns `layer` by default in every service category (facilities, hardware, the host OS ...)."""
-    return {owner for _, owner in layer.defaults} == {"aws"}
 
 
 def _party(owner: str) -> str:
