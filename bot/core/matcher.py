@@ -302,8 +302,10 @@ class Matcher:
                 best[entry] = key
         # Only the leaders are ever looked at: every entry good enough to answer (any of them can make the question
         # ambiguous), and enough others to offer as alternatives. A 10x base ties hundreds of entries for nothing.
-        def order(item: tuple[int, tuple[float, int]]) -> tuple[float, int, int]:
-            return -item[1][0], -item[1][1], item[0]
+        # Among equals, the topic the named service has a record for is that service's own ("kinesis sse with kms"
+        # is Kinesis's stream encryption, not S3's SSE-KMS).
+        def order(item: tuple[int, tuple[float, int]]) -> tuple[float, bool, int, int]:
+            return -item[1][0], item[0] not in with_override, -item[1][1], item[0]
 
         answer = self.thresholds.answer
         ranked = sorted((item for item in best.items() if item[1][0] >= answer), key=order)
