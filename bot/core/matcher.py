@@ -173,6 +173,9 @@ class Matcher:
             if layer.entry:
                 self._own_layers[layer.entry] = (*self._own_layers.get(layer.entry, ()), layer.id)
         self._aws_everywhere = frozenset(layer.id for layer in kb.layers if layer.aws_everywhere)
+        # The one-word names of the layers AWS owns everywhere ("nitro", "hypervisor", "hardware").
+        self._infrastructure_words = frozenset(stems[0] for layer in kb.layers if layer.aws_everywhere
+                                               for stems in map(words, layer.words) if len(stems) == 1)
         self._choice_layers = frozenset(layer.id for layer in kb.layers if layer.of_choices)
         self._layer_side_spotters = {layer.id: _side_spotter(layer.sides) for layer in kb.layers if layer.sides}
         self._side_spotters = {e.id: _side_spotter(e.sides) for e in kb.entries if e.sides}
@@ -597,7 +600,10 @@ class Matcher:
         when the answer was found through them, else those the question names (`_layers_beside`)."""
         stems = words(question)
         spotter = self._side_spotters.get(entry.id)
-        asked = layers or self._layers_beside(entry, stems)
+        # A service named after AWS's infrastructure is not that infrastructure: "Nitro Enclaves" is no hypervisor.
+        names = (self.detect_services(question)[1] & self._infrastructure_words if service is not None
+                 else frozenset())
+        asked = layers or self._layers_beside(entry, [s for s in stems if s not in names])
         # Only a layer the decision can rest on can have a side named: the entry's and its sides', the asked ones,
         # and the layers those are stated with.
         relevant = {*entry.layers, *asked, *(lid for side in entry.sides for lid in side.layers)}
