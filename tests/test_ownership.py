@@ -355,3 +355,18 @@ def test_a_service_s_shared_backups_are_its_own_snapshots_and_your_retention_and
         matcher: Matcher, question: str, owner: str) -> None:
     result = answer(matcher, question)
     assert (result.entry.id, result.owner, result.decision.rule) == ("backups", owner, "service-layer")
+
+
+def test_a_service_named_after_aws_s_infrastructure_is_not_that_infrastructure(matcher: Matcher) -> None:
+    # "Nitro" names the hypervisor layer; in "Nitro Enclaves" it names the service, so only the software is asked.
+    assert answer(matcher, "who patches the code we build into a Nitro enclave image?").owner == "customer"
+
+
+@pytest.mark.parametrize(("question", "owner"), [
+    ("who installs security patches for the system packages in CloudShell?", "aws"),
+    ("Deadline Cloud customer managed fleets: who keeps the workers' OS patched?", "customer"),
+])
+def test_the_part_of_a_shared_guest_os_the_question_names_decides_patching(matcher: Matcher, question: str,
+                                                                          owner: str) -> None:
+    result = answer(matcher, question)
+    assert result.owner == owner and result.decision.side is not None

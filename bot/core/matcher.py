@@ -409,7 +409,8 @@ class Matcher:
             # names a layer ("instances" is EC2 itself). Where full text found a topic, it stands.
             about_service = service is not None and not _ASKS_HOW.search(folded)
             asks = ownership or about_service or bool(self._layer_spotter.find_in(question_stems))
-            layers = self._layers_named(question_stems, () if ownership else service_words)
+            layers = self._layers_named(self._without_infrastructure_names(question_stems, service_words),
+                                        () if ownership else service_words)
             if service is None:
                 # Choosing is always about something: "who enables it?" names no setting of any service.
                 layers = tuple(lid for lid in layers if lid not in self._choice_layers)
@@ -474,6 +475,12 @@ class Matcher:
         statement = self._statements.best(service, asked, minimum=t.statement_answer, margin=t.statement_margin,
                                           shared=t.statement_words)
         return self._layer_answer(question, (statement.layer,), service, result) if statement else None
+
+    def _without_infrastructure_names(self, stems: list[str], service_words: frozenset[str]) -> list[str]:
+        """`stems` without the words of a service's name that name a layer AWS owns everywhere: a service named
+        after AWS's infrastructure is not that infrastructure ("Nitro Enclaves" is no hypervisor)."""
+        names = service_words & self._infrastructure_words
+        return [s for s in stems if s not in names] if names else stems
 
     def _layers_named(self, stems: list[str], names: Collection[str] = ()) -> tuple[str, ...]:
         """The layers a question names by their words, else by their loose words other than `names`."""
@@ -600,10 +607,8 @@ class Matcher:
         when the answer was found through them, else those the question names (`_layers_beside`)."""
         stems = words(question)
         spotter = self._side_spotters.get(entry.id)
-        # A service named after AWS's infrastructure is not that infrastructure: "Nitro Enclaves" is no hypervisor.
-        names = (self.detect_services(question)[1] & self._infrastructure_words if service is not None
-                 else frozenset())
-        asked = layers or self._layers_beside(entry, [s for s in stems if s not in names])
+        names = self.detect_services(question)[1] if service is not None else frozenset()
+        asked = layers or self._layers_beside(entry, self._without_infrastructure_names(stems, names))
         # Only a layer the decision can rest on can have a side named: the entry's and its sides', the asked ones,
         # and the layers those are stated with.
         relevant = {*entry.layers, *asked, *(lid for side in entry.sides for lid in side.layers)}

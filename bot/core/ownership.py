@@ -48,8 +48,9 @@ def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
     """The owner of `entry` for a question naming `service` (or none), the layers `asked_layers`, the shared
     control's sides `named_sides` ("aws", "customer"), and by layer the sides of that layer it names
     (`layer_sides`: a service's statement calling the layer shared is then that side's)."""
-    decision = _decide(kb, entry, service, asked_layers, named_sides)
-    return _layer_side(decision, layer_sides or {})
+    layer_sides = layer_sides or {}
+    decision = _decide(kb, entry, service, asked_layers, named_sides, layer_sides)
+    return _layer_side(decision, layer_sides)
 
 
 def _layer_side(decision: Decision, layer_sides: Mapping[str, Collection[str]]) -> Decision:
@@ -66,8 +67,8 @@ def _layer_side(decision: Decision, layer_sides: Mapping[str, Collection[str]]) 
                    reason=f"{decision.reason} This is {_party(side.owner)} side of it: {side.text}")
 
 
-def _decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
-            asked_layers: Collection[str], named_sides: Collection[str]) -> Decision:
+def _decide(kb: KnowledgeBase, entry: Entry, service: Service | None, asked_layers: Collection[str],
+            named_sides: Collection[str], layer_sides: Mapping[str, Collection[str]]) -> Decision:
     override = entry.override_for(service.id) if service else None
     side = _side_asked(entry, asked_layers, named_sides)
     if service is not None and override is not None and override.owner == "shared" and side is None:
@@ -89,7 +90,7 @@ def _decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
         return Decision(side.owner, "side", f"This is {_party(side.owner)} side of a shared control: {side.text}",
                         side=side)
     if service is not None:
-        found = _both_sides(kb, entry, service) if entry.sides else None
+        found = _both_sides(kb, entry, service, layer_sides) if entry.sides else None
         asked = [lid for lid in entry.layers if lid in asked_layers]
         # A shared topic speaks for both parties: the service's statement, else its category's default, replaces
         # that only for the layer the question names ("high availability on RDS Custom for Oracle" is the
@@ -109,22 +110,32 @@ def _side_asked(entry: Entry, asked_layers: Collection[str], named_sides: Collec
     return hits[0] if len(hits) == 1 else None
 
 
-def _both_sides(kb: KnowledgeBase, entry: Entry, service: Service) -> Decision | None:
-    """A shared control on a service where both sides fall to one party. Each side's layers resolve on the
-    service (its statement, else its category's default); a side whose layers agree takes that owner, else keeps
-    its own. On Amazon MQ the customer's side of patching (the guest OS) is AWS's too, so AWS patches all there
-    is; configuration on AWS Data Pipeline stays shared, because your pipelines' settings are still yours."""
+def _both_sides(kb: KnowledgeBase, entry: Entry, service: Service,
+                layer_sides: Mapping[str, Collection[str]]) -> Decision | None:
+    """A shared control on a service where both sides fall to one party, or whose question names one part of
+    a layer the service calls shared. Each side's layers resolve on the service (its statement, else its
+    category's default, a shared statement taking the part of its layer the question names); a side whose layers
+    agree takes that owner, else keeps its own. On Amazon MQ the customer's side of patching (the guest OS) is
+    AWS's too, so AWS patches all there is; configuration on AWS Data Pipeline stays shared, because your
+    pipelines' settings are still yours."""
     if len(entry.sides) < 2:
         return None
     moved: list[Decision] = []
     owners = set()
+    by_layer_side: list[Decision] = []
     for side in entry.sides:
-        decisions = [decide_layer(kb, service, layer) for lid in side.layers if (layer := kb.layer(lid))]
+        decisions = [_layer_side(decide_layer(kb, service, layer), layer_sides)
+                     for lid in side.layers if (layer := kb.layer(lid))]
+        by_layer_side += [d for d in decisions if d.side is not None][:1]
         agreed = {d.owner for d in decisions}
         owner = agreed.pop() if len(agreed) == 1 else side.owner
         owners.add(owner)
         if owner != side.owner:
             moved += decisions
+    if len(by_layer_side) == 1:
+        # The question names one part of a layer the service calls shared, and that layer is one side's: that
+        # part answers ("the render workers in a customer-managed fleet" on Deadline Cloud are yours to patch).
+        return by_layer_side[0]
     return moved[0] if len(owners) == 1 and moved else None
 
 
