@@ -370,3 +370,7 @@ def test_the_part_of_a_shared_guest_os_the_question_names_decides_patching(match
                                                                           owner: str) -> None:
     result = answer(matcher, question)
     assert result.owner == owner and result.decision.side is not None
+
+
+def test_software_the_customer_adds_to_a_shared_guest_os_is_the_customer_s(matcher: Matcher) -> None:
+    assert answer(matcher, "who patches software I install in CloudShell?").owner == "customer"
