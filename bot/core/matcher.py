@@ -458,8 +458,16 @@ class Matcher:
                            or (service is not None and service.statement_for(lid)))
         elif service is not None:
             own_words = service_words | self._name_words[result.entry.id]
-            strict = self._layer_spotter.find_in([s for s in stems if s not in own_words])
+            rest = [s for s in stems if s not in own_words]
+            strict = self._layer_spotter.find_in(rest)
             others = tuple(lid for lid in strict if lid in self._aws_everywhere or service.statement_for(lid))
+            # A layer named loosely counts where the service calls it shared and the question names one part of it
+            # ("is data on instance store volumes encrypted?" asks what EC2 does by itself).
+            others = others or tuple(
+                lid for lid in self._loose_layers(rest)
+                if (statement := service.statement_for(lid)) is not None and statement.owner == "shared"
+                and (spotter := self._layer_side_spotters.get(lid))
+                and self._layer_sides_named(lid, spotter, stems, question))
         else:
             return None
         found = self._layer_answer(question, others, service, result) if others else None
