@@ -374,3 +374,13 @@ def test_the_part_of_a_shared_guest_os_the_question_names_decides_patching(match
 
 def test_software_the_customer_adds_to_a_shared_guest_os_is_the_customer_s(matcher: Matcher) -> None:
     assert answer(matcher, "who patches software I install in CloudShell?").owner == "customer"
+
+
+def test_spreading_a_workload_across_zones_is_the_customer_s_though_aws_builds_the_zones(matcher: Matcher) -> None:
+    assert answer(matcher, "who spreads our workload across availability zones?").owner == "customer"
+    assert answer(matcher, "who keeps the regions and availability zones running?").owner == "aws"
+
+
+def test_a_zone_failure_on_a_service_that_fails_over_by_itself_is_aws_s(matcher: Matcher) -> None:
+    result = answer(matcher, "who deals with an Availability Zone failure for Amazon Data Firehose streams?")
+    assert (result.owner, result.decision.rule) == ("aws", "service-layer")
