@@ -382,5 +382,5 @@ def test_spreading_a_workload_across_zones_is_the_customer_s_though_aws_builds_t
 
 
 def test_a_zone_failure_on_a_service_that_fails_over_by_itself_is_aws_s(matcher: Matcher) -> None:
-    result = answer(matcher, "who deals with an Availability Zone failure for Amazon Data Firehose streams?")
+    result = answer(matcher, "who handles an Availability Zone failure in Amazon Data Firehose?")
     assert (result.owner, result.decision.rule) == ("aws", "service-layer")
