@@ -384,3 +384,11 @@ def test_spreading_a_workload_across_zones_is_the_customer_s_though_aws_builds_t
 def test_a_zone_failure_on_a_service_that_fails_over_by_itself_is_aws_s(matcher: Matcher) -> None:
     result = answer(matcher, "who handles an Availability Zone failure in Amazon Data Firehose?")
     assert (result.owner, result.decision.rule) == ("aws", "service-layer")
+
+
+def test_one_part_of_a_service_s_shared_record_named_by_its_words_is_that_party_s(matcher: Matcher) -> None:
+    # RDS's record on backups is shared (AWS takes them, you keep and restore them); the retention is yours.
+    result = answer(matcher, "who sets the retention period of automated backups on Amazon RDS?")
+    assert (result.entry.id, result.owner, result.decision.rule) == ("backups", "customer", "service-entry")
+    assert result.decision.side is not None
+    assert answer(matcher, "who is responsible for backups on Amazon RDS?").owner == "shared"

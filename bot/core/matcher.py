@@ -624,7 +624,9 @@ class Matcher:
                      if (layer := self.kb.layer(lid)) is not None and layer.stated_with}
         layer_sides = {lid: found for lid in relevant if (layer_spotter := self._layer_side_spotters.get(lid))
                        and (found := self._layer_sides_named(lid, layer_spotter, stems, question))}
-        decision = decide(self.kb, entry, service, asked, spotter.find_in(stems) if spotter else (), layer_sides)
+        worded = {lid: found for lid in layer_sides if (found := self._layer_side_spotters[lid].find_in(stems))}
+        decision = decide(self.kb, entry, service, asked, spotter.find_in(stems) if spotter else (), layer_sides,
+                          worded)
         named = service.id if service else None
         differences = tuple(
             (s, o) for o in entry.overrides if o.service != named and (s := self.kb.service(o.service)) is not None

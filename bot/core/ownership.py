@@ -44,12 +44,23 @@ class Decision:
 
 def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
            asked_layers: Collection[str] = (), named_sides: Collection[str] = (),
-           layer_sides: Mapping[str, Collection[str]] | None = None) -> Decision:
+           layer_sides: Mapping[str, Collection[str]] | None = None,
+           worded_sides: Mapping[str, Collection[str]] | None = None) -> Decision:
     """The owner of `entry` for a question naming `service` (or none), the layers `asked_layers`, the shared
     control's sides `named_sides` ("aws", "customer"), and by layer the sides of that layer it names
-    (`layer_sides`: a service's statement calling the layer shared is then that side's)."""
+    (`layer_sides`: a service's statement calling the layer shared is then that side's; `worded_sides`: those
+    named by their own words, not only by how the question opens, which also split a service's shared record)."""
     layer_sides = layer_sides or {}
     decision = _decide(kb, entry, service, asked_layers, named_sides, layer_sides)
+    if decision.override is not None and decision.owner == "shared" and len(entry.layers) == 1:
+        # A service's record calling a one-layer topic shared, asked about one part of that layer by the part's
+        # own words ("the retention period of RDS backups"): that part, as for a shared statement.
+        worded = (worded_sides or {}).get(entry.layers[0], ())
+        layer = kb.layer(entry.layers[0])
+        side = layer.side(worded[0]) if layer is not None and len(worded) == 1 else None
+        if side is not None:
+            return replace(decision, owner=side.owner, side=side, layer=layer,
+                           reason=f"{decision.reason} This is {_party(side.owner)} side of it: {side.text}")
     return _layer_side(decision, layer_sides)
 
 
