@@ -197,3 +197,9 @@ def test_the_cache_size_comes_from_the_environment_and_is_checked(
     monkeypatch.setenv("SRM_ANSWER_CACHE", "lots")
     with pytest.raises(ValueError, match="SRM_ANSWER_CACHE must be a whole number"):
         Matcher(matcher.kb)
+
+
+def test_a_service_named_by_one_of_its_many_word_names_in_the_singular_is_found(matcher: Matcher) -> None:
+    services, _ = matcher.detect_services("who writes the code of a glue job?")
+    assert [s.id for s in services] == ["glue"]
+    assert matcher.detect_services("which instance type should I pick?")[0] == []

@@ -146,6 +146,11 @@ class Matcher:
         for service in kb.services:
             for alias in (service.name, *service.aliases):
                 self._service_exact.setdefault(_joined(alias), service)
+            # A name of several words in the singular too ("a glue job" for "glue jobs"); one word alone never
+            # ("instance" is no EC2).
+            for alias in service.aliases:
+                if len(alias.split()) > 1:
+                    self._service_exact.setdefault(_joined(alias).rstrip("s"), service)
         self._service_fuzzy = [a for a in self._service_exact if len(a) >= 5]
         self._service_max_words = max((len(fold(a).split()) for s in kb.services for a in s.aliases), default=1)
         self._real_words = _LANGUAGE.known_words | {w for s in kb.services for a in (s.name, *s.aliases)
