@@ -33,7 +33,7 @@ class StatementFinder:
     def best(self, service: Service, question_words: Iterable[str], *, minimum: float, margin: float,
              shared: int) -> Statement | None:
         """The statement of `service` that explains at least `minimum` of the question's weight (0..1), shares at
-        least `shared` of its words, and leads the service's next statement by `margin`; else None."""
+        least `shared` of its words (all of them, where the question has fewer), and leads the service's next statement by `margin`; else None."""
         asked = set(question_words)
         total = sum(self._idf.get(w, self._unknown_idf) for w in asked)
         if not total:
@@ -48,6 +48,6 @@ class StatementFinder:
             return None
         score, overlap, statement = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
-        if score >= minimum and overlap >= shared and score - runner_up >= margin:
+        if score >= minimum and overlap >= min(shared, len(asked)) and score - runner_up >= margin:
             return statement
         return None
