@@ -33,7 +33,8 @@ class StatementFinder:
     def best(self, service: Service, question_words: Iterable[str], *, minimum: float, margin: float,
              shared: int) -> Statement | None:
         """The statement of `service` that explains at least `minimum` of the question's weight (0..1), shares at
-        least `shared` of its words (all of them, where the question has fewer), and leads the service's next statement by `margin`; else None."""
+        least `shared` of its words (all of them, where the question has fewer), and leads the service's next
+        statement by `margin`; else None."""
         asked = set(question_words)
         total = sum(self._idf.get(w, self._unknown_idf) for w in asked)
         if not total:
