@@ -203,3 +203,9 @@ def test_a_service_named_by_one_of_its_many_word_names_in_the_singular_is_found(
     services, _ = matcher.detect_services("who writes the code of a glue job?")
     assert [s.id for s in services] == ["glue"]
     assert matcher.detect_services("which instance type should I pick?")[0] == []
+
+
+def test_did_you_mean_whose_topics_all_give_one_owner_answers_an_ownership_question(matcher: Matcher) -> None:
+    result = matcher.match("who secures the origin behind cloudfront")
+    assert isinstance(result, Answer) and result.owner == "customer"
+    assert result.alternatives, "the other topic stays offered"

@@ -22,7 +22,7 @@ import math
 import os
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -437,7 +437,9 @@ class Matcher:
             if weak and layers and layer_question:
                 return self._layer_answer(question, layers, service, result) or result
             if weak and not layers and service is not None and asks_service:
-                return self._statement_answer(question, service, service_words, result) or result
+                result = self._statement_answer(question, service, service_words, result) or result
+            if isinstance(result, Ambiguous) and ownership:
+                result = self._agreed(question, result) or result
         if isinstance(result, Answer):
             return self._layer_instead(question, result, service, service_words) or result
         return result
@@ -478,6 +480,16 @@ class Matcher:
         found = self._layer_answer(question, others, service, result) if others else None
         # Where both say the same, the topic the question's words found is the better answer.
         return found if found is not None and found.owner != result.owner else None
+
+    def _agreed(self, question: str, result: Ambiguous) -> Answer | None:
+        """"Did you mean" for a question asking who owns something, where every topic offered gives the same owner
+        on the service named: the owner is not in doubt, so the leading topic answers ("who secures the origin
+        behind CloudFront?" is the customer's whether it is about origin protection or origin TLS)."""
+        answers = [self._answer(question, c.entry, result.service, c.score, ()) for c in result.candidates]
+        if len({a.owner for a in answers}) != 1:
+            return None
+        best = answers[0]
+        return replace(best, alternatives=tuple(c for c in result.candidates if c.entry is not best.entry))
 
     def _statement_answer(self, question: str, service: Service, service_words: frozenset[str],
                           result: Result) -> Answer | None:
