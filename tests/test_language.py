@@ -9,6 +9,7 @@ import pytest
 
 from bot.core import KnowledgeError, Matcher, NoMatch, load_knowledge
 from bot.core.language import LanguageError, parse_language
+from bot.core.normalize import words
 from bot.core.paths import shipped_knowledge_dir
 
 SHIPPED = shipped_knowledge_dir() / "language.yaml"
@@ -178,3 +179,8 @@ def test_a_certificate_that_proves_an_identity_is_not_an_audit_certification(mat
                                       "cloud security as a whole, aws or us?"])
 def test_security_as_a_whole_in_any_setting_is_the_model_itself(matcher: Matcher, question: str) -> None:
     assert matcher.match(question).entry.overview  # type: ignore[union-attr]
+
+
+def test_encrypted_end_to_end_is_encryption_on_the_way_but_end_to_end_alone_means_overall() -> None:
+    assert words("is it encrypted end-to-end?")[-1] == "endtoend"
+    assert words("who owns security end to end")[-1] == "overal"
