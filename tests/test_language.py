@@ -184,3 +184,9 @@ def test_security_as_a_whole_in_any_setting_is_the_model_itself(matcher: Matcher
 def test_encrypted_end_to_end_is_encryption_on_the_way_but_end_to_end_alone_means_overall() -> None:
     assert words("is it encrypted end-to-end?")[-1] == "endtoend"
     assert words("who owns security end to end")[-1] == "overal"
+
+
+def test_a_key_aws_owns_is_not_our_own_key(matcher: Matcher) -> None:
+    result = matcher.match("can we use our own keys for Amazon S3 Glacier archives?")
+    assert not (hasattr(result, "entry") and result.entry.id == "aws-owned-keys")
+    assert matcher.match("what are AWS owned keys?").entry.id == "aws-owned-keys"
