@@ -190,3 +190,8 @@ def test_a_key_aws_owns_is_not_our_own_key(matcher: Matcher) -> None:
     result = matcher.match("can we use our own keys for Amazon S3 Glacier archives?")
     assert not (hasattr(result, "entry") and result.entry.id == "aws-owned-keys")
     assert matcher.match("what are AWS owned keys?").entry.id == "aws-owned-keys"
+
+
+def test_security_and_compliance_names_the_whole_model(matcher: Matcher) -> None:
+    result = matcher.match("who is responsible for security and compliance overall?")
+    assert result.entry.id == "shared-responsibility-model" and result.owner == "shared"
