@@ -195,3 +195,7 @@ def test_a_key_aws_owns_is_not_our_own_key(matcher: Matcher) -> None:
 def test_security_and_compliance_names_the_whole_model(matcher: Matcher) -> None:
     result = matcher.match("who is responsible for security and compliance overall?")
     assert result.entry.id == "shared-responsibility-model" and result.owner == "shared"
+
+
+def test_an_auditor_s_control_area_framing_names_no_topic_of_its_own(matcher: Matcher) -> None:
+    assert matcher.match("patch management as a control domain").entry.id == "patch-management"
