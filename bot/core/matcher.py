@@ -157,6 +157,8 @@ class Matcher:
                                                     for w in fold(a).split()}
         self._similar = lru_cache(maxsize=8192)(self._similar_uncached)
         self._fuzzy_service = lru_cache(maxsize=8192)(self._fuzzy_service_uncached)
+        # An answer's layers are read without the service's name, often several times a question.
+        self._service_words = lru_cache(maxsize=8192)(lambda text: self.detect_services(text)[1])
         self._service_entries = {s.id: _service_entry(s, kb) for s in kb.services}
         overridden: dict[str, set[int]] = defaultdict(set)
         for index, entry in enumerate(kb.entries):
@@ -234,8 +236,8 @@ class Matcher:
                 fuzzy = size <= self.thresholds.fuzzy_service_words and len(gram) >= 5
                 edges_filler = raw[start] in FILLER_WORDS or raw[start + size - 1] in FILLER_WORDS
                 # Typos only: words that are all real ("security" is not "security ir") never name a service fuzzily.
-                typo = not all(w in self._real_words or w in english_words() for w in raw[start:start + size])
-                if service is None and fuzzy and not edges_filler and typo:
+                if service is None and fuzzy and not edges_filler and not all(
+                        w in self._real_words or w in english_words() for w in raw[start:start + size]):
                     service = self._fuzzy_service(gram)
                 if service is not None:
                     used.update(span)
@@ -632,7 +634,7 @@ class Matcher:
         when the answer was found through them, else those the question names (`_layers_beside`)."""
         stems = words(question)
         spotter = self._side_spotters.get(entry.id)
-        names = self.detect_services(question)[1] if service is not None else frozenset()
+        names = self._service_words(question) if service is not None else frozenset()
         asked = layers or self._layers_beside(entry, self._without_infrastructure_names(stems, names))
         # Only a layer the decision can rest on can have a side named: the entry's and its sides', the asked ones,
         # and the layers those are stated with.
