@@ -392,3 +392,9 @@ def test_one_part_of_a_service_s_shared_record_named_by_its_words_is_that_party_
     assert (result.entry.id, result.owner, result.decision.rule) == ("backups", "customer", "service-entry")
     assert result.decision.side is not None
     assert answer(matcher, "who is responsible for backups on Amazon RDS?").owner == "shared"
+
+
+def test_a_layer_the_question_narrows_to_outranks_a_broader_topic_on_the_service(matcher: Matcher) -> None:
+    # "Encrypted", said of a link, is encryption in transit; Outposts states that its service link's traffic is.
+    result = answer(matcher, "is the traffic on the Outposts service link encrypted?")
+    assert (result.owner, result.decision.rule) == ("aws", "service-layer")

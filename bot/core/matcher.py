@@ -470,13 +470,17 @@ class Matcher:
             rest = [s for s in stems if s not in own_words]
             strict = self._layer_spotter.find_in(rest)
             others = tuple(lid for lid in strict if lid in self._aws_everywhere or service.statement_for(lid))
-            # A layer named loosely counts where the service calls it shared and the question names one part of it
-            # ("is data on instance store volumes encrypted?" asks what EC2 does by itself).
+            # A layer named loosely counts where the question narrows it to that layer ("is the traffic to Aurora
+            # DSQL encrypted?" is encryption in transit), or where the service calls it shared and the question
+            # names one part of it ("is data on instance store volumes encrypted?" asks what EC2 does by itself).
+            loose = self._loose_layers(rest)
+            narrowed = set(loose) - set(self._loose_layer_spotter.find_in(rest))
             others = others or tuple(
-                lid for lid in self._loose_layers(rest)
-                if (statement := service.statement_for(lid)) is not None and statement.owner == "shared"
-                and (spotter := self._layer_side_spotters.get(lid))
-                and self._layer_sides_named(lid, spotter, stems, question))
+                lid for lid in loose
+                if (statement := service.statement_for(lid)) is not None
+                and (lid in narrowed or (statement.owner == "shared"
+                                         and (spotter := self._layer_side_spotters.get(lid))
+                                         and self._layer_sides_named(lid, spotter, stems, question))))
         else:
             return None
         found = self._layer_answer(question, others, service, result) if others else None
