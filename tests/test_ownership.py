@@ -398,3 +398,13 @@ def test_a_layer_the_question_narrows_to_outranks_a_broader_topic_on_the_service
     # "Encrypted", said of a link, is encryption in transit; Outposts states that its service link's traffic is.
     result = answer(matcher, "is the traffic on the Outposts service link encrypted?")
     assert (result.owner, result.decision.rule) == ("aws", "service-layer")
+
+
+@pytest.mark.parametrize(("question", "owner"), [
+    ("who renews the AWS managed temporary credentials of a Cloud9 environment?", "aws"),
+    ("who decides the IAM permissions our developers get in Cloud9?", "customer"),
+])
+def test_the_part_of_a_service_s_shared_access_the_question_names_decides(matcher: Matcher, question: str,
+                                                                         owner: str) -> None:
+    result = answer(matcher, question)
+    assert result.owner == owner and result.decision.side is not None
