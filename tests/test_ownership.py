@@ -408,3 +408,13 @@ def test_the_part_of_a_service_s_shared_access_the_question_names_decides(matche
                                                                          owner: str) -> None:
     result = answer(matcher, question)
     assert result.owner == owner and result.decision.side is not None
+
+
+@pytest.mark.parametrize(("question", "owner"), [
+    ("is traffic between MSK brokers encrypted by default?", "aws"),
+    ("who has to require TLS for client connections to DocumentDB?", "customer"),
+])
+def test_the_part_of_a_service_s_shared_encryption_in_transit_the_question_names_decides(
+        matcher: Matcher, question: str, owner: str) -> None:
+    result = answer(matcher, question)
+    assert result.owner == owner and result.decision.side is not None
