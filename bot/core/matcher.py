@@ -150,7 +150,7 @@ class Matcher:
             # ("instance" is no EC2).
             for alias in service.aliases:
                 if len(alias.split()) > 1:
-                    self._service_exact.setdefault(_joined(alias).rstrip("s"), service)
+                    self._service_exact.setdefault(_joined(alias).removesuffix("s"), service)
         self._service_fuzzy = [a for a in self._service_exact if len(a) >= 5]
         self._service_max_words = max((len(fold(a).split()) for s in kb.services for a in s.aliases), default=1)
         self._real_words = _LANGUAGE.known_words | {w for s in kb.services for a in (s.name, *s.aliases)
@@ -480,7 +480,7 @@ class Matcher:
                 if (statement := service.statement_for(lid)) is not None
                 and (lid in narrowed or (statement.owner == "shared"
                                          and (spotter := self._layer_side_spotters.get(lid))
-                                         and self._layer_sides_named(lid, spotter, stems, question))))
+                                         and self._layer_sides_named(lid, spotter.find_in(stems), question))))
         else:
             return None
         found = self._layer_answer(question, others, service, result) if others else None
@@ -538,11 +538,9 @@ class Matcher:
         named = self._name_words[entry.id]
         return self._loose_layers([s for s in stems if s not in named]) or self._own_layers.get(entry.id, ())
 
-    def _layer_sides_named(self, layer_id: str, spotter: PhraseSpotter, stems: list[str], question: str
-                           ) -> tuple[str, ...]:
-        """The sides of a layer a question names: by their words, or by how the question opens ("is ... encrypted?"
-        asks what the service does by itself)."""
-        found = spotter.find_in(stems)
+    def _layer_sides_named(self, layer_id: str, found: tuple[str, ...], question: str) -> tuple[str, ...]:
+        """The sides of a layer a question names: `found` by their words, or by how the question opens ("is ...
+        encrypted?" asks what the service does by itself)."""
         folded = fold(question)
         layer = self.kb.layer(layer_id)
         opened = tuple(side.owner for side in (layer.sides if layer else ())
@@ -645,9 +643,12 @@ class Matcher:
         relevant = {*entry.layers, *asked, *(lid for side in entry.sides for lid in side.layers)}
         relevant |= {layer.stated_with for lid in tuple(relevant)
                      if (layer := self.kb.layer(lid)) is not None and layer.stated_with}
-        layer_sides = {lid: found for lid in relevant if (layer_spotter := self._layer_side_spotters.get(lid))
-                       and (found := self._layer_sides_named(lid, layer_spotter, stems, question))}
-        worded = {lid: found for lid in layer_sides if (found := self._layer_side_spotters[lid].find_in(stems))}
+        # Sides named by their words; then with those the question's opening names too.
+        worded = {lid: layer_spotter.find_in(stems) for lid in relevant
+                  if (layer_spotter := self._layer_side_spotters.get(lid))}
+        layer_sides = {lid: named for lid, found in worded.items()
+                       if (named := self._layer_sides_named(lid, found, question))}
+        worded = {lid: found for lid, found in worded.items() if found}
         decision = decide(self.kb, entry, service, asked, spotter.find_in(stems) if spotter else (), layer_sides,
                           worded)
         named = service.id if service else None

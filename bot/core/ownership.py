@@ -52,15 +52,11 @@ def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
     named by their own words, not only by how the question opens, which also split a service's shared record)."""
     layer_sides = layer_sides or {}
     decision = _decide(kb, entry, service, asked_layers, named_sides, layer_sides)
-    if decision.override is not None and decision.owner == "shared" and len(entry.layers) == 1:
+    if decision.override is not None and decision.owner == "shared" and len(entry.layers) == 1 and (
+            layer := kb.layer(entry.layers[0])) is not None:
         # A service's record calling a one-layer topic shared, asked about one part of that layer by the part's
         # own words ("the retention period of RDS backups"): that part, as for a shared statement.
-        worded = (worded_sides or {}).get(entry.layers[0], ())
-        layer = kb.layer(entry.layers[0])
-        side = layer.side(worded[0]) if layer is not None and len(worded) == 1 else None
-        if side is not None:
-            return replace(decision, owner=side.owner, side=side, layer=layer,
-                           reason=f"{decision.reason} This is {_party(side.owner)} side of it: {side.text}")
+        return _one_part(decision, layer, (worded_sides or {}).get(layer.id, ())) or decision
     return _layer_side(decision, layer_sides)
 
 
@@ -70,11 +66,16 @@ def _layer_side(decision: Decision, layer_sides: Mapping[str, Collection[str]]) 
     layer, statement = decision.layer, decision.statement
     if statement is None or layer is None or statement.owner != "shared":
         return decision
-    named = [side for owner in layer_sides.get(layer.id, ()) if (side := layer.side(owner))]
+    return _one_part(decision, layer, layer_sides.get(layer.id, ())) or decision
+
+
+def _one_part(decision: Decision, layer: Layer, owners: Collection[str]) -> Decision | None:
+    """`decision` turned into the one side of `layer` that `owners` name, or None unless exactly one is named."""
+    named = [side for owner in owners if (side := layer.side(owner))]
     if len(named) != 1:
-        return decision
+        return None
     side = named[0]
-    return replace(decision, owner=side.owner, side=side,
+    return replace(decision, owner=side.owner, side=side, layer=layer,
                    reason=f"{decision.reason} This is {_party(side.owner)} side of it: {side.text}")
 
 
