@@ -362,16 +362,6 @@ def test_a_service_named_after_aws_s_infrastructure_is_not_that_infrastructure(m
     assert answer(matcher, "who patches the code we build into a Nitro enclave image?").owner == "customer"
 
 
-@pytest.mark.parametrize(("question", "owner"), [
-    ("who installs security patches for the system packages in CloudShell?", "aws"),
-    ("Deadline Cloud customer managed fleets: who keeps the workers' OS patched?", "customer"),
-])
-def test_the_part_of_a_shared_guest_os_the_question_names_decides_patching(matcher: Matcher, question: str,
-                                                                          owner: str) -> None:
-    result = answer(matcher, question)
-    assert result.owner == owner and result.decision.side is not None
-
-
 def test_software_the_customer_adds_to_a_shared_guest_os_is_the_customer_s(matcher: Matcher) -> None:
     assert answer(matcher, "who patches software I install in CloudShell?").owner == "customer"
 
@@ -401,20 +391,17 @@ def test_a_layer_the_question_narrows_to_outranks_a_broader_topic_on_the_service
 
 
 @pytest.mark.parametrize(("question", "owner"), [
+    # The guest OS on services that call it shared.
+    ("who installs security patches for the system packages in CloudShell?", "aws"),
+    ("Deadline Cloud customer managed fleets: who keeps the workers' OS patched?", "customer"),
+    # Access on services that call it shared.
     ("who renews the AWS managed temporary credentials of a Cloud9 environment?", "aws"),
     ("who decides the IAM permissions our developers get in Cloud9?", "customer"),
-])
-def test_the_part_of_a_service_s_shared_access_the_question_names_decides(matcher: Matcher, question: str,
-                                                                         owner: str) -> None:
-    result = answer(matcher, question)
-    assert result.owner == owner and result.decision.side is not None
-
-
-@pytest.mark.parametrize(("question", "owner"), [
+    # Encryption in transit on services that call it shared.
     ("is traffic between MSK brokers encrypted by default?", "aws"),
     ("who has to require TLS for client connections to DocumentDB?", "customer"),
 ])
-def test_the_part_of_a_service_s_shared_encryption_in_transit_the_question_names_decides(
+def test_the_part_of_a_layer_a_service_calls_shared_that_the_question_names_decides(
         matcher: Matcher, question: str, owner: str) -> None:
     result = answer(matcher, question)
     assert result.owner == owner and result.decision.side is not None
