@@ -205,6 +205,18 @@ def test_a_service_named_by_one_of_its_many_word_names_in_the_singular_is_found(
     assert matcher.detect_services("which instance type should I pick?")[0] == []
 
 
+def test_a_service_is_found_by_its_name_without_aws_or_amazon_where_two_words_remain(matcher: Matcher) -> None:
+    services, _ = matcher.detect_services("who keeps network firewall rule groups up to date?")
+    assert [s.id for s in services] == ["network-firewall"]
+    assert matcher.detect_services("who can connect to my database?")[0] == []  # "Amazon Connect" needs "amazon"
+
+
+def test_a_phrase_joined_for_its_meaning_does_not_hide_a_service_name(matcher: Matcher) -> None:
+    # "vpn certificate" is joined into one token for identity; "Client VPN" is still named.
+    services, _ = matcher.detect_services("who revokes a departed employee's Client VPN certificate?")
+    assert [s.id for s in services] == ["client-vpn"]
+
+
 def test_did_you_mean_whose_topics_all_give_one_owner_answers_an_ownership_question(matcher: Matcher) -> None:
     result = matcher.match("who secures the origin behind cloudfront")
     assert isinstance(result, Answer) and result.owner == "customer"

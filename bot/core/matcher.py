@@ -40,6 +40,7 @@ from bot.core.normalize import (
     content_terms,
     distinctive_words,
     fold,
+    plain_fold,
     question_text,
     stem,
     words,
@@ -144,7 +145,7 @@ class Matcher:
 
         self._service_exact: dict[str, Service] = {}
         for service in kb.services:
-            for alias in (service.name, *service.aliases):
+            for alias in (service.name, *service.aliases, *_unprefixed(service.name)):
                 self._service_exact.setdefault(_joined(alias), service)
             # A name of several words in the singular too ("a glue job" for "glue jobs"); one word alone never
             # ("instance" is no EC2).
@@ -152,9 +153,10 @@ class Matcher:
                 if len(alias.split()) > 1:
                     self._service_exact.setdefault(_joined(alias).removesuffix("s"), service)
         self._service_fuzzy = [a for a in self._service_exact if len(a) >= 5]
-        self._service_max_words = max((len(fold(a).split()) for s in kb.services for a in s.aliases), default=1)
+        self._service_max_words = max((len(plain_fold(a).split()) for s in kb.services for a in s.aliases),
+                                      default=1)
         self._real_words = _LANGUAGE.known_words | {w for s in kb.services for a in (s.name, *s.aliases)
-                                                    for w in fold(a).split()}
+                                                    for w in plain_fold(a).split()}
         self._similar = lru_cache(maxsize=8192)(self._similar_uncached)
         self._fuzzy_service = lru_cache(maxsize=8192)(self._fuzzy_service_uncached)
         # An answer's layers are read without the service's name, often several times a question.
@@ -223,7 +225,7 @@ class Matcher:
 
     def detect_services(self, text: str) -> tuple[list[Service], frozenset[str]]:
         """Services named in `text` (first mention first) and the stemmed words that named them."""
-        raw = fold(text).split()
+        raw = plain_fold(text).split()
         found: list[tuple[int, Service]] = []
         used: set[int] = set()
         for size in range(min(self._service_max_words + 1, len(raw)), 0, -1):
@@ -684,8 +686,18 @@ def _middle_swapped(word: str) -> str:
     return word[0] + word[2] + word[1] + word[3]
 
 
+def _unprefixed(name: str) -> tuple[str, ...]:
+    """A service's name as people say it without "AWS" or "Amazon" and without its parenthesis ("Network Firewall",
+    "Redshift Serverless"), where two words or more remain: one word alone is often an everyday word ("Connect",
+    "Backup"), which only an alias written for it may stand for."""
+    bare = name.split(" (")[0]
+    for prefix in ("AWS ", "Amazon "):
+        bare = bare.removeprefix(prefix)
+    return (bare,) if bare != name and len(bare.split()) > 1 else ()
+
+
 def _joined(text: str) -> str:
-    return "".join(fold(text).split())
+    return "".join(plain_fold(text).split())
 
 
 def _service_entry(service: Service, kb: KnowledgeBase) -> Entry:

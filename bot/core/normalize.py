@@ -69,13 +69,19 @@ service overview."""
 
 
 @lru_cache(maxsize=4096)
-def fold(text: str) -> str:
-    """Lowercase, unicode-folded text with the joined phrases applied; no markup, no punctuation rules yet."""
+def plain_fold(text: str) -> str:
+    """Lowercase, unicode-folded words as typed, no joined phrase applied: service names are read from these, so
+    a phrase joined for its meaning never swallows part of a name ("Client VPN certificate" names Client VPN)."""
     folded = unicodedata.normalize("NFKD", text[:MAX_QUESTION_CHARS].casefold())
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     folded = folded.replace("'", "").replace("\u2019", "")
-    folded = " ".join(_WORD.findall(folded))
-    return _JOINED.sub(lambda match: _JOINED_TOKEN[match.group(0)], folded)
+    return " ".join(_WORD.findall(folded))
+
+
+@lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """Lowercase, unicode-folded text with the joined phrases applied; no markup, no punctuation rules yet."""
+    return _JOINED.sub(lambda match: _JOINED_TOKEN[match.group(0)], plain_fold(text))
 
 
 def words(text: str) -> list[str]:
