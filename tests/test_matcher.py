@@ -211,6 +211,12 @@ def test_a_service_is_found_by_its_name_without_aws_or_amazon_where_two_words_re
     assert matcher.detect_services("who can connect to my database?")[0] == []  # "Amazon Connect" needs "amazon"
 
 
+def test_encryption_said_of_another_topic_is_answered_by_the_services_encryption_statement(matcher: Matcher) -> None:
+    result = matcher.match("who encrypts events stored on an Amazon EventBridge event bus?")
+    assert isinstance(result, Answer) and result.entry.id == "encryption-at-rest"
+    assert result.decision.statement is not None and result.service.id == "eventbridge"
+
+
 def test_a_phrase_joined_for_its_meaning_does_not_hide_a_service_name(matcher: Matcher) -> None:
     # "vpn certificate" is joined into one token for identity; "Client VPN" is still named.
     services, _ = matcher.detect_services("who revokes a departed employee's Client VPN certificate?")

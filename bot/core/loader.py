@@ -217,6 +217,7 @@ LAYER_SCHEMA: Schema = {
     "loose_words": (False, _text_list),
     "narrows": (False, _narrowing),
     "of_choices": (False, _true),
+    "said_of_anything": (False, _true),
     "stated_with": (False, _identifier),
     "sides": (False, _sides),
 }
@@ -465,7 +466,8 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
               tuple((c, r["defaults"][c]) for c in SERVICE_CATEGORIES), _texts(r, "words"),
               v.sources(root / "layers.yaml", r, what), r.get("entry"), _texts(r, "loose_words"),
               (r.get("narrows") or {}).get("layer"), tuple((r.get("narrows") or {}).get("words", ())),
-              r.get("of_choices") is True, r.get("stated_with"), v.sides(root / "layers.yaml", r, what, of_layer=True))
+              r.get("of_choices") is True, r.get("said_of_anything") is True, r.get("stated_with"),
+              v.sides(root / "layers.yaml", r, what, of_layer=True))
         for _, r, what in layer_records
     ]
     service_files = [root / "services.yaml", *sorted((root / "services").glob("*.yaml"))]

@@ -186,6 +186,10 @@ class Matcher:
         self._infrastructure_words = frozenset(stems[0] for layer in kb.layers if layer.aws_everywhere
                                                for stems in map(words, layer.words) if len(stems) == 1)
         self._choice_layers = frozenset(layer.id for layer in kb.layers if layer.of_choices)
+        # Layers whose loose words name them whatever they are said of, and the layers those words narrow to.
+        said_of_anything = {layer.id for layer in kb.layers if layer.said_of_anything}
+        self._said_of_anything = frozenset(said_of_anything | {layer.id for layer in kb.layers
+                                                                if layer.narrows in said_of_anything})
         self._layer_side_spotters = {layer.id: _side_spotter(layer.sides) for layer in kb.layers if layer.sides}
         self._side_spotters = {e.id: _side_spotter(e.sides) for e in kb.entries if e.sides}
         size = answer_cache_size() if cache_size is None else cache_size
@@ -473,14 +477,15 @@ class Matcher:
             strict = self._layer_spotter.find_in(rest)
             others = tuple(lid for lid in strict if lid in self._aws_everywhere or service.statement_for(lid))
             # A layer named loosely counts where the question narrows it to that layer ("is the traffic to Aurora
-            # DSQL encrypted?" is encryption in transit), or where the service calls it shared and the question
+            # DSQL encrypted?" is encryption in transit), where its loose words name it whatever they are said of
+            # ("who encrypts events on an EventBridge bus?"), or where the service calls it shared and the question
             # names one part of it ("is data on instance store volumes encrypted?" asks what EC2 does by itself).
             loose = self._loose_layers(rest)
             narrowed = set(loose) - set(self._loose_layer_spotter.find_in(rest))
             others = others or tuple(
                 lid for lid in loose
                 if (statement := service.statement_for(lid)) is not None
-                and (lid in narrowed or (statement.owner == "shared"
+                and (lid in narrowed or lid in self._said_of_anything or (statement.owner == "shared"
                                          and (spotter := self._layer_side_spotters.get(lid))
                                          and self._layer_sides_named(lid, spotter.find_in(stems), question))))
         else:

@@ -82,6 +82,10 @@ class Layer:
     of_choices: bool = False
     """A layer named by the verbs of a choice ("decides", "sets up"), which say only that something is chosen: a
     layer naming what is chosen comes first, it replaces a refusal but never a topic, and it needs a service."""
+    said_of_anything: bool = False
+    """Loose words that name this layer whatever they are said of: "who encrypts the events on an event bus?" asks
+    about encryption (which the service's statement answers), not about the events, where "who patches the
+    nodes?" asks about the nodes."""
     stated_with: str | None = None
     """The layer whose statement answers a question about this layer as a whole (its own entry) on a service that
     states nothing of this layer on its own: a service's keys are stated with its encryption at rest ("encrypted
