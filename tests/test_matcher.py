@@ -211,10 +211,20 @@ def test_a_service_is_found_by_its_name_without_aws_or_amazon_where_two_words_re
     assert matcher.detect_services("who can connect to my database?")[0] == []  # "Amazon Connect" needs "amazon"
 
 
-def test_encryption_said_of_another_topic_is_answered_by_the_services_encryption_statement(matcher: Matcher) -> None:
-    result = matcher.match("who encrypts events stored on an Amazon EventBridge event bus?")
+@pytest.mark.parametrize("question, service", [
+    ("who encrypts events stored on an Amazon EventBridge event bus?", "eventbridge"),
+    ("are EBS snapshots stored locally on an Outpost encrypted?", "outposts"),
+])
+def test_encryption_said_of_another_topic_is_answered_by_the_services_encryption_statement(
+        matcher: Matcher, question: str, service: str) -> None:
+    result = matcher.match(question)
     assert isinstance(result, Answer) and result.entry.id == "encryption-at-rest"
-    assert result.decision.statement is not None and result.service.id == "eventbridge"
+    assert result.decision.statement is not None and result.service.id == service
+
+
+def test_encryption_said_of_a_topic_whose_own_layer_is_named_stays_with_the_topic(matcher: Matcher) -> None:
+    result = matcher.match("Encrypting customer data stored in S3")
+    assert isinstance(result, Answer) and result.entry.id == "customer-data" and result.owner == "customer"
 
 
 def test_a_phrase_joined_for_its_meaning_does_not_hide_a_service_name(matcher: Matcher) -> None:

@@ -186,10 +186,12 @@ class Matcher:
         self._infrastructure_words = frozenset(stems[0] for layer in kb.layers if layer.aws_everywhere
                                                for stems in map(words, layer.words) if len(stems) == 1)
         self._choice_layers = frozenset(layer.id for layer in kb.layers if layer.of_choices)
-        # Layers whose loose words name them whatever they are said of, and the layers those words narrow to.
-        said_of_anything = {layer.id for layer in kb.layers if layer.said_of_anything}
-        self._said_of_anything = frozenset(said_of_anything | {layer.id for layer in kb.layers
-                                                                if layer.narrows in said_of_anything})
+        # Layers whose loose words name them whatever they are said of; with the layers those words narrow to and
+        # those stated with them, the layers a topic about them lies in.
+        self._said_of_anything = frozenset(layer.id for layer in kb.layers if layer.said_of_anything)
+        self._said_of_anything_related = self._said_of_anything | {
+            layer.id for layer in kb.layers
+            if layer.narrows in self._said_of_anything or layer.stated_with in self._said_of_anything}
         self._layer_side_spotters = {layer.id: _side_spotter(layer.sides) for layer in kb.layers if layer.sides}
         self._side_spotters = {e.id: _side_spotter(e.sides) for e in kb.entries if e.sides}
         size = answer_cache_size() if cache_size is None else cache_size
@@ -464,6 +466,9 @@ class Matcher:
         EKS control plane logs sent to CloudWatch by default?" is EKS's logging)."""
         own = self._own_layers.get(result.entry.id) or result.entry.layers
         stems = words(question)
+        said = self._said_of_topic(question, result, service, service_words, own) if service is not None else None
+        if said is not None:
+            return said
         if set(own) & set(self._layers_named(stems)):
             return None
         if result.entry.id in self._own_layers:
@@ -477,21 +482,42 @@ class Matcher:
             strict = self._layer_spotter.find_in(rest)
             others = tuple(lid for lid in strict if lid in self._aws_everywhere or service.statement_for(lid))
             # A layer named loosely counts where the question narrows it to that layer ("is the traffic to Aurora
-            # DSQL encrypted?" is encryption in transit), where its loose words name it whatever they are said of
-            # ("who encrypts events on an EventBridge bus?"), or where the service calls it shared and the question
+            # DSQL encrypted?" is encryption in transit), or where the service calls it shared and the question
             # names one part of it ("is data on instance store volumes encrypted?" asks what EC2 does by itself).
             loose = self._loose_layers(rest)
             narrowed = set(loose) - set(self._loose_layer_spotter.find_in(rest))
             others = others or tuple(
                 lid for lid in loose
                 if (statement := service.statement_for(lid)) is not None
-                and (lid in narrowed or lid in self._said_of_anything or (statement.owner == "shared"
+                and (lid in narrowed or (statement.owner == "shared"
                                          and (spotter := self._layer_side_spotters.get(lid))
                                          and self._layer_sides_named(lid, spotter.find_in(stems), question))))
         else:
             return None
         found = self._layer_answer(question, others, service, result) if others else None
         # Where both say the same, the topic the question's words found is the better answer.
+        return found if found is not None and found.owner != result.owner else None
+
+    def _said_of_topic(self, question: str, result: Answer, service: Service, service_words: frozenset[str],
+                       own: tuple[str, ...]) -> Answer | None:
+        """A layer whose loose words name it whatever they are said of, said of a topic outside it on `service`: the
+        service's statement for that layer answers ("does the Serverless Application Repository encrypt uploaded
+        packages?" asks about its encryption, not about the packages). The topic stands where it is about that
+        layer already, or where the question names the topic's own layer by its words without naming a side of the
+        encryption ("encrypting customer data stored in S3" is about the data you choose to encrypt)."""
+        if set(own) & self._said_of_anything_related:
+            return None
+        stems = words(question)
+        rest = [s for s in stems if s not in service_words and s not in self._name_words[result.entry.id]]
+        # Narrowed to another layer ("is the traffic encrypted?"), the words no longer name this one.
+        said = [lid for lid in self._loose_layers(rest) if lid in self._said_of_anything and service.statement_for(lid)]
+        if not said:
+            return None
+        spotter = self._layer_side_spotters.get(said[0])
+        sided = spotter is not None and self._layer_sides_named(said[0], spotter.find_in(stems), question)
+        if not sided and set(own) & set(self._layers_named([s for s in stems if s not in service_words])):
+            return None
+        found = self._layer_answer(question, (said[0],), service, result)
         return found if found is not None and found.owner != result.owner else None
 
     def _agreed(self, question: str, result: Ambiguous) -> Answer | None:
