@@ -227,6 +227,13 @@ def test_encryption_said_of_a_topic_whose_own_layer_is_named_stays_with_the_topi
     assert isinstance(result, Answer) and result.entry.id == "customer-data" and result.owner == "customer"
 
 
+def test_a_service_named_only_by_a_word_like_instances_yields_to_one_named_by_its_name(matcher: Matcher) -> None:
+    services, _ = matcher.detect_services("who replaces unhealthy instances in an auto scaling group?")
+    assert [s.id for s in services] == ["ec2", "ec2-auto-scaling"]  # first mention first
+    result = matcher.match("who replaces unhealthy instances in an auto scaling group?")
+    assert isinstance(result, Answer) and result.service.id == "ec2-auto-scaling"
+
+
 def test_a_phrase_joined_for_its_meaning_does_not_hide_a_service_name(matcher: Matcher) -> None:
     # "vpn certificate" is joined into one token for identity; "Client VPN" is still named.
     services, _ = matcher.detect_services("who revokes a departed employee's Client VPN certificate?")

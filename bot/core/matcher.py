@@ -231,8 +231,14 @@ class Matcher:
 
     def detect_services(self, text: str) -> tuple[list[Service], frozenset[str]]:
         """Services named in `text` (first mention first) and the stemmed words that named them."""
+        named, used = self._named_services(text)
+        return list(named), used
+
+    def _named_services(self, text: str) -> tuple[dict[Service, bool], frozenset[str]]:
+        """The services named in `text`, first mention first, each with whether only a word that alone still means
+        the whole service named it ("instances" is EC2), and the stemmed words that named them."""
         raw = plain_fold(text).split()
-        found: list[tuple[int, Service]] = []
+        found: list[tuple[int, Service, bool]] = []
         used: set[int] = set()
         for size in range(min(self._service_max_words + 1, len(raw)), 0, -1):
             for start in range(len(raw) - size + 1):
@@ -249,12 +255,11 @@ class Matcher:
                     service = self._fuzzy_service(gram)
                 if service is not None:
                     used.update(span)
-                    found.append((start, service))
-        ordered: list[Service] = []
-        for _, service in sorted(found, key=lambda pair: pair[0]):
-            if service not in ordered:
-                ordered.append(service)
-        return ordered, frozenset(stem(raw[i]) for i in used)
+                    found.append((start, service, all(stem(w) in _SERVICE_GENERIC for w in raw[start:start + size])))
+        named: dict[Service, bool] = {}
+        for _, service, generic in sorted(found, key=lambda item: item[0]):
+            named[service] = named.get(service, True) and generic
+        return named, frozenset(stem(raw[i]) for i in used)
 
     # --- matching ----------------------------------------------------------------------------------------------
 
@@ -339,12 +344,15 @@ class Matcher:
 
     def _match(self, raw_question: str) -> Result:
         question = question_text(raw_question)
-        services, service_words = self.detect_services(question)
-        # Named beside another service, a building block (S3, KMS, EBS ...) is where that one keeps something.
-        services.sort(key=lambda s: s.building_block)
+        named, service_words = self._named_services(question)
+        # Named beside another service, a building block (S3, KMS, EBS ...) is where that one keeps something, and
+        # a service named only by a word such as "instances" is the other's: "unhealthy instances in an auto
+        # scaling group" are about EC2 Auto Scaling.
+        minor = {s for s, generic in named.items() if s.building_block or generic}
+        services = sorted(named, key=lambda s: s in minor)
         result = self._match_services(question, services, service_words)
         if isinstance(result, Answer) and len(services) > 1:
-            subject = self._subject(result.entry, services)
+            subject = self._subject(result.entry, [s for s in services if s not in minor] or services)
             if subject is not result.service:
                 return self._answer(question, result.entry, subject, result.confidence, result.alternatives)
         return result
@@ -352,8 +360,7 @@ class Matcher:
     def _subject(self, entry: Entry, services: list[Service]) -> Service:
         """Of several services named, the one the answer is about: the first the entry has a record for, else the
         first with a statement on the entry's layer ("the vulnerabilities Inspector finds on my EC2 instances" are
-        about EC2's guest OS), else the first named; a building block only where no other service is named."""
-        services = [s for s in services if not s.building_block] or services
+        about EC2's guest OS), else the first named."""
         for has_record in (lambda s: entry.override_for(s.id) is not None,
                            lambda s: any(s.statement_for(layer) for layer in entry.layers[:1])):
             found = next((s for s in services if has_record(s)), None)
