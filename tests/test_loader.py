@@ -230,6 +230,25 @@ def test_service_statements_and_layers_load(tmp_path: Path) -> None:
     assert kb.layer("host-os") is not None and kb.layer("host-os").default_for("managed") == "aws"
 
 
+def test_a_shared_statement_s_sides_load_and_are_named_by_words(tmp_path: Path) -> None:
+    sided = STATEMENTS.replace("      owner: customer\n", "      owner: shared\n") + (
+        "      sides:\n"
+        "        aws: {words: [managed rule groups], text: AWS keeps its managed rule groups current.}\n"
+        "        customer: {words: [our rules], text: Your own rules are yours.}\n")
+    kb = load_knowledge(write_base(tmp_path / "good", services=sided))
+    statement = kb.service("ec2").statement_for("network-config")
+    assert [(s.owner, s.words) for s in statement.sides] == [("aws", ("managed rule groups",)),
+                                                              ("customer", ("our rules",))]
+    unshared = sided.replace("      owner: shared\n", "      owner: customer\n")
+    assert problems(write_base(tmp_path / "unshared", services=unshared)) == [
+        "services.yaml:13: service 'ec2' layer 'network-config': only a shared statement has sides (owner is "
+        "'customer')"]
+    wordless = sided.replace("{words: [our rules], text:", "{text:")
+    assert problems(write_base(tmp_path / "wordless", services=wordless)) == [
+        "services.yaml:15: service 'ec2' layer 'network-config' side 'customer': a statement's side needs the words "
+        "that name it"]
+
+
 def test_a_statement_without_its_source_is_named(tmp_path: Path) -> None:
     source = "      source: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-security.html\n"
     bad = STATEMENTS.replace(source, "")

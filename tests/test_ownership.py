@@ -405,3 +405,18 @@ def test_the_part_of_a_layer_a_service_calls_shared_that_the_question_names_deci
         matcher: Matcher, question: str, owner: str) -> None:
     result = answer(matcher, question)
     assert result.owner == owner and result.decision.side is not None
+
+
+@pytest.mark.parametrize(("question", "owner"), [
+    # The service's own parts come before the layer's, and before how the question opens ("is ..." asks what
+    # the service does by itself).
+    ("is traffic between File Cache and an NFS data repository encrypted?", "customer"),
+    ("is traffic from supporting instances to File Cache encrypted?", "aws"),
+    ("can I turn off the mandatory controls in AWS Control Tower?", "aws"),
+    ("who protects payment keys after I export them from AWS Payment Cryptography?", "customer"),
+])
+def test_the_part_a_service_s_shared_statement_names_decides_with_that_part_s_words(
+        matcher: Matcher, question: str, owner: str) -> None:
+    result = answer(matcher, question)
+    side = result.decision.side
+    assert result.owner == owner and side is not None and side in result.decision.statement.sides

@@ -228,6 +228,7 @@ STATEMENT_SCHEMA: Schema = {
     "source": (True, check_url),
     "verified": (True, _verified),
     "since": (False, _date),
+    "sides": (False, _sides),
 }
 SIDE_SCHEMA: Schema = {"layers": (False, _text_list), "words": (False, _text_list), "text": (True, _text),
                        "openings": (False, _text_list)}
@@ -374,15 +375,18 @@ class _Validator:
                             "{owner, note, source, verified}")
             elif self.check_fields(file, value, STATEMENT_SCHEMA, where):
                 result.append(Statement(str(layer_id), value["owner"], " ".join(value["note"].split()),
-                                        value["source"], value["verified"], value.get("since")))
+                                        value["source"], value["verified"], value.get("since"),
+                                        self.sides(file, value, where, of="statement")))
         return tuple(result)
 
-    def sides(self, file: Path, record: LineDict, what: str, *, of_layer: bool = False) -> tuple[Side, ...]:
-        """The sides of a shared entry, or of a layer (`of_layer`: the parts of a statement that calls it shared)."""
+    def sides(self, file: Path, record: LineDict, what: str, *, of: str = "entry") -> tuple[Side, ...]:
+        """The sides of a shared entry (`of` "entry"), of a shared service statement ("statement": its parts, named
+        by words), or of a layer ("layer": the parts of any statement that calls the layer shared)."""
         result = []
+        of_layer = of == "layer"
         sides: LineDict = record.get("sides") or LineDict()
         if sides and not of_layer and record.get("owner") != "shared":
-            self.report(file, record.line_of("sides"), f"{what}: only a shared entry has sides (owner is "
+            self.report(file, record.line_of("sides"), f"{what}: only a shared {of} has sides (owner is "
                         f"{record.get('owner')!r})")
         for owner, value in sides.items():
             where = f"{what} side '{owner}'"
@@ -393,9 +397,11 @@ class _Validator:
             elif self.check_fields(file, value, SIDE_SCHEMA, where):
                 if value.get("openings") and not of_layer:
                     self.report(file, value.line_of("openings"), f"{where}: only a layer's sides have openings")
-                if value.get("layers") and of_layer:
-                    self.report(file, value.line_of("layers"), f"{where}: a layer's side is named by words, not "
+                if value.get("layers") and of != "entry":
+                    self.report(file, value.line_of("layers"), f"{where}: a {of}'s side is named by words, not "
                                 "layers")
+                if of == "statement" and not value.get("words"):
+                    self.report(file, value.line, f"{where}: a statement's side needs the words that name it")
                 result.append(Side(owner, _texts(value, "layers"), _texts(value, "words"),
                                    " ".join(value["text"].split()), tuple(fold(o) for o in _texts(value, "openings"))))
         return tuple(result)
@@ -467,7 +473,7 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
               v.sources(root / "layers.yaml", r, what), r.get("entry"), _texts(r, "loose_words"),
               (r.get("narrows") or {}).get("layer"), tuple((r.get("narrows") or {}).get("words", ())),
               r.get("of_choices") is True, r.get("said_of_anything") is True, r.get("stated_with"),
-              v.sides(root / "layers.yaml", r, what, of_layer=True))
+              v.sides(root / "layers.yaml", r, what, of="layer"))
         for _, r, what in layer_records
     ]
     service_files = [root / "services.yaml", *sorted((root / "services").glob("*.yaml"))]

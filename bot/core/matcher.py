@@ -193,6 +193,11 @@ class Matcher:
             layer.id for layer in kb.layers
             if layer.narrows in self._said_of_anything or layer.stated_with in self._said_of_anything}
         self._layer_side_spotters = {layer.id: _side_spotter(layer.sides) for layer in kb.layers if layer.sides}
+        # A statement's sides are named by their own words only: the words naming any party's side ("our part")
+        # already name the layer's.
+        self._statement_side_spotters = {
+            (service.id, s.layer): PhraseSpotter((w, side.owner) for side in s.sides for w in side.words)
+            for service in kb.services for s in service.statements if s.sides}
         self._side_spotters = {e.id: _side_spotter(e.sides) for e in kb.entries if e.sides}
         size = answer_cache_size() if cache_size is None else cache_size
         self._match_cached = lru_cache(maxsize=size)(self._match) if size > 0 else self._match
@@ -496,9 +501,8 @@ class Matcher:
             others = others or tuple(
                 lid for lid in loose
                 if (statement := service.statement_for(lid)) is not None
-                and (lid in narrowed or (statement.owner == "shared"
-                                         and (spotter := self._layer_side_spotters.get(lid))
-                                         and self._layer_sides_named(lid, spotter.find_in(stems), question))))
+                and (lid in narrowed
+                     or (statement.owner == "shared" and self._parts_named(lid, stems, question, service)[1])))
         else:
             return None
         found = self._layer_answer(question, others, service, result) if others else None
@@ -520,8 +524,7 @@ class Matcher:
         said = [lid for lid in self._loose_layers(rest) if lid in self._said_of_anything and service.statement_for(lid)]
         if not said:
             return None
-        spotter = self._layer_side_spotters.get(said[0])
-        sided = spotter is not None and self._layer_sides_named(said[0], spotter.find_in(stems), question)
+        sided = self._parts_named(said[0], stems, question, service)[1]
         if not sided and set(own) & set(self._layers_named([s for s in stems if s not in service_words])):
             return None
         found = self._layer_answer(question, (said[0],), service, result)
@@ -578,14 +581,22 @@ class Matcher:
         named = self._name_words[entry.id]
         return self._loose_layers([s for s in stems if s not in named]) or self._own_layers.get(entry.id, ())
 
-    def _layer_sides_named(self, layer_id: str, found: tuple[str, ...], question: str) -> tuple[str, ...]:
-        """The sides of a layer a question names: `found` by their words, or by how the question opens ("is ...
-        encrypted?" asks what the service does by itself)."""
+    def _parts_named(self, layer_id: str, stems: list[str], question: str,
+                     service: Service | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The parties whose part of a layer a question names: (by words alone, by words or by how the question
+        opens: "is ... encrypted?" asks what the service does by itself). The sides a service's statement gives
+        the layer come first: named by their words, they alone count ("is traffic between File Cache and an NFS
+        data repository encrypted?" names File Cache's customer part, whatever "is" would say)."""
+        stated = self._statement_side_spotters.get((service.id, layer_id)) if service is not None else None
+        if stated is not None and (found := stated.find_in(stems)):
+            return found, found
+        spotter = self._layer_side_spotters.get(layer_id)
+        found = spotter.find_in(stems) if spotter else ()
         folded = fold(question)
         layer = self.kb.layer(layer_id)
         opened = tuple(side.owner for side in (layer.sides if layer else ())
                        if any(folded == o or folded.startswith(o + " ") for o in side.openings))
-        return tuple(dict.fromkeys(found + opened))
+        return found, tuple(dict.fromkeys(found + opened))
 
     def _mostly_layer_words(self, question: str, service_words: frozenset[str]) -> bool:
         """Whether the layer phrases a question names make up at least half of its distinctive words (the
@@ -684,11 +695,11 @@ class Matcher:
         relevant |= {layer.stated_with for lid in tuple(relevant)
                      if (layer := self.kb.layer(lid)) is not None and layer.stated_with}
         # Sides named by their words; then with those the question's opening names too.
-        worded = {lid: layer_spotter.find_in(stems) for lid in relevant
-                  if (layer_spotter := self._layer_side_spotters.get(lid))}
-        layer_sides = {lid: named for lid, found in worded.items()
-                       if (named := self._layer_sides_named(lid, found, question))}
-        worded = {lid: found for lid, found in worded.items() if found}
+        parts = {lid: self._parts_named(lid, stems, question, service) for lid in relevant
+                 if lid in self._layer_side_spotters
+                 or (service is not None and (service.id, lid) in self._statement_side_spotters)}
+        layer_sides = {lid: named for lid, (_, named) in parts.items() if named}
+        worded = {lid: found for lid, (found, _) in parts.items() if found}
         decision = decide(self.kb, entry, service, asked, spotter.find_in(stems) if spotter else (), layer_sides,
                           worded)
         named = service.id if service else None

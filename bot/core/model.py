@@ -138,6 +138,10 @@ class Statement:
     verified: dt.date
     since: dt.date | None = None
     """When AWS changed the default this statement describes, if it did."""
+    sides: tuple[Side, ...] = ()
+    """Where the statement calls its layer shared, each party's part on this service and the words that name it
+    ("the managed threat signature rule groups" of Network Firewall are AWS's, your own rule groups yours); a
+    question naming one part by these words gets it, before the layer's general sides."""
 
 
 @dataclass(frozen=True)

@@ -70,8 +70,10 @@ def _layer_side(decision: Decision, layer_sides: Mapping[str, Collection[str]]) 
 
 
 def _one_part(decision: Decision, layer: Layer, owners: Collection[str]) -> Decision | None:
-    """`decision` turned into the one side of `layer` that `owners` name, or None unless exactly one is named."""
-    named = [side for owner in owners if (side := layer.side(owner))]
+    """`decision` turned into the one side of `layer` that `owners` name, or None unless exactly one is named: the
+    side its statement states for this service where there is one, else the layer's."""
+    stated = {side.owner: side for side in decision.statement.sides} if decision.statement else {}
+    named = [side for owner in owners if (side := stated.get(owner) or layer.side(owner))]
     if len(named) != 1:
         return None
     side = named[0]
