@@ -132,6 +132,8 @@ def link_uses(kb: KnowledgeBase) -> list[LinkUse]:
     for service in kb.services:
         uses.append(LinkUse(service.security_url, f"service {service.id}"))
         uses += [LinkUse(st.source, f"service {service.id} layer {st.layer}") for st in service.statements]
+        uses += [LinkUse(side.source, f"service {service.id} layer {st.layer}") for st in service.statements
+                 for side in st.sides if side.source]
     uses += [LinkUse(a.url, f"artifact {a.id}") for a in kb.artifacts]
     uses += [LinkUse(source.url, f"layer {layer.id}") for layer in kb.layers for source in layer.sources]
     uses += [LinkUse(link.url, f"entry {e.id}") for e in kb.entries for link in e.links]

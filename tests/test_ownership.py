@@ -420,3 +420,10 @@ def test_the_part_a_service_s_shared_statement_names_decides_with_that_part_s_wo
     result = answer(matcher, question)
     side = result.decision.side
     assert result.owner == owner and side is not None and side in result.decision.statement.sides
+
+
+def test_an_answer_links_the_aws_page_of_the_service_claim_that_decided_it(matcher: Matcher) -> None:
+    result = answer(matcher, "is traffic between File Cache and an NFS data repository encrypted?")
+    urls = [link.url for link in result.links]
+    assert result.decision.statement.source in urls
+    assert urls[-1] == result.service.security_url and len(urls) == len(set(urls))

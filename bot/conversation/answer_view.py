@@ -120,6 +120,7 @@ def evidence(answer: Answer) -> str:
     urls = {link.url for link in answer.links}
     decision = answer.decision
     urls.update(source for source in (decision.statement and decision.statement.source,
+                                      decision.side and decision.side.source,
                                       decision.override and decision.override.source) if source)
     sources, reports = len(urls), len(answer.artifacts)
     text = f"{sources} source{'s' if sources != 1 else ''}"

@@ -68,11 +68,20 @@ class Answer:
 
     @property
     def links(self) -> tuple[Link, ...]:
-        """The entry's documentation links, then the service's security page when a service was named."""
-        links = self.entry.links
-        if self.service and all(link.url != self.service.security_url for link in links):
-            links = (*links, Link(f"Security in {self.service.name}", self.service.security_url))
-        return links
+        """The entry's documentation links, then the AWS pages of the service's claims that decided the owner (its
+        record, its statement, the statement's part), then the service's security page when a service was named."""
+        links = list(self.entry.links)
+        if self.service is None:
+            return tuple(links)
+        decision, name = self.decision, self.service.name
+        claims = [Link(f"{name} documentation", claim.source, claim.verified)
+                  for claim in (decision.override, decision.statement) if claim is not None]
+        if decision.side is not None and decision.side.source and decision.statement is not None:
+            claims.append(Link(f"{name} documentation", decision.side.source, decision.statement.verified))
+        for link in (*claims, Link(f"Security in {name}", self.service.security_url)):
+            if all(known.url != link.url for known in links):
+                links.append(link)
+        return tuple(links)
 
 
 @dataclass(frozen=True)

@@ -231,7 +231,7 @@ STATEMENT_SCHEMA: Schema = {
     "sides": (False, _sides),
 }
 SIDE_SCHEMA: Schema = {"layers": (False, _text_list), "words": (False, _text_list), "text": (True, _text),
-                       "openings": (False, _text_list)}
+                       "openings": (False, _text_list), "source": (False, check_url)}
 REQUIRED_SERVICE_LAYERS: tuple[tuple[str, ...], ...] = (
     ("guest-os", "service-software"), ("encryption-at-rest",), ("identity",),
 )
@@ -402,8 +402,12 @@ class _Validator:
                                 "layers")
                 if of == "statement" and not value.get("words"):
                     self.report(file, value.line, f"{where}: a statement's side needs the words that name it")
+                if value.get("source") and of != "statement":
+                    self.report(file, value.line_of("source"), f"{where}: only a statement's side has a source of "
+                                "its own")
                 result.append(Side(owner, _texts(value, "layers"), _texts(value, "words"),
-                                   " ".join(value["text"].split()), tuple(fold(o) for o in _texts(value, "openings"))))
+                                   " ".join(value["text"].split()), tuple(fold(o) for o in _texts(value, "openings")),
+                                   value.get("source")))
         return tuple(result)
 
     def overrides(self, file: Path, record: LineDict, what: str) -> tuple[Override, ...]:

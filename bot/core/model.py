@@ -125,6 +125,8 @@ class Side:
     openings: tuple[str, ...] = ()
     """Words a question opening with them asks about this side ("is it encrypted?" asks what the service does
     by itself); only a layer's sides have them."""
+    source: str | None = None
+    """The AWS page stating this part, where a service statement's side rests on a page of its own."""
 
 
 @dataclass(frozen=True)
