@@ -234,6 +234,17 @@ def test_a_service_named_only_by_a_word_like_instances_yields_to_one_named_by_it
     assert isinstance(result, Answer) and result.service.id == "ec2-auto-scaling"
 
 
+def test_a_service_named_beside_one_of_its_variants_yields_to_the_variant(matcher: Matcher) -> None:
+    result = matcher.match("does EKS bring our hybrid nodes to the new Kubernetes version when we upgrade the cluster?")
+    assert isinstance(result, Answer) and result.service.id == "eks-hybrid-nodes"
+
+
+def test_a_short_real_word_beside_a_service_alias_is_no_typo_of_it(matcher: Matcher) -> None:
+    # "instances up" is not read as a typo of EC2's "instances", which would name EC2 by more than a generic word.
+    result = matcher.match("in EKS Auto Mode, who keeps the kubelet on the instances up to date?")
+    assert isinstance(result, Answer) and result.service.id == "eks-auto-mode" and result.owner == "aws"
+
+
 def test_a_phrase_joined_for_its_meaning_does_not_hide_a_service_name(matcher: Matcher) -> None:
     # "vpn certificate" is joined into one token for identity; "Client VPN" is still named.
     services, _ = matcher.detect_services("who revokes a departed employee's Client VPN certificate?")

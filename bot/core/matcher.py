@@ -254,9 +254,10 @@ class Matcher:
                 service = self._service_exact.get(gram) or self._service_exact.get(gram.rstrip("s"))
                 fuzzy = size <= self.thresholds.fuzzy_service_words and len(gram) >= 5
                 edges_filler = raw[start] in FILLER_WORDS or raw[start + size - 1] in FILLER_WORDS
-                # Typos only: words that are all real ("security" is not "security ir") never name a service fuzzily.
+                # Typos only: words that are all real ("security" is not "security ir") never name a service fuzzily,
+                # and a word of three letters or fewer is never read as a typo ("instances up" is no "instances").
                 if service is None and fuzzy and not edges_filler and not all(
-                        w in self._real_words or w in english_words() for w in raw[start:start + size]):
+                        len(w) < 4 or w in self._real_words or w in english_words() for w in raw[start:start + size]):
                     service = self._fuzzy_service(gram)
                 if service is not None:
                     used.update(span)
@@ -354,6 +355,9 @@ class Matcher:
         # a service named only by a word such as "instances" is the other's: "unhealthy instances in an auto
         # scaling group" are about EC2 Auto Scaling.
         minor = {s for s, generic in named.items() if s.building_block or generic}
+        # A service named beside one of its own variants ("EKS" beside "hybrid nodes", which are Amazon EKS Hybrid
+        # Nodes) is that variant's parent: the question is about the variant.
+        minor |= {s for s in named if any(other.name.startswith(s.name + " ") for other in named)}
         services = sorted(named, key=lambda s: s in minor)
         result = self._match_services(question, services, service_words)
         if isinstance(result, Answer) and len(services) > 1:
