@@ -417,12 +417,15 @@ def test_the_part_of_a_layer_a_service_calls_shared_that_the_question_names_deci
     ("is traffic from supporting instances to File Cache encrypted?", "aws"),
     ("can I turn off the mandatory controls in AWS Control Tower?", "aws"),
     ("who protects payment keys after I export them from AWS Payment Cryptography?", "customer"),
+    # A shared record on a one-layer topic is split by the parts the service's statement gives that layer.
+    ("who patches the OS of ECS tasks on Fargate?", "aws"),
+    ("kubelet and os patching on eks nodes we run ourselves", "customer"),
 ])
 def test_the_part_a_service_s_shared_statement_names_decides_with_that_part_s_words(
         matcher: Matcher, question: str, owner: str) -> None:
     result = answer(matcher, question)
-    side = result.decision.side
-    assert result.owner == owner and side is not None and side in result.decision.statement.sides
+    side, layer = result.decision.side, result.decision.layer
+    assert result.owner == owner and side is not None and side in result.service.statement_for(layer.id).sides
 
 
 def test_an_answer_links_the_aws_page_of_the_service_claim_that_decided_it(matcher: Matcher) -> None:

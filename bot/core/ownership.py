@@ -55,8 +55,11 @@ def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
     if decision.override is not None and decision.owner == "shared" and len(entry.layers) == 1 and (
             layer := kb.layer(entry.layers[0])) is not None:
         # A service's record calling a one-layer topic shared, asked about one part of that layer by the part's
-        # own words ("the retention period of RDS backups"): that part, as for a shared statement.
-        return _one_part(decision, layer, (worded_sides or {}).get(layer.id, ())) or decision
+        # own words ("the retention period of RDS backups"): that part, as for a shared statement, the parts the
+        # service's statement gives that layer first ("ECS tasks on Fargate").
+        statement = service.statement_for(layer.id) if service is not None else None
+        return _one_part(decision, layer, (worded_sides or {}).get(layer.id, ()),
+                         statement.sides if statement is not None else ()) or decision
     return _layer_side(decision, layer_sides)
 
 
@@ -69,10 +72,13 @@ def _layer_side(decision: Decision, layer_sides: Mapping[str, Collection[str]]) 
     return _one_part(decision, layer, layer_sides.get(layer.id, ())) or decision
 
 
-def _one_part(decision: Decision, layer: Layer, owners: Collection[str]) -> Decision | None:
+def _one_part(decision: Decision, layer: Layer, owners: Collection[str],
+              sides: tuple[Side, ...] = ()) -> Decision | None:
     """`decision` turned into the one side of `layer` that `owners` name, or None unless exactly one is named: the
-    side its statement states for this service where there is one, else the layer's."""
-    stated = {side.owner: side for side in decision.statement.sides} if decision.statement else {}
+    side the service's statement states (`sides`, else the deciding statement's) where there is one, else the
+    layer's."""
+    sides = sides or (decision.statement.sides if decision.statement else ())
+    stated = {side.owner: side for side in sides}
     named = [side for owner in owners if (side := stated.get(owner) or layer.side(owner))]
     if len(named) != 1:
         return None
