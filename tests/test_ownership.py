@@ -400,6 +400,9 @@ def test_a_layer_the_question_narrows_to_outranks_a_broader_topic_on_the_service
     # Encryption in transit on services that call it shared.
     ("is traffic between MSK brokers encrypted by default?", "aws"),
     ("who has to require TLS for client connections to DocumentDB?", "customer"),
+    # Resilience on services that call it shared.
+    ("does MQ fail over automatically?", "aws"),
+    ("who adds replicas in other zones for Aurora?", "customer"),
     # Logging on services that call it shared.
     ("does SageMaker send events automatically?", "aws"),
     ("who sets up logging for DataZone?", "customer"),
