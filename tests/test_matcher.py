@@ -222,6 +222,11 @@ def test_encryption_said_of_another_topic_is_answered_by_the_services_encryption
     assert result.decision.statement is not None and result.service.id == service
 
 
+def test_who_may_do_something_to_a_topic_is_access_on_the_named_service(matcher: Matcher) -> None:
+    result = matcher.match("who can download SOC reports from AWS Artifact?")
+    assert isinstance(result, Answer) and result.owner == "customer" and result.decision.layer.id == "identity"
+
+
 def test_encryption_said_of_a_topic_whose_own_layer_is_named_stays_with_the_topic(matcher: Matcher) -> None:
     result = matcher.match("Encrypting customer data stored in S3")
     assert isinstance(result, Answer) and result.entry.id == "customer-data" and result.owner == "customer"
