@@ -250,6 +250,12 @@ def test_a_short_real_word_beside_a_service_alias_is_no_typo_of_it(matcher: Matc
     assert isinstance(result, Answer) and result.service.id == "eks-auto-mode" and result.owner == "aws"
 
 
+def test_a_full_text_guess_outside_the_layer_the_question_names_yields_to_that_layer(matcher: Matcher) -> None:
+    result = matcher.match("security monitoring of our aws account, whose job")
+    assert isinstance(result, Answer) and result.owner == "customer"
+    assert "logging-monitoring" in result.entry.layers
+
+
 def test_a_phrase_joined_for_its_meaning_does_not_hide_a_service_name(matcher: Matcher) -> None:
     # "vpn certificate" is joined into one token for identity; "Client VPN" is still named.
     services, _ = matcher.detect_services("who revokes a departed employee's Client VPN certificate?")

@@ -445,6 +445,7 @@ class Matcher:
             if service is None:
                 # Choosing is always about something: "who enables it?" names no setting of any service.
                 layers = tuple(lid for lid in layers if lid not in self._choice_layers)
+            refused = isinstance(result, NoMatch)
             if isinstance(result, Ambiguous) or asks:
                 result = self._second_opinion(question, result, service, [s for _, s in terms]) or result
             # The layer a question names outranks a weak guess at a topic outside it ("who maintains the OS on
@@ -455,8 +456,15 @@ class Matcher:
             # with standards and regulations" is the layer's own topic, not one attestation that uses those words.
             mostly_layer = self._mostly_layer_words(question, service_words)
             # A layer that only says something is chosen ("who sets up ...") replaces a refusal, never a topic.
+            # Full text's pick after the phrases refused is a guess, however high its own score, where it lies
+            # outside every layer the question names by that layer's own words ("security monitoring of our
+            # account" is not AWS's monitoring of its infrastructure).
+            named_by_words = self._layer_spotter.find_in(question_stems)
+            guess = refused and bool(named_by_words) and isinstance(result, Answer) and not (
+                set(result.entry.layers) & set(named_by_words))
             weak = not isinstance(result, Answer) or (
-                result.confidence < t.answer and (not set(result.entry.layers) & set(layers) or mostly_layer)
+                (result.confidence < t.answer or guess)
+                and (not set(result.entry.layers) & set(layers) or mostly_layer)
                 and not (layers and set(layers) <= self._choice_layers))
             asks_service = ownership or (about_service and not isinstance(result, Answer))
             layer_question = asks_service or (not _ASKS_HOW.search(folded) and mostly_layer)
