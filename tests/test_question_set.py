@@ -28,6 +28,10 @@ FLOORS = {
     # Batch 6 (sub-services whose split differs from their parent: EKS Auto Mode, EKS Hybrid Nodes, ECS and Lambda
     # Managed Instances; 24 questions): first run 33.3% on 2026-12-02, before their records were written.
     "services-batch-6.jsonl": 0.33,
+    # Batch 7 (serverless and storage-class variants: ElastiCache Serverless, MSK Serverless, S3 directory buckets,
+    # FSx for Lustre scratch file systems; 24 questions): first run 66.7% on 2026-12-02, before their records were
+    # written.
+    "services-batch-7.jsonl": 0.66,
 }
 OVERALL_FLOOR = 0.98
 """For the entry-keyed YAML sets together; the owner-keyed blind sets are held by their own floors only."""
