@@ -420,6 +420,10 @@ def test_the_part_of_a_layer_a_service_calls_shared_that_the_question_names_deci
     ("is traffic from supporting instances to File Cache encrypted?", "aws"),
     ("can I turn off the mandatory controls in AWS Control Tower?", "aws"),
     ("who protects payment keys after I export them from AWS Payment Cryptography?", "customer"),
+    # The statement's part named by its words outranks a shared topic's own sides ("auto scaling groups" is a
+    # customer word of capacity planning) and a topic AWS owns everywhere (Regions and zones).
+    ("who replaces instances that fail health checks in an EC2 Auto Scaling group?", "aws"),
+    ("who adds Aurora Replicas in other Availability Zones so the cluster can fail over?", "customer"),
     # A shared record on a one-layer topic is split by the parts the service's statement gives that layer.
     ("who patches the OS of ECS tasks on Fargate?", "aws"),
     ("kubelet and os patching on eks nodes we run ourselves", "customer"),

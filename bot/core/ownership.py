@@ -45,13 +45,23 @@ class Decision:
 def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
            asked_layers: Collection[str] = (), named_sides: Collection[str] = (),
            layer_sides: Mapping[str, Collection[str]] | None = None,
-           worded_sides: Mapping[str, Collection[str]] | None = None) -> Decision:
+           worded_sides: Mapping[str, Collection[str]] | None = None,
+           stated_sides: Mapping[str, Collection[str]] | None = None) -> Decision:
     """The owner of `entry` for a question naming `service` (or none), the layers `asked_layers`, the shared
     control's sides `named_sides` ("aws", "customer"), and by layer the sides of that layer it names
     (`layer_sides`: a service's statement calling the layer shared is then that side's; `worded_sides`: those
-    named by their own words, not only by how the question opens, which also split a service's shared record)."""
+    named by their own words, not only by how the question opens, which also split a service's shared record;
+    `stated_sides`: those named by the words of the parts the service's own statement gives the layer)."""
     layer_sides = layer_sides or {}
     decision = _decide(kb, entry, service, asked_layers, named_sides, layer_sides)
+    if service is not None and stated_sides and (decision.override is None or decision.owner == "shared"):
+        # The part of a shared statement the question names by that part's own words is the most precise thing
+        # known about the question on this service; only a one-party record of the service says more.
+        for lid in dict.fromkeys((*entry.layers, *asked_layers)):
+            statement, layer = service.statement_for(lid), kb.layer(lid)
+            if statement is not None and layer is not None and statement.owner == "shared" and (
+                    part := _one_part(_from_statement(kb, service, statement), layer, stated_sides.get(lid, ()))):
+                return part
     if decision.override is not None and decision.owner == "shared" and len(entry.layers) == 1 and (
             layer := kb.layer(entry.layers[0])) is not None:
         # A service's record calling a one-layer topic shared, asked about one part of that layer by the part's
