@@ -403,6 +403,9 @@ def test_a_layer_the_question_narrows_to_outranks_a_broader_topic_on_the_service
     # Resilience on services that call it shared.
     ("does MQ fail over automatically?", "aws"),
     ("who adds replicas in other zones for Aurora?", "customer"),
+    # Network configuration on services that call it shared.
+    ("by default, who manages the network a Lambda function runs on and its internet access?", "aws"),
+    ("who sets the security groups of a Lambda function attached to our VPC?", "customer"),
     # Logging on services that call it shared.
     ("does SageMaker send events automatically?", "aws"),
     ("who sets up logging for DataZone?", "customer"),
