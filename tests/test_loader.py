@@ -249,6 +249,14 @@ def test_a_shared_statement_s_sides_load_and_are_named_by_words(tmp_path: Path) 
         "that name it"]
 
 
+def test_a_service_runs_on_known_services_only(tmp_path: Path) -> None:
+    running = SERVICES.replace("  category:", "  runs_on: [ec3]\n  category:", 1)
+    assert problems(write_base(tmp_path / "bad", services=running)) == [
+        "services.yaml:4: service 'ec2': field 'runs_on' names unknown service 'ec3'"]
+    kb = load_knowledge(write_base(tmp_path / "good", services=running.replace("[ec3]", "[ec2]")))
+    assert kb.service("ec2").runs_on == ("ec2",)
+
+
 def test_a_statement_without_its_source_is_named(tmp_path: Path) -> None:
     source = "      source: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-security.html\n"
     bad = STATEMENTS.replace(source, "")

@@ -244,6 +244,11 @@ def test_a_service_named_beside_one_of_its_variants_yields_to_the_variant(matche
     assert isinstance(result, Answer) and result.service.id == "eks-hybrid-nodes"
 
 
+def test_a_service_that_another_named_service_runs_for_you_is_its_building_block(matcher: Matcher) -> None:
+    result = matcher.match("who scales the EC2 capacity behind an ECS Managed Instances capacity provider?")
+    assert isinstance(result, Answer) and result.service.id == "ecs-managed-instances" and result.owner == "aws"
+
+
 def test_a_short_real_word_beside_a_service_alias_is_no_typo_of_it(matcher: Matcher) -> None:
     # "instances up" is not read as a typo of EC2's "instances", which would name EC2 by more than a generic word.
     result = matcher.match("in EKS Auto Mode, who keeps the kubelet on the instances up to date?")

@@ -204,6 +204,7 @@ SERVICE_SCHEMA: Schema = {
     "security_url": (True, check_url),
     "layers": (False, _layer_statements),
     "building_block": (False, _true),
+    "runs_on": (False, _text_list),
 }
 SIDE_OWNERS = ("aws", "customer")
 LAYER_SCHEMA: Schema = {
@@ -485,7 +486,8 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
                        for _, r, what in records(file, "service", SERVICE_SCHEMA)]
     services = [
         Service(r["id"], r["name"].strip(), _texts(r, "aliases"), r["category"], r["summary"].strip(),
-                r["security_url"], v.statements(file, r, what), r.get("building_block") is True)
+                r["security_url"], v.statements(file, r, what), r.get("building_block") is True,
+                _texts(r, "runs_on"))
         for file, r, what in service_records
     ]
     artifacts = [
@@ -579,7 +581,8 @@ def _check_layers(
     service_records: list[tuple[Path, LineDict, str]],
     located: dict[str, dict[str, tuple[Path, int]]],
 ) -> None:
-    """Every layer an entry, a side or a service statement names must exist; a layer's entry must exist."""
+    """Every layer an entry, a side or a service statement names must exist; a layer's entry must exist; so must
+    the services a service runs on."""
     known = located["layer"]
     for _, record, what in layer_records:
         if record.get("entry") and record["entry"] not in located["entry"]:
@@ -607,6 +610,10 @@ def _check_layers(
             if layer_id not in known:
                 v.report(file, statements.line_of(layer_id), f"{what}: field 'layers' names unknown layer "
                          f"'{layer_id}'")
+        for service_id in record.get("runs_on") or ():
+            if service_id not in located["service"]:
+                v.report(file, record.line_of("runs_on"), f"{what}: field 'runs_on' names unknown service "
+                         f"'{service_id}'")
 
 
 def _check_references(

@@ -358,6 +358,8 @@ class Matcher:
         # A service named beside one of its own variants ("EKS" beside "hybrid nodes", which are Amazon EKS Hybrid
         # Nodes) is that variant's parent: the question is about the variant.
         minor |= {s for s in named if any(other.name.startswith(s.name + " ") for other in named)}
+        # A service whose resources another named service runs for you is that one's building block.
+        minor |= {s for s in named if any(s.id in other.runs_on for other in named)}
         services = sorted(named, key=lambda s: s in minor)
         result = self._match_services(question, services, service_words)
         if isinstance(result, Answer) and len(services) > 1:

@@ -203,6 +203,9 @@ class Service:
     building_block: bool = False
     """A service others keep their data, keys or logs in (S3, KMS, EBS, CloudWatch ...): named beside another
     service, the question is about the other one ("the KMS key that encrypts Comprehend models")."""
+    runs_on: tuple[str, ...] = ()
+    """Services whose resources this one runs and manages for you (ECS Managed Instances runs EC2 instances):
+    named beside it, they are its building blocks ("the EC2 capacity behind an ECS Managed Instances provider")."""
 
     def statement_for(self, layer_id: str) -> Statement | None:
         """This service's statement about `layer_id`, or None."""
