@@ -249,6 +249,12 @@ def test_a_service_that_another_named_service_runs_for_you_is_its_building_block
     assert isinstance(result, Answer) and result.service.id == "ecs-managed-instances" and result.owner == "aws"
 
 
+def test_a_one_word_name_written_with_its_inner_capitals_is_the_product(matcher: Matcher) -> None:
+    services, _ = matcher.detect_services("can I encrypt an existing WorkSpace?")
+    assert [s.id for s in services] == ["workspaces"]
+    assert matcher.detect_services("who secures our slack workspace?")[0] == []
+
+
 def test_a_short_real_word_beside_a_service_alias_is_no_typo_of_it(matcher: Matcher) -> None:
     # "instances up" is not read as a typo of EC2's "instances", which would name EC2 by more than a generic word.
     result = matcher.match("in EKS Auto Mode, who keeps the kubelet on the instances up to date?")

@@ -406,6 +406,9 @@ def test_a_layer_the_question_narrows_to_outranks_a_broader_topic_on_the_service
     # Network configuration on services that call it shared.
     ("by default, who manages the network a Lambda function runs on and its internet access?", "aws"),
     ("who sets the security groups of a Lambda function attached to our VPC?", "customer"),
+    # Licensing on services that offer both models.
+    ("on a Windows bundle in WorkSpaces, who provides the Windows license?", "aws"),
+    ("who has to meet Microsoft's licensing terms when we bring our own licenses to WorkSpaces?", "customer"),
     # Logging on services that call it shared.
     ("does SageMaker send events automatically?", "aws"),
     ("who sets up logging for DataZone?", "customer"),

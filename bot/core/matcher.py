@@ -20,6 +20,7 @@ from __future__ import annotations
 import heapq
 import math
 import os
+import re
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, replace
@@ -153,6 +154,14 @@ class Matcher:
                 if len(alias.split()) > 1:
                     self._service_exact.setdefault(_joined(alias).removesuffix("s"), service)
         self._service_fuzzy = [a for a in self._service_exact if len(a) >= 5]
+        # A one-word name written with capitals inside it ("WorkSpaces") is the product, even where the same word in
+        # lower case is an everyday one that no alias may claim ("our Slack workspace").
+        self._cased_names: dict[str, Service] = {}
+        for service in kb.services:
+            bare = _bare_name(service.name)
+            if " " not in bare and re.search(r"[a-z][A-Z]", bare):
+                self._cased_names.setdefault(bare, service)
+                self._cased_names.setdefault(bare.removesuffix("s"), service)
         self._service_max_words = max((len(plain_fold(a).split()) for s in kb.services for a in s.aliases),
                                       default=1)
         self._real_words = _LANGUAGE.known_words | {w for s in kb.services for a in (s.name, *s.aliases)
@@ -262,6 +271,12 @@ class Matcher:
                 if service is not None:
                     used.update(span)
                     found.append((start, service, all(stem(w) in _SERVICE_GENERIC for w in raw[start:start + size])))
+        for word in re.findall(r"[A-Za-z0-9]+", text.replace("'", "")):
+            service = self._cased_names.get(word)
+            spot = next((i for i, w in enumerate(raw) if w == word.lower() and i not in used), None)
+            if service is not None and spot is not None:
+                used.add(spot)
+                found.append((spot, service, False))
         named: dict[Service, bool] = {}
         for _, service, generic in sorted(found, key=lambda item: item[0]):
             named[service] = named.get(service, True) and generic
@@ -751,13 +766,19 @@ def _middle_swapped(word: str) -> str:
     return word[0] + word[2] + word[1] + word[3]
 
 
+def _bare_name(name: str) -> str:
+    """A service's name without "AWS" or "Amazon" and without its parenthesis ("Network Firewall")."""
+    bare = name.split(" (")[0]
+    for prefix in ("AWS ", "Amazon "):
+        bare = bare.removeprefix(prefix)
+    return bare
+
+
 def _unprefixed(name: str) -> tuple[str, ...]:
     """A service's name as people say it without "AWS" or "Amazon" and without its parenthesis ("Network Firewall",
     "Redshift Serverless"), where two words or more remain: one word alone is often an everyday word ("Connect",
     "Backup"), which only an alias written for it may stand for."""
-    bare = name.split(" (")[0]
-    for prefix in ("AWS ", "Amazon "):
-        bare = bare.removeprefix(prefix)
+    bare = _bare_name(name)
     return (bare,) if bare != name and len(bare.split()) > 1 else ()
 
 
