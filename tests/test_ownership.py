@@ -318,8 +318,8 @@ def test_the_security_settings_of_a_whole_service_are_the_customer_s_not_its_ove
 
 def test_a_version_upgrade_is_the_customer_s_side_of_a_service_s_shared_software(matcher: Matcher) -> None:
     result = answer(matcher, "who plans the major version upgrade of an Amazon MQ broker?")
-    assert (result.entry.id, result.owner, result.decision.rule) == ("managed-service-platform", "customer",
-                                                                     "service-layer")
+    assert (result.owner, result.decision.rule, result.decision.layer.id) == ("customer", "service-layer",
+                                                                              "service-software")
     assert result.decision.side is not None and result.decision.statement is not None
     assert result.decision.statement.owner == "shared"
 
