@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -85,6 +86,17 @@ _SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, *_LANGUAGE.servic
 _GENERIC = frozenset(stem(w) for w in GENERIC_WORDS)
 _OVERALL = stem("overall")
 """The token every way of saying "as a whole" is joined into (knowledge/language.yaml)."""
+
+
+class _Parts(NamedTuple):
+    """The parties whose part of a layer a question names."""
+
+    stated: tuple[str, ...]
+    """By the words of the parts the service's own statement gives the layer."""
+    worded: tuple[str, ...]
+    """By words: the statement's parts, else the layer's sides."""
+    named: tuple[str, ...]
+    """By words, or by how the question opens ("is ... encrypted?" asks what the service does by itself)."""
 
 
 @dataclass(frozen=True)
@@ -531,7 +543,7 @@ class Matcher:
                 lid for lid in loose
                 if (statement := service.statement_for(lid)) is not None
                 and (lid in narrowed
-                     or (statement.owner == "shared" and self._parts_named(lid, stems, question, service)[2])))
+                     or (statement.owner == "shared" and self._parts_named(lid, stems, question, service).named)))
         else:
             return None
         found = self._layer_answer(question, others, service, result) if others else None
@@ -553,7 +565,7 @@ class Matcher:
         said = [lid for lid in self._loose_layers(rest) if lid in self._said_of_anything and service.statement_for(lid)]
         if not said:
             return None
-        sided = self._parts_named(said[0], stems, question, service)[2]
+        sided = self._parts_named(said[0], stems, question, service).named
         if not sided and set(own) & set(self._layers_named([s for s in stems if s not in service_words])):
             return None
         found = self._layer_answer(question, (said[0],), service, result)
@@ -610,23 +622,20 @@ class Matcher:
         named = self._name_words[entry.id]
         return self._loose_layers([s for s in stems if s not in named]) or self._own_layers.get(entry.id, ())
 
-    def _parts_named(self, layer_id: str, stems: list[str], question: str,
-                     service: Service | None) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-        """The parties whose part of a layer a question names: (by the words of the parts the service's statement
-        gives the layer, by words, by words or by how the question opens: "is ... encrypted?" asks what the service
-        does by itself). A statement's parts come first: named by their words, they alone count ("is traffic
-        between File Cache and an NFS data repository encrypted?" names File Cache's customer part, whatever "is"
-        would say)."""
+    def _parts_named(self, layer_id: str, stems: list[str], question: str, service: Service | None) -> _Parts:
+        """The parties whose part of a layer a question names. A statement's parts come first: named by their
+        words, they alone count ("is traffic between File Cache and an NFS data repository encrypted?" names File
+        Cache's customer part, whatever "is" would say)."""
         spotter = self._statement_side_spotters.get((service.id, layer_id)) if service is not None else None
         if spotter is not None and (stated := spotter.find_in(stems)):
-            return stated, stated, stated
+            return _Parts(stated, stated, stated)
         spotter = self._layer_side_spotters.get(layer_id)
         found = spotter.find_in(stems) if spotter else ()
         folded = fold(question)
         layer = self.kb.layer(layer_id)
         opened = tuple(side.owner for side in (layer.sides if layer else ())
                        if any(folded == o or folded.startswith(o + " ") for o in side.openings))
-        return (), found, tuple(dict.fromkeys(found + opened))
+        return _Parts((), found, tuple(dict.fromkeys(found + opened)))
 
     def _mostly_layer_words(self, question: str, service_words: frozenset[str]) -> bool:
         """Whether the layer phrases a question names make up at least half of its distinctive words (the
@@ -728,9 +737,9 @@ class Matcher:
         parts = {lid: self._parts_named(lid, stems, question, service) for lid in relevant
                  if lid in self._layer_side_spotters
                  or (service is not None and (service.id, lid) in self._statement_side_spotters)}
-        stated = {lid: found for lid, (found, _, _) in parts.items() if found}
-        worded = {lid: found for lid, (_, found, _) in parts.items() if found}
-        layer_sides = {lid: named for lid, (_, _, named) in parts.items() if named}
+        stated = {lid: part.stated for lid, part in parts.items() if part.stated}
+        worded = {lid: part.worded for lid, part in parts.items() if part.worded}
+        layer_sides = {lid: part.named for lid, part in parts.items() if part.named}
         decision = decide(self.kb, entry, service, asked, spotter.find_in(stems) if spotter else (), layer_sides,
                           worded, stated)
         named = service.id if service else None
