@@ -199,3 +199,34 @@ def test_security_and_compliance_names_the_whole_model(matcher: Matcher) -> None
 
 def test_an_auditor_s_control_area_framing_names_no_topic_of_its_own(matcher: Matcher) -> None:
     assert matcher.match("backups as a control area").entry.id == "backups"
+
+
+def test_a_phrase_joined_at_the_end_is_joined_only_where_it_ends_the_question() -> None:
+    # "... our functions run on" points back at what the functions run on; "run on EC2" says where they run.
+    assert words("the servers our functions run on") == words("the servers our functions beneath")
+    assert "beneath" not in words("the servers we run on EC2")
+
+
+@pytest.mark.parametrize(("question", "owner"), [
+    ("do we have to patch the servers our lambdas execute on", "aws"),
+    ("who patches the machines our functions execute on", "aws"),
+    ("who patches the servers that run SQS", "aws"),
+    ("who patches our servers", "customer"),
+])
+def test_what_a_service_runs_on_is_its_hosts_and_servers_you_run_are_yours(matcher: Matcher, question: str,
+                                                                          owner: str) -> None:
+    assert matcher.match(question).owner == owner
+
+
+def test_servers_you_run_on_ec2_are_never_called_aws_hosts(matcher: Matcher) -> None:
+    assert matcher.match("who patches the servers that we run on EC2").owner != "aws"
+
+
+def test_a_joined_item_with_a_wrong_at_end_is_named_with_its_line(tmp_path: Path) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    broken = tmp_path / "language.yaml"
+    broken.write_text(text.replace("    at_end: true", "    at_end: sometimes", 1), encoding="utf-8")
+    with pytest.raises(LanguageError) as info:
+        parse_language(broken)
+    messages = [m for _, m in info.value.problems]
+    assert "field 'at_end' of a joined item must be true or false" in messages

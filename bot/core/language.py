@@ -71,6 +71,8 @@ class Language:
     service_generic: tuple[str, ...]
     joined: tuple[tuple[str, str], ...]
     """(phrase, token) pairs, longest phrase first."""
+    joined_at_end: tuple[tuple[str, str], ...]
+    """(phrase, token) pairs joined only where the phrase ends the question (`at_end: true`), longest first."""
     cues: dict[str, tuple[str, ...]]
     known_words: frozenset[str]
     follow_ups: FollowUpCues
@@ -136,6 +138,7 @@ def parse_language(file: Path) -> Language:
             problems.append((data.line_of(key), f"field '{key}' must be a list of words"))
         lists[key] = found or []
     joined: list[tuple[str, str]] = []
+    joined_at_end: list[tuple[str, str]] = []
     items = data.get("joined")
     if not isinstance(items, LineList):
         problems.append((data.line_of("joined"), "field 'joined' must be a list of {token, phrases}"))
@@ -143,10 +146,17 @@ def parse_language(file: Path) -> Language:
     for line, item in zip(items.item_lines, items, strict=True):
         phrases = _words(item.get("phrases")) if isinstance(item, dict) else None
         token = item.get("token") if isinstance(item, dict) else None
+        at_end = item.get("at_end", False) if isinstance(item, dict) else False
         if not isinstance(token, str) or not token.strip() or not phrases:
             problems.append((line, "each item of field 'joined' needs 'token' (text) and 'phrases' (a list)"))
             continue
-        joined += [(p, " ".join(token.split())) for p in phrases]
+        if not isinstance(at_end, bool):
+            problems.append((line, "field 'at_end' of a joined item must be true or false"))
+            continue
+        for key in item:
+            if key not in ("token", "phrases", "at_end"):
+                problems.append((line, f"unknown field '{key}' in a joined item (known: token, phrases, at_end)"))
+        (joined_at_end if at_end else joined).extend((p, " ".join(token.split())) for p in phrases)
     cues: dict[str, tuple[str, ...]] = {}
     raw_cues = data.get("cues")
     if not isinstance(raw_cues, LineDict):
@@ -167,7 +177,8 @@ def parse_language(file: Path) -> Language:
     return Language(
         filler=frozenset(w.casefold() for w in lists["filler"]), generic=tuple(lists["generic"]),
         service_generic=tuple(lists["service_generic"]),
-        joined=tuple(sorted(joined, key=lambda pair: -len(pair[0]))), cues=cues,
+        joined=tuple(sorted(joined, key=lambda pair: -len(pair[0]))),
+        joined_at_end=tuple(sorted(joined_at_end, key=lambda pair: -len(pair[0]))), cues=cues,
         known_words=frozenset(w.casefold() for w in lists["known_words"]), follow_ups=follow_ups, sides=sides,
     )
 

@@ -35,6 +35,9 @@ GENERIC_WORDS = frozenset(_LANGUAGE.generic)
 # One pass replaces every joined phrase, the longest first (the alternation lists them longest first).
 _JOINED = re.compile(r"\b(?:" + "|".join(re.escape(p) for p, _ in _LANGUAGE.joined) + r")\b")
 _JOINED_TOKEN = dict(_LANGUAGE.joined)
+# Phrases joined only where they end the question ("... our functions run on").
+_JOINED_AT_END = re.compile(r"\b(?:" + "|".join(re.escape(p) for p, _ in _LANGUAGE.joined_at_end) + r")$")
+_JOINED_AT_END_TOKEN = dict(_LANGUAGE.joined_at_end)
 
 
 def unescape_chat(text: str) -> str:
@@ -81,7 +84,10 @@ def plain_fold(text: str) -> str:
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lowercase, unicode-folded text with the joined phrases applied; no markup, no punctuation rules yet."""
-    return _JOINED.sub(lambda match: _JOINED_TOKEN[match.group(0)], plain_fold(text))
+    text = plain_fold(text)
+    if _JOINED_AT_END_TOKEN:
+        text = _JOINED_AT_END.sub(lambda match: _JOINED_AT_END_TOKEN[match.group(0)], text)
+    return _JOINED.sub(lambda match: _JOINED_TOKEN[match.group(0)], text)
 
 
 def words(text: str) -> list[str]:
