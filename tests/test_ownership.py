@@ -446,3 +446,10 @@ def test_an_answer_links_the_aws_page_of_the_service_claim_that_decided_it(match
     urls = [link.url for link in result.links]
     assert result.decision.statement.source in urls
     assert urls[-1] == result.service.security_url and len(urls) == len(set(urls))
+
+
+def test_a_weak_topic_yields_to_the_layer_the_service_states_even_when_owners_agree(matcher: Matcher) -> None:
+    # "streaming instances" is not a Kinesis stream: AppStream's capacity statement answers, Elastic fleet part.
+    result = matcher.match("Streaming instance provisioning and availability for an AppStream 2.0 Elastic fleet")
+    assert result.entry.id == "capacity-planning" and result.owner == "aws"
+    assert matcher.match("who scales an always-on appstream fleet").owner == "customer"

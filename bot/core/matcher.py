@@ -547,8 +547,10 @@ class Matcher:
         else:
             return None
         found = self._layer_answer(question, others, service, result) if others else None
-        # Where both say the same, the topic the question's words found is the better answer.
-        return found if found is not None and found.owner != result.owner else None
+        # Where both say the same, the topic the question's words found is the better answer, if they found it
+        # with confidence: a weak guess ("streaming instances" read as a Kinesis stream) yields to the layer.
+        keep = found is not None and found.owner == result.owner and result.confidence >= self.thresholds.answer
+        return None if found is None or keep else found
 
     def _said_of_topic(self, question: str, result: Answer, service: Service, service_words: frozenset[str],
                        own: tuple[str, ...]) -> Answer | None:
