@@ -277,3 +277,10 @@ def test_did_you_mean_whose_topics_all_give_one_owner_answers_an_ownership_quest
     result = matcher.match("who secures the origin behind cloudfront")
     assert isinstance(result, Answer) and result.owner == "customer"
     assert result.alternatives, "the other topic stays offered"
+
+
+@pytest.mark.parametrize("question", ["RDS Custom for Oracle operating system updates", "EC2 operating system updates"])
+def test_a_phrase_naming_another_service_does_not_answer_for_this_one(matcher: Matcher, question: str) -> None:
+    # "WorkSpaces operating system updates" is WorkSpaces' topic; the same words about EC2 are the guest OS.
+    assert matcher.match(question).entry.id == "guest-os-patching"
+    assert matcher.match("operating system updates on workspaces").entry.id == "workspaces-patching"

@@ -121,6 +121,7 @@ class Matcher:
         self.thresholds = thresholds
         self._entries = kb.entries
         self._phrases: list[_Phrase] = []
+        phrase_texts: list[str] = []
         self._stem_of: dict[str, str] = {}
         self._exact: dict[str, int] = {}
         for index, entry in enumerate(kb.entries):
@@ -133,6 +134,7 @@ class Matcher:
                 terms = content_terms(text)
                 self._stem_of.update(terms)
                 self._phrases.append(_Phrase(index, tuple(dict.fromkeys(s for _, s in terms)), factor))
+                phrase_texts.append(text)
 
         entry_tokens: dict[str, set[int]] = defaultdict(set)
         self._postings: dict[str, list[int]] = defaultdict(list)
@@ -188,6 +190,10 @@ class Matcher:
             for override in entry.overrides:
                 overridden[override.service].add(index)
         self._overridden = {service_id: frozenset(ids) for service_id, ids in overridden.items()}
+        # The service names each phrase carries ("WorkSpaces operating system updates"): a question naming another
+        # service and not that one is not about the phrase ("RDS Custom operating system updates").
+        self._phrase_service_words = [
+            self._service_words(text) for text in phrase_texts]
         self._text = TextIndex(kb)
         self._statements = StatementFinder(kb)
         self._checks = ChecksIndex(kb.checks)
@@ -346,7 +352,11 @@ class Matcher:
         rest = 1 - weight
         entry_of, factor_of, total_of = self._phrase_entry, self._phrase_factor, self._phrase_total
         nothing = (0.0, 0)
+        phrase_services = self._phrase_service_words
+        asked = set(word_cover) | service_words
         for phrase_id in candidates:
+            if service is not None and (names := phrase_services[phrase_id]) and not names & asked:
+                continue
             question_cover = hits[phrase_id] / explained_weight if explained_weight else 1.0
             score = factor_of[phrase_id] * (weight * covered[phrase_id] / total_of[phrase_id] + rest * question_cover)
             entry = entry_of[phrase_id]
