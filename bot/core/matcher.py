@@ -532,7 +532,9 @@ class Matcher:
         said = self._said_of_topic(question, result, service, service_words, own) if service is not None else None
         if said is not None:
             return said
-        if set(own) & set(self._layers_named(stems)):
+        # The topic stands where the question names its layer, by words other than the service's name ("Resilience
+        # Hub" names no resilience).
+        if set(own) & set(self._layers_named([s for s in stems if s not in service_words])):
             return None
         if result.entry.id in self._own_layers:
             strict = self._layer_spotter.find_in(stems)
