@@ -284,3 +284,9 @@ def test_a_phrase_naming_another_service_does_not_answer_for_this_one(matcher: M
     # "WorkSpaces operating system updates" is WorkSpaces' topic; the same words about EC2 are the guest OS.
     assert matcher.match(question).entry.id == "guest-os-patching"
     assert matcher.match("operating system updates on workspaces").entry.id == "workspaces-patching"
+
+
+def test_a_service_named_beside_the_subject_is_part_of_what_is_asked_of_it(matcher: Matcher) -> None:
+    # Transit Gateway is what FinSpace's environment connects through: FinSpace's network statement answers.
+    result = matcher.match("who connects a FinSpace kdb environment to our network through a transit gateway?")
+    assert result.owner == "customer" and result.decision.statement.layer == "network-config"

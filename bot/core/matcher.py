@@ -194,6 +194,8 @@ class Matcher:
         # service and not that one is not about the phrase ("RDS Custom operating system updates").
         self._phrase_service_words = [
             self._service_words(text) for text in phrase_texts]
+        self._own_name_words = lru_cache(maxsize=1024)(lambda service_id: frozenset(
+            w for name in (kb.service(service_id).name, *kb.service(service_id).aliases) for w in words(name)))
         self._text = TextIndex(kb)
         self._statements = StatementFinder(kb)
         self._checks = ChecksIndex(kb.checks)
@@ -600,7 +602,10 @@ class Matcher:
         """No entry and no layer fits a question asking who does something on `service`: the service's own
         statement that explains the question names the layer, and that layer's entry answers."""
         t = self.thresholds
-        asked = [s for s in distinctive_words(question) if s not in service_words]
+        # Only this service's own name is left out: another service named beside it is what the question asks
+        # about on it ("connects a FinSpace environment through a transit gateway" is FinSpace's network).
+        own = service_words & self._own_name_words(service.id)
+        asked = [s for s in distinctive_words(question) if s not in own]
         statement = self._statements.best(service, asked, minimum=t.statement_answer, margin=t.statement_margin,
                                           shared=t.statement_words)
         return self._layer_answer(question, (statement.layer,), service, result) if statement else None
