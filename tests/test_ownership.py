@@ -453,3 +453,10 @@ def test_a_weak_topic_yields_to_the_layer_the_service_states_even_when_owners_ag
     result = matcher.match("Streaming instance provisioning and availability for an AppStream 2.0 Elastic fleet")
     assert result.entry.id == "capacity-planning" and result.owner == "aws"
     assert matcher.match("who scales an always-on appstream fleet").owner == "customer"
+
+
+def test_a_choice_topic_yields_to_the_layer_asked_about_and_a_service_name_names_no_layer(matcher: Matcher) -> None:
+    # "configure" only says something is chosen; "Application" in the service's name is no application layer.
+    result = matcher.match("is the replication traffic from the Application Migration Service agent encrypted, "
+                           "or do we need to configure that?")
+    assert result.entry.id == "encryption-in-transit" and result.owner == "aws"

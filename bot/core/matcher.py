@@ -536,11 +536,15 @@ class Matcher:
             return said
         # The topic stands where the question names its layer, by words other than the service's name ("Resilience
         # Hub" names no resilience).
-        if set(own) & set(self._layers_named([s for s in stems if s not in service_words])):
+        # A topic that only says something is chosen yields to another layer the question names ("is the
+        # replication traffic encrypted, or do we need to configure that?" asks about encryption in transit).
+        named = set(self._layers_named([s for s in stems if s not in service_words]))
+        if set(own) & named and not (set(own) <= self._choice_layers and named - self._choice_layers):
             return None
         if result.entry.id in self._own_layers:
-            strict = self._layer_spotter.find_in(stems)
-            others = tuple(lid for lid in self._layers_beside(result.entry, stems)
+            unnamed = [s for s in stems if s not in service_words]
+            strict = self._layer_spotter.find_in(unnamed)
+            others = tuple(lid for lid in self._layers_beside(result.entry, unnamed)
                            if (lid in strict and lid in self._aws_everywhere)
                            or (service is not None and service.statement_for(lid)))
         elif service is not None:
