@@ -15,6 +15,22 @@ from bot.core.paths import shipped_knowledge_dir
 SHIPPED = shipped_knowledge_dir() / "language.yaml"
 
 
+def problems_with(tmp_path: Path, old: str, new: str) -> list[tuple[int, str]]:
+    """The problems parsing the shipped language file reports once `old` is replaced by `new` (first place only)."""
+    text = SHIPPED.read_text(encoding="utf-8")
+    broken = tmp_path / "language.yaml"
+    broken.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(LanguageError) as info:
+        parse_language(broken)
+    return info.value.problems
+
+
+def line_of(prefix: str) -> int:
+    """The line of the shipped language file that starts with `prefix`."""
+    return next(n for n, t in enumerate(SHIPPED.read_text(encoding="utf-8").splitlines(), start=1)
+                if t.startswith(prefix))
+
+
 def test_the_shipped_language_file_is_valid() -> None:
     language = parse_language(SHIPPED)
     assert "who" in language.filler and "kubernetes" in language.known_words
@@ -140,13 +156,8 @@ def test_a_language_file_without_follow_ups_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_side_named_for_no_party_is_named_with_its_line(tmp_path: Path) -> None:
-    text = SHIPPED.read_text(encoding="utf-8")
-    broken = tmp_path / "language.yaml"
-    broken.write_text(text.replace("  customer: [\"our side\"", "  us: [\"our side\"", 1), encoding="utf-8")
-    with pytest.raises(LanguageError) as info:
-        parse_language(broken)
-    line = next(n for n, t in enumerate(text.splitlines(), start=1) if t.startswith('  customer: ["our side"'))
-    assert (line, "sides: 'us' is not a party (known: aws, customer)") in info.value.problems
+    problems = problems_with(tmp_path, '  customer: ["our side"', '  us: ["our side"')
+    assert (line_of('  customer: ["our side"'), "sides: 'us' is not a party (known: aws, customer)") in problems
 
 
 @pytest.mark.parametrize(("question", "owner"), [("what is AWS's part of patch management?", "aws"),
@@ -223,10 +234,6 @@ def test_servers_you_run_on_ec2_are_never_called_aws_hosts(matcher: Matcher) -> 
 
 
 def test_a_joined_item_with_a_wrong_at_end_is_named_with_its_line(tmp_path: Path) -> None:
-    text = SHIPPED.read_text(encoding="utf-8")
-    broken = tmp_path / "language.yaml"
-    broken.write_text(text.replace("    at_end: true", "    at_end: sometimes", 1), encoding="utf-8")
-    with pytest.raises(LanguageError) as info:
-        parse_language(broken)
-    messages = [m for _, m in info.value.problems]
-    assert "field 'at_end' of a joined item must be true or false" in messages
+    problems = problems_with(tmp_path, "    at_end: true", "    at_end: sometimes")
+    item = line_of("  - token: beneath")
+    assert (item, "field 'at_end' of a joined item must be true or false") in problems
