@@ -290,3 +290,31 @@ def test_a_service_named_beside_the_subject_is_part_of_what_is_asked_of_it(match
     # Transit Gateway is what FinSpace's environment connects through: FinSpace's network statement answers.
     result = matcher.match("who connects a FinSpace kdb environment to our network through a transit gateway?")
     assert result.owner == "customer" and result.decision.statement.layer == "network-config"
+
+
+def test_a_proper_name_written_with_its_capitals_names_the_service(matcher: Matcher) -> None:
+    services, _ = matcher.detect_services("when Auto Scaling terminates an instance, what happens?")
+    assert [s.id for s in services] == ["ec2-auto-scaling"]
+
+
+@pytest.mark.parametrize("question", ["who handles auto scaling?", "Auto Scaling: who owns it?",
+                                      "who configures DynamoDB Auto Scaling?"])
+def test_a_proper_name_in_lower_case_first_or_beside_another_service_names_nothing(
+        matcher: Matcher, question: str) -> None:
+    # In lower case, as a question's first word, or as another service's feature, the words mean capacity.
+    services, _ = matcher.detect_services(question)
+    assert "ec2-auto-scaling" not in [s.id for s in services]
+
+
+def test_a_weak_topic_yields_to_the_layer_the_question_names_loosely(matcher: Matcher) -> None:
+    # "Old versions" names backups loosely; Systems Manager's backup statement says more than the topic
+    # that only shares the words "parameter store".
+    result = matcher.match("are previous versions of a Parameter Store parameter kept by Systems Manager?")
+    assert result.decision.statement is not None and result.decision.statement.layer == "backup-recovery"
+
+
+def test_a_layer_named_only_by_the_service_name_yields_to_what_the_question_asks(matcher: Matcher) -> None:
+    # "Network Firewall" names network configuration only as the product's name; the deletion is what is asked.
+    result = matcher.match("who protects an AWS Network Firewall against being deleted by accident?")
+    assert result.decision.statement is not None and result.decision.statement.layer == "backup-recovery"
+    assert result.owner == "customer"

@@ -205,6 +205,7 @@ SERVICE_SCHEMA: Schema = {
     "layers": (False, _layer_statements),
     "building_block": (False, _true),
     "runs_on": (False, _text_list),
+    "proper_names": (False, _text_list),
 }
 SIDE_OWNERS = ("aws", "customer")
 LAYER_SCHEMA: Schema = {
@@ -487,7 +488,7 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     services = [
         Service(r["id"], r["name"].strip(), _texts(r, "aliases"), r["category"], r["summary"].strip(),
                 r["security_url"], v.statements(file, r, what), r.get("building_block") is True,
-                _texts(r, "runs_on"))
+                _texts(r, "runs_on"), _texts(r, "proper_names"))
         for file, r, what in service_records
     ]
     artifacts = [

@@ -176,6 +176,8 @@ class Matcher:
             if " " not in bare and re.search(r"[a-z][A-Z]", bare):
                 self._cased_names.setdefault(bare, service)
                 self._cased_names.setdefault(bare.removesuffix("s"), service)
+        self._proper_names = tuple((re.compile(rf"(?<![\w'-]){re.escape(name)}(?![\w'-])"), service)
+                                   for service in kb.services for name in service.proper_names)
         self._service_max_words = max((len(plain_fold(a).split()) for s in kb.services for a in s.aliases),
                                       default=1)
         self._real_words = _LANGUAGE.known_words | {w for s in kb.services for a in (s.name, *s.aliases)
@@ -297,6 +299,15 @@ class Matcher:
             if service is not None and spot is not None:
                 used.add(spot)
                 found.append((spot, service, False))
+        # A proper name beside another service named by its own name is that one's feature ("DynamoDB Auto
+        # Scaling"), so its words keep their everyday meaning there.
+        for pattern, service in self._proper_names if all(generic for *_, generic in found) else ():
+            for found_at in pattern.finditer(text):
+                before = plain_fold(text[:found_at.start()]).split()
+                span = range(len(before), len(before) + len(plain_fold(found_at.group()).split()))
+                if before and not used.intersection(span):
+                    used.update(span)
+                    found.append((span[0], service, False))
         named: dict[Service, bool] = {}
         for _, service, generic in sorted(found, key=lambda item: item[0]):
             named[service] = named.get(service, True) and generic
@@ -483,6 +494,14 @@ class Matcher:
             asks = ownership or about_service or bool(self._layer_spotter.find_in(question_stems))
             layers = self._layers_named(self._without_infrastructure_names(question_stems, service_words),
                                         () if ownership else service_words)
+            own_name = service_words & self._own_name_words(service.id) if service is not None else frozenset()
+            unnamed = [s for s in question_stems if s not in own_name]
+            if own_name and self._layer_spotter.find_in(question_stems) and not self._layer_spotter.find_in(unnamed):
+                # A layer named only by the service's own name ("Network Firewall") gives way to one the rest of
+                # the question names loosely and the service has a statement for ("accidentally deleting" it).
+                # A word that names a service's resources ("instances") names no layer of its own here.
+                asked = [s for s in unnamed if s not in _SERVICE_GENERIC]
+                layers = tuple(lid for lid in self._loose_layers(asked) if service.statement_for(lid)) or layers
             if service is None:
                 # Choosing is always about something: "who enables it?" names no setting of any service.
                 layers = tuple(lid for lid in layers if lid not in self._choice_layers)
@@ -560,7 +579,7 @@ class Matcher:
             others = others or tuple(
                 lid for lid in loose
                 if (statement := service.statement_for(lid)) is not None
-                and (lid in narrowed
+                and (lid in narrowed or result.confidence < self.thresholds.answer
                      or (statement.owner == "shared" and self._parts_named(lid, stems, question, service).named)))
         else:
             return None

@@ -206,6 +206,9 @@ class Service:
     runs_on: tuple[str, ...] = ()
     """Services whose resources this one runs and manages for you (ECS Managed Instances runs EC2 instances):
     named beside it, they are its building blocks ("the EC2 capacity behind an ECS Managed Instances provider")."""
+    proper_names: tuple[str, ...] = ()
+    """Names that stand for this service only written with their capitals and not as a question's first word:
+    "when Auto Scaling replaces an instance" is EC2 Auto Scaling, "who handles auto scaling?" is the capacity layer."""
 
     def statement_for(self, layer_id: str) -> Statement | None:
         """This service's statement about `layer_id`, or None."""
