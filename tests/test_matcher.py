@@ -318,3 +318,15 @@ def test_a_layer_named_only_by_the_service_name_yields_to_what_the_question_asks
     result = matcher.match("who protects an AWS Network Firewall against being deleted by accident?")
     assert result.decision.statement is not None and result.decision.statement.layer == "backup-recovery"
     assert result.owner == "customer"
+
+
+def test_a_loose_layer_phrase_counts_where_it_says_more_than_the_topic_name(matcher: Matcher) -> None:
+    # Log retention's name shares "keep"; "keep the history" of task runs is DataSync's backup statement.
+    result = matcher.match("for how long does DataSync keep the history of past task runs?")
+    assert result.decision.statement is not None and result.decision.statement.layer == "backup-recovery"
+
+
+def test_losing_files_is_asked_as_a_backup_question(matcher: Matcher) -> None:
+    result = matcher.match("whose fault is it when files in the CloudShell home directory are gone?")
+    assert result.decision.statement is not None and result.decision.statement.layer == "backup-recovery"
+    assert result.owner == "customer"

@@ -574,8 +574,12 @@ class Matcher:
             # A layer named loosely counts where the question narrows it to that layer ("is the traffic to Aurora
             # DSQL encrypted?" is encryption in transit), or where the service calls it shared and the question
             # names one part of it ("is data on instance store volumes encrypted?" asks what EC2 does by itself).
-            loose = self._loose_layers(rest)
-            narrowed = set(loose) - set(self._loose_layer_spotter.find_in(rest))
+            # A loose phrase counts where one of its words is not the topic's own ("keep the history" of task runs
+            # is more than the "keep" of log retention).
+            unnamed = [s for s in stems if s not in service_words]
+            topic_words = self._name_words[result.entry.id]
+            loose = self._loose_layers(unnamed, topic_words)
+            narrowed = set(loose) - set(self._loose_layer_spotter.find_in(unnamed, topic_words))
             others = others or tuple(
                 lid for lid in loose
                 if (statement := service.statement_for(lid)) is not None
@@ -643,9 +647,10 @@ class Matcher:
         """The layers a question names by their words, else by their loose words other than `names`."""
         return self._layer_spotter.find_in(stems) or self._loose_layers([s for s in stems if s not in names])
 
-    def _loose_layers(self, stems: list[str]) -> tuple[str, ...]:
-        """The layers loose words name, each narrowed where the question has a word that narrows it."""
-        found = self._loose_layer_spotter.find_in(stems)
+    def _loose_layers(self, stems: list[str], beyond: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        """The layers loose words name (by a phrase with a word outside `beyond`), each narrowed where the question
+        has a word that narrows it."""
+        found = self._loose_layer_spotter.find_in(stems, beyond)
         for broad, narrow, narrowing in self._narrowing:
             if broad in found and narrowing.intersection(stems):
                 found = tuple(dict.fromkeys(narrow if layer == broad else layer for layer in found))

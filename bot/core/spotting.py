@@ -31,9 +31,11 @@ class PhraseSpotter:
         and each word serves one phrase."""
         return self.find_in(words(text))
 
-    def find_in(self, stems: list[str]) -> tuple[str, ...]:
-        """The same for text already reduced to stems (`bot.core.normalize.words`)."""
-        return tuple(dict.fromkeys(label for _, _, label in self._spans(stems)))
+    def find_in(self, stems: list[str], beyond: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        """The same for text already reduced to stems (`bot.core.normalize.words`), counting only phrases with a
+        word outside `beyond`."""
+        return tuple(dict.fromkeys(label for start, size, label in self._spans(stems)
+                                   if not beyond.issuperset(stems[start:start + size])))
 
     def words_used(self, stems: list[str]) -> frozenset[str]:
         """The stems that the phrases found in `stems` are made of."""
