@@ -306,27 +306,16 @@ def test_a_proper_name_in_lower_case_first_or_beside_another_service_names_nothi
     assert "ec2-auto-scaling" not in [s.id for s in services]
 
 
-def test_a_weak_topic_yields_to_the_layer_the_question_names_loosely(matcher: Matcher) -> None:
-    # "Old versions" names backups loosely; Systems Manager's backup statement says more than the topic
-    # that only shares the words "parameter store".
-    result = matcher.match("are previous versions of a Parameter Store parameter kept by Systems Manager?")
-    assert result.decision.statement is not None and result.decision.statement.layer == "backup-recovery"
-
-
-def test_a_layer_named_only_by_the_service_name_yields_to_what_the_question_asks(matcher: Matcher) -> None:
+@pytest.mark.parametrize("question", [
+    # A weak topic yields to the layer named loosely: "parameter store" is only a topic's name here.
+    "are previous versions of a Parameter Store parameter kept by Systems Manager?",
     # "Network Firewall" names network configuration only as the product's name; the deletion is what is asked.
-    result = matcher.match("who protects an AWS Network Firewall against being deleted by accident?")
+    "who protects an AWS Network Firewall against being deleted by accident?",
+    # Log retention's name shares "keep"; "keep the history" of task runs says more than that.
+    "for how long does DataSync keep the history of past task runs?",
+    # Losing files is a backup question.
+    "whose fault is it when files in the CloudShell home directory are gone?",
+])
+def test_what_a_service_keeps_and_loses_is_its_backup_statement(matcher: Matcher, question: str) -> None:
+    result = matcher.match(question)
     assert result.decision.statement is not None and result.decision.statement.layer == "backup-recovery"
-    assert result.owner == "customer"
-
-
-def test_a_loose_layer_phrase_counts_where_it_says_more_than_the_topic_name(matcher: Matcher) -> None:
-    # Log retention's name shares "keep"; "keep the history" of task runs is DataSync's backup statement.
-    result = matcher.match("for how long does DataSync keep the history of past task runs?")
-    assert result.decision.statement is not None and result.decision.statement.layer == "backup-recovery"
-
-
-def test_losing_files_is_asked_as_a_backup_question(matcher: Matcher) -> None:
-    result = matcher.match("whose fault is it when files in the CloudShell home directory are gone?")
-    assert result.decision.statement is not None and result.decision.statement.layer == "backup-recovery"
-    assert result.owner == "customer"
