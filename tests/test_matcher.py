@@ -319,3 +319,14 @@ def test_a_proper_name_in_lower_case_first_or_beside_another_service_names_nothi
 def test_what_a_service_keeps_and_loses_is_its_backup_statement(matcher: Matcher, question: str) -> None:
     result = matcher.match(question)
     assert result.decision.statement is not None and result.decision.statement.layer == "backup-recovery"
+
+
+def test_a_building_block_named_beside_the_subject_still_names_its_layer(matcher: Matcher) -> None:
+    # "VPC settings" are Q Business's network configuration, though "VPC" is also a service's name.
+    result = matcher.match("who sets the VPC settings that a Q Business connector uses to reach our network?")
+    assert result.owner == "customer" and result.decision.statement.layer == "network-config"
+
+
+def test_on_the_way_is_in_transit(matcher: Matcher) -> None:
+    result = matcher.match("who stops a Nitro enclave's KMS secret from being read on its way through the parent?")
+    assert result.decision.statement is not None and result.decision.statement.layer == "encryption-in-transit"

@@ -567,7 +567,7 @@ class Matcher:
                            if (lid in strict and lid in self._aws_everywhere)
                            or (service is not None and service.statement_for(lid)))
         elif service is not None:
-            own_words = service_words | self._name_words[result.entry.id]
+            own_words = (service_words & self._own_name_words(service.id)) | self._name_words[result.entry.id]
             rest = [s for s in stems if s not in own_words]
             strict = self._layer_spotter.find_in(rest)
             others = tuple(lid for lid in strict if lid in self._aws_everywhere or service.statement_for(lid))
