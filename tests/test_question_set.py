@@ -18,6 +18,9 @@ QUESTIONS = Path(__file__).parent / "questions"
 FLOORS = {
     "core.yaml": 0.98, "kb-a.yaml": 0.99, "kb-b.yaml": 0.99, "kb-c.yaml": 1.0,
     "holdout.yaml": 0.88, "holdout-2.yaml": 0.83, "blind-3.jsonl": 0.67,
+    # blind-4 (170 owner-keyed questions written by a helper that read neither the knowledge base nor the matcher):
+    # first run 89.4% on 2026-12-03, on the layer model as it stood (commit afc2362).
+    "blind-4.jsonl": 0.89,
     # Service sets, written from each service's AWS security pages before its statements were written (issue 14);
     # their floors are their first runs too.
     "services-existing.jsonl": 0.72, "services-network-security-management.jsonl": 0.54,
