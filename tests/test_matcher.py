@@ -330,3 +330,15 @@ def test_a_building_block_named_beside_the_subject_still_names_its_layer(matcher
 def test_on_the_way_is_in_transit(matcher: Matcher) -> None:
     result = matcher.match("who stops a Nitro enclave's KMS secret from being read on its way through the parent?")
     assert result.decision.statement is not None and result.decision.statement.layer == "encryption-in-transit"
+
+
+def test_typos_are_respelled_before_layers_and_sides_are_read(matcher: Matcher) -> None:
+    # "netwrok infrastucture" names the network infrastructure, which is AWS's side of DDoS protection.
+    result = matcher.match("ddos protecion for the netwrok infrastucture, aws or us?")
+    assert result.entry.id == "ddos-protection" and result.owner == "aws"
+    assert result.question == "ddos protecion for the netwrok infrastucture, aws or us?", "quoted as typed"
+
+
+def test_a_real_word_is_never_respelled(matcher: Matcher) -> None:
+    assert matcher._respelled("who watches the logs") == "who watches the logs"
+    assert matcher._respelled("who pathces the hypervisr") == "who patches the hypervisor"

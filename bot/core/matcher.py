@@ -82,6 +82,7 @@ _DEFINITION = _LANGUAGE.definition
 _GENERAL = _LANGUAGE.cue("general")
 _OWNERSHIP = _LANGUAGE.cue("ownership")
 _ASKS_HOW = _LANGUAGE.asks_how
+_TYPED_WORD = re.compile(r"[A-Za-z]{4,}")
 _SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, *_LANGUAGE.service_generic))
 _GENERIC = frozenset(stem(w) for w in GENERIC_WORDS)
 _OVERALL = stem("overall")
@@ -184,6 +185,7 @@ class Matcher:
                                                     for w in plain_fold(a).split()}
         self._similar = lru_cache(maxsize=8192)(self._similar_uncached)
         self._fuzzy_service = lru_cache(maxsize=8192)(self._fuzzy_service_uncached)
+        self._spelling = lru_cache(maxsize=8192)(self._spelling_uncached)
         # An answer's layers are read without the service's name, often several times a question.
         self._service_words = lru_cache(maxsize=8192)(lambda text: self.detect_services(text)[1])
         self._service_entries = {s.id: _service_entry(s, kb) for s in kb.services}
@@ -253,6 +255,25 @@ class Matcher:
             stem_ = self._stem_of[typed]
             best[stem_] = max(best.get(stem_, 0.0), score / 100.0)
         return tuple(best.items())
+
+    def _respelled(self, text: str) -> str:
+        """`text` with every word that is a typo of a word the knowledge base uses written as that word, so that
+        layers, sides and cues read what was meant ("netwrok infrastucture" is network infrastructure)."""
+        return _TYPED_WORD.sub(lambda m: self._spelling(m.group().lower()) or m.group(), text)
+
+    def _spelling_uncached(self, word: str) -> str | None:
+        """The knowledge base's word that `word` is a typo of, if one is clearly closest."""
+        if stem(word) in self._postings or word in self._real_words or word in english_words():
+            return None
+        choices, cutoff = ((self._short_words, self.thresholds.short_typo_similarity) if len(word) == 4
+                           else (self._long_words, self.thresholds.typo_similarity))
+        found = process.extract(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=2)
+        if len(word) == 4 and word in self._swapped:
+            return self._swapped[word]
+        if not found or (len(found) > 1 and found[1][1] == found[0][1] and
+                         self._stem_of[found[1][0]] != self._stem_of[found[0][0]]):
+            return None
+        return found[0][0]
 
     def _fuzzy_service_uncached(self, gram: str) -> Service | None:
         """The service whose name `gram` (words joined) is a typo of, if any."""
@@ -399,7 +420,13 @@ class Matcher:
         return self._match_cached(raw_question)
 
     def _match(self, raw_question: str) -> Result:
-        question = question_text(raw_question)
+        asked = question_text(raw_question)
+        result = self._match_text(self._respelled(asked))
+        # The reply quotes the question as it was typed, typos included.
+        return replace(result, question=asked) if result.question != asked else result
+
+    def _match_text(self, question: str) -> Result:
+        """Match `question`, its markup removed and its typos respelled."""
         named, service_words = self._named_services(question)
         # Named beside another service, a building block (S3, KMS, EBS ...) is where that one keeps something, and
         # a service named only by a word such as "instances" is the other's: "unhealthy instances in an auto
@@ -506,6 +533,10 @@ class Matcher:
                 # Choosing is always about something: "who enables it?" names no setting of any service.
                 layers = tuple(lid for lid in layers if lid not in self._choice_layers)
             refused = isinstance(result, NoMatch)
+            # With no service named, topics that all give one owner outrank a layer named only loosely ("patching
+            # in general" is patch management, whether the model's overview or the control itself is meant).
+            agreed = (self._agreed(question, result) if isinstance(result, Ambiguous) and ownership
+                      and service is None and not self._layer_spotter.find_in(question_stems) else None)
             if isinstance(result, Ambiguous) or asks:
                 result = self._second_opinion(question, result, service, [s for _, s in terms]) or result
             # The layer a question names outranks a weak guess at a topic outside it ("who maintains the OS on
@@ -528,6 +559,8 @@ class Matcher:
                 and not (layers and set(layers) <= self._choice_layers))
             asks_service = ownership or (about_service and not isinstance(result, Answer))
             layer_question = asks_service or (not _ASKS_HOW.search(folded) and mostly_layer)
+            if weak and agreed is not None:
+                result, weak = (result if isinstance(result, Answer) else agreed), False
             if weak and layers and layer_question:
                 return self._layer_answer(question, layers, service, result) or result
             if weak and not layers and service is not None and asks_service:
