@@ -94,9 +94,12 @@ def test_switching_on_a_service_without_such_a_setting_still_gets_the_overview(m
     assert isinstance(matcher.match("who enables it?"), NoMatch)  # "enable" alone is no topic
 
 
-@pytest.mark.parametrize("question", ["pen tset policy", "who does the pen tset?"])
-def test_two_middle_letters_swapped_in_a_four_letter_word_are_a_typo(matcher: Matcher, question: str) -> None:
-    assert answer(matcher, question).entry.id == "penetration-testing"
+@pytest.mark.parametrize(("question", "entry"), [("pen tset policy", "penetration-testing"),
+                                                 ("who does the pen tset?", "penetration-testing"),
+                                                 ("point in tiem recovery on dynamodb", "point-in-time-recovery")])
+def test_two_neighbouring_letters_swapped_in_a_four_letter_word_are_a_typo(
+        matcher: Matcher, question: str, entry: str) -> None:
+    assert answer(matcher, question).entry.id == entry
 
 
 @pytest.mark.parametrize("question", ["pen tent policy", "coed dorms"])

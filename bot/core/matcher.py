@@ -156,8 +156,12 @@ class Matcher:
         self._phrase_total = [p.total for p in self._phrases]
         self._long_words = [w for w in self._stem_of if len(w) >= 5]
         self._short_words = [w for w in self._stem_of if 4 <= len(w) <= 5]
-        # A four-letter index word with its middle letters swapped -> the word ("tset" -> "test").
-        self._swapped = {_middle_swapped(w): w for w in self._stem_of if len(w) == 4 and w[1] != w[2]}
+        # A four-letter index word with two neighbouring letters after the first swapped -> the word ("tset" and
+        # "tets" -> "test"; "tiem" -> "time").
+        self._swapped: dict[str, str] = {}
+        for w in self._stem_of:
+            for slip in _swaps(w) if len(w) == 4 else ():
+                self._swapped.setdefault(slip, w)
 
         self._service_exact: dict[str, Service] = {}
         for service in kb.services:
@@ -850,9 +854,11 @@ def _side_spotter(sides: tuple[Side, ...]) -> PhraseSpotter:
     return PhraseSpotter([*_LANGUAGE.sides, *((w, side.owner) for side in sides for w in side.words)])
 
 
-def _middle_swapped(word: str) -> str:
-    """A four-letter word with its two middle letters swapped ("test" -> "tset")."""
-    return word[0] + word[2] + word[1] + word[3]
+def _swaps(word: str) -> tuple[str, ...]:
+    """`word` with two neighbouring letters after the first swapped, each way that changes it ("test" -> "tset",
+    "tets")."""
+    return tuple(slip for i in range(1, len(word) - 1)
+                 if (slip := word[:i] + word[i + 1] + word[i] + word[i + 2:]) != word)
 
 
 def _bare_name(name: str) -> str:
