@@ -119,6 +119,8 @@ def test_other_four_letter_words_are_not_taken_for_an_index_word(matcher: Matche
         ("🙂🙂🙂", "empty"),
         ("how do I create an S3 bucket", "how-to"),
         ("how much does EC2 cost?", "pricing"),
+        ("what are the console steps to create a KMS key?", "how-to"),
+        ("what's the idle timeout of an application load balancer?", "limits"),
     ],
 )
 def test_off_topic_and_near_domain_questions_get_no_answer(matcher: Matcher, question: str, reason: str) -> None:

@@ -20,7 +20,7 @@ from bot.core.paths import default_knowledge_dir, knowledge_file
 from bot.core.yaml_lines import DataFileError, LineDict, LineList, load_data_file
 
 CUE_KINDS = ("ownership", "pricing", "limits", "status", "general", "definition_openings", "how_to_openings",
-             "how_to_verbs")
+             "how_to_verbs", "how_to_phrases")
 FOLLOW_UP_KINDS = ("service_openings", "endings", "why")
 FIELDS = ("filler", "generic", "service_generic", "joined", "cues", "known_words", "follow_ups", "sides")
 SIDE_PARTIES = ("aws", "customer")
@@ -95,9 +95,11 @@ class Language:
 
     @property
     def how_to(self) -> re.Pattern[str]:
-        """A question that opens with a task verb, after an optional "how do I"."""
+        """A question that opens with a task verb, after an optional "how do I", or that asks for steps anywhere
+        ("what are the console steps to ...")."""
         openings = _alternatives(self.cues["how_to_openings"])
-        return re.compile(rf"^(?:(?:{openings}) )?(?:{_alternatives(self.cues['how_to_verbs'])})\b")
+        verbs, phrases = _alternatives(self.cues["how_to_verbs"]), _alternatives(self.cues["how_to_phrases"])
+        return re.compile(rf"^(?:(?:{openings}) )?(?:{verbs})\b|\b(?:{phrases})\b")
 
 
 class LanguageError(DataFileError):
