@@ -347,3 +347,11 @@ def test_typos_are_respelled_before_layers_and_sides_are_read(matcher: Matcher) 
 def test_a_real_word_is_never_respelled(matcher: Matcher) -> None:
     assert matcher._respelled("who watches the logs") == "who watches the logs"
     assert matcher._respelled("who pathces the hypervisr") == "who patches the hypervisor"
+
+
+def test_asked_how_to_do_what_a_service_puts_on_you_the_statement_answers(matcher: Matcher) -> None:
+    result = matcher.match("how can we keep a record of past Compute Optimizer recommendations?")
+    assert isinstance(result, Answer) and result.owner == "customer"
+    assert result.decision.statement is not None and result.decision.statement.layer == "backup-recovery"
+    # Steps for something the service does itself stay a how-to question.
+    assert isinstance(matcher.match("how do I tail lambda logs in cloudwatch"), NoMatch)

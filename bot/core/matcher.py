@@ -521,7 +521,12 @@ class Matcher:
             # A question about a named service that asks no steps ("is Textract output encrypted?") asks what that
             # service does, which its own statements answer; only a loose word that is not the service's own name
             # names a layer ("instances" is EC2 itself). Where full text found a topic, it stands.
-            about_service = service is not None and not _ASKS_HOW.search(folded)
+            # Asked how to do what the service's own statement puts on the customer ("how do I keep a record of
+            # Compute Optimizer's recommendations?"), that statement is the answer: the work is yours, and it says
+            # what the work is.
+            about_service = service is not None and (not _ASKS_HOW.search(folded) or any(
+                (statement := service.statement_for(lid)) is not None and statement.owner == "customer"
+                for lid in self._loose_layers([s for s in question_stems if s not in service_words])))
             asks = ownership or about_service or bool(self._layer_spotter.find_in(question_stems))
             layers = self._layers_named(self._without_infrastructure_names(question_stems, service_words),
                                         () if ownership else service_words)
