@@ -3,12 +3,15 @@
 The index is built once per knowledge base (`Matcher(kb)`); `Matcher.match(question)` then costs well under a
 millisecond. How a question is scored:
 
-1. The question is normalized (`bot.core.normalize`): markup undone, filler dropped, words stemmed.
-2. Services are found by their names and aliases, tolerating typos ("lamda", "dynamo db", "cloud trail").
+1. The question is normalized (`bot.core.normalize`): markup undone, filler dropped, words stemmed. A word outside
+   English and the knowledge base's vocabulary that is clearly one index word misspelled is respelled first, so
+   layers, sides and cues read what was meant; the reply still quotes the question as typed.
+2. Services are found by their names and aliases, tolerating typos ("lamda", "dynamo db", "cloud trail"), and by
+   proper names written with their capitals ("Auto Scaling").
 3. Every question word is matched to the index vocabulary with rapidfuzz (exact, or `fuzz.ratio` at least
    `Thresholds.typo_similarity` for words of five letters or more, compared as typed; a four-letter word with one
-   slip or its two middle letters swapped, more strictly), and only phrases (titles, aliases, keywords) sharing a
-   word are scored.
+   slip or two neighbouring letters swapped, more strictly), and only phrases (titles, aliases, keywords) sharing
+   a word are scored.
 4. A phrase scores by how much of it the question covers and how much of the question it explains, each word
    weighted by its rarity, so a word the knowledge base never uses ("weather") counts against a match.
 5. The best entry becomes an Answer, or the question is Ambiguous, or NoMatch, by the thresholds in
