@@ -355,3 +355,10 @@ def test_asked_how_to_do_what_a_service_puts_on_you_the_statement_answers(matche
     assert result.decision.statement is not None and result.decision.statement.layer == "backup-recovery"
     # Steps for something the service does itself stay a how-to question.
     assert isinstance(matcher.match("how do I tail lambda logs in cloudwatch"), NoMatch)
+
+
+@pytest.mark.parametrize("question", ["is the data in our Kendra index encrypted if we never configured anything?",
+                                      "are CodeBuild artifacts encrypted at rest if we don't bring our own key?"])
+def test_saying_nothing_was_set_asks_what_the_service_does_by_default(matcher: Matcher, question: str) -> None:
+    result = matcher.match(question)
+    assert result.owner == "aws" and result.decision.side is not None and result.decision.side.owner == "aws"
