@@ -612,17 +612,17 @@ class Matcher:
                            if (lid in strict and lid in self._aws_everywhere)
                            or (service is not None and service.statement_for(lid)))
         elif service is not None:
-            own_words = (service_words & self._own_name_words(service.id)) | self._name_words[result.entry.id]
-            rest = [s for s in stems if s not in own_words]
-            strict = self._layer_spotter.find_in(rest)
+            # A layer's phrase counts where one of its words is not the topic's own: "keep the history" of task
+            # runs is more than the "keep" of log retention, "at-rest encryption" more than the topic "in-transit
+            # encryption".
+            topic_words = self._name_words[result.entry.id]
+            unnamed = [s for s in stems if s not in service_words & self._own_name_words(service.id)]
+            strict = self._layer_spotter.find_in(unnamed, topic_words)
             others = tuple(lid for lid in strict if lid in self._aws_everywhere or service.statement_for(lid))
             # A layer named loosely counts where the question narrows it to that layer ("is the traffic to Aurora
             # DSQL encrypted?" is encryption in transit), or where the service calls it shared and the question
             # names one part of it ("is data on instance store volumes encrypted?" asks what EC2 does by itself).
-            # A loose phrase counts where one of its words is not the topic's own ("keep the history" of task runs
-            # is more than the "keep" of log retention).
             unnamed = [s for s in stems if s not in service_words]
-            topic_words = self._name_words[result.entry.id]
             loose = self._loose_layers(unnamed, topic_words)
             narrowed = set(loose) - set(self._loose_layer_spotter.find_in(unnamed, topic_words))
             others = others or tuple(
