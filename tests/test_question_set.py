@@ -39,7 +39,7 @@ FLOORS = {
     # written.
     "services-batch-7.jsonl": 0.66,
     # Batch 8 (AWS IoT Greengrass, 3 questions written from its pages): first run 66.7% on 2026-12-03, before its
-    # record was written.
+    # device-side statements (physical security, guest OS) were written.
     "services-batch-8.jsonl": 0.66,
     # Parts of shared statements (20 statements whose note names one thing AWS does and one you do, two questions
     # each, one per part; 40 questions): first run 52.5% on 2026-12-02, before the statements had sides.
