@@ -244,21 +244,25 @@ class Matcher:
 
     # --- words -------------------------------------------------------------------------------------------------
 
-    def _similar_uncached(self, word: str, token: str) -> tuple[tuple[str, float], ...]:
-        """Index stems that the question word (as typed, and its stem) stands for, with a similarity 0..1."""
-        if token in self._postings:
-            return ((token, 1.0),)
+    def _typos_of(self, word: str, limit: int) -> list[tuple[str, float]]:
+        """The index words (as typed) that `word`, itself no index, English or trade word, may be a typo of, with
+        their similarity 0..100, best first; a four-letter word with two neighbouring letters swapped first of all."""
         if len(word) < 4 or word in self._real_words or word in english_words():
-            return ()  # only a word outside English and the trade's vocabulary is a typo ("watches" is a word)
+            return []  # only a word outside English and the trade's vocabulary is a typo ("watches" is a word)
+        swapped = [(self._swapped[word], self.thresholds.swap_similarity)] if word in self._swapped else []
         if len(word) == 4:  # one slip in a four-letter word ("leat"): stricter, and only against similar lengths
             choices, cutoff = self._short_words, self.thresholds.short_typo_similarity
         else:
             choices, cutoff = self._long_words, self.thresholds.typo_similarity
-        found = process.extract(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3)
-        if len(word) == 4 and word in self._swapped:
-            found.append((self._swapped[word], self.thresholds.swap_similarity, None))
+        found = process.extract(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
+        return swapped + [(typed, score) for typed, score, _ in found]
+
+    def _similar_uncached(self, word: str, token: str) -> tuple[tuple[str, float], ...]:
+        """Index stems that the question word (as typed, and its stem) stands for, with a similarity 0..1."""
+        if token in self._postings:
+            return ((token, 1.0),)
         best: dict[str, float] = {}
-        for typed, score, _ in found:
+        for typed, score in self._typos_of(word, limit=3):
             stem_ = self._stem_of[typed]
             best[stem_] = max(best.get(stem_, 0.0), score / 100.0)
         return tuple(best.items())
@@ -269,16 +273,13 @@ class Matcher:
         return _TYPED_WORD.sub(lambda m: self._spelling(m.group().lower()) or m.group(), text)
 
     def _spelling_uncached(self, word: str) -> str | None:
-        """The knowledge base's word that `word` is a typo of, if one is clearly closest."""
-        if stem(word) in self._postings or word in self._real_words or word in english_words():
+        """The knowledge base's word that `word` is a typo of, if one is clearly closest: a swap of neighbouring
+        letters, or a best match that no other word ties."""
+        if stem(word) in self._postings:
             return None
-        choices, cutoff = ((self._short_words, self.thresholds.short_typo_similarity) if len(word) == 4
-                           else (self._long_words, self.thresholds.typo_similarity))
-        found = process.extract(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=2)
-        if len(word) == 4 and word in self._swapped:
-            return self._swapped[word]
-        if not found or (len(found) > 1 and found[1][1] == found[0][1] and
-                         self._stem_of[found[1][0]] != self._stem_of[found[0][0]]):
+        found = self._typos_of(word, limit=2)
+        if not found or (word not in self._swapped and len(found) > 1 and found[1][1] == found[0][1]
+                         and self._stem_of[found[1][0]] != self._stem_of[found[0][0]]):
             return None
         return found[0][0]
 
@@ -530,12 +531,13 @@ class Matcher:
             about_service = service is not None and (not _ASKS_HOW.search(folded) or any(
                 (statement := service.statement_for(lid)) is not None and statement.owner == "customer"
                 for lid in self._loose_layers([s for s in question_stems if s not in service_words])))
-            asks = ownership or about_service or bool(self._layer_spotter.find_in(question_stems))
+            named_by_words = self._layer_spotter.find_in(question_stems)
+            asks = ownership or about_service or bool(named_by_words)
             layers = self._layers_named(self._without_infrastructure_names(question_stems, service_words),
                                         () if ownership else service_words)
             own_name = service_words & self._own_name_words(service.id) if service is not None else frozenset()
             unnamed = [s for s in question_stems if s not in own_name]
-            if own_name and self._layer_spotter.find_in(question_stems) and not self._layer_spotter.find_in(unnamed):
+            if own_name and named_by_words and not self._layer_spotter.find_in(unnamed):
                 # A layer named only by the service's own name ("Network Firewall") gives way to one the rest of
                 # the question names loosely and the service has a statement for ("accidentally deleting" it).
                 # A word that names a service's resources ("instances") names no layer of its own here.
@@ -548,7 +550,7 @@ class Matcher:
             # With no service named, topics that all give one owner outrank a layer named only loosely ("patching
             # in general" is patch management, whether the model's overview or the control itself is meant).
             agreed = (self._agreed(question, result) if isinstance(result, Ambiguous) and ownership
-                      and service is None and not self._layer_spotter.find_in(question_stems) else None)
+                      and service is None and not named_by_words else None)
             if isinstance(result, Ambiguous) or asks:
                 result = self._second_opinion(question, result, service, [s for _, s in terms]) or result
             # The layer a question names outranks a weak guess at a topic outside it ("who maintains the OS on
@@ -562,7 +564,6 @@ class Matcher:
             # Full text's pick after the phrases refused is a guess, however high its own score, where it lies
             # outside every layer the question names by that layer's own words ("security monitoring of our
             # account" is not AWS's monitoring of its infrastructure).
-            named_by_words = self._layer_spotter.find_in(question_stems)
             guess = refused and bool(named_by_words) and isinstance(result, Answer) and not (
                 set(result.entry.layers) & set(named_by_words))
             weak = not isinstance(result, Answer) or (
@@ -616,15 +617,15 @@ class Matcher:
             # runs is more than the "keep" of log retention, "at-rest encryption" more than the topic "in-transit
             # encryption".
             topic_words = self._name_words[result.entry.id]
-            unnamed = [s for s in stems if s not in service_words & self._own_name_words(service.id)]
-            strict = self._layer_spotter.find_in(unnamed, topic_words)
+            without_own_name = [s for s in stems if s not in service_words & self._own_name_words(service.id)]
+            strict = self._layer_spotter.find_in(without_own_name, topic_words)
             others = tuple(lid for lid in strict if lid in self._aws_everywhere or service.statement_for(lid))
             # A layer named loosely counts where the question narrows it to that layer ("is the traffic to Aurora
             # DSQL encrypted?" is encryption in transit), or where the service calls it shared and the question
             # names one part of it ("is data on instance store volumes encrypted?" asks what EC2 does by itself).
-            unnamed = [s for s in stems if s not in service_words]
-            loose = self._loose_layers(unnamed, topic_words)
-            narrowed = set(loose) - set(self._loose_layer_spotter.find_in(unnamed, topic_words))
+            without_services = [s for s in stems if s not in service_words]
+            loose = self._loose_layers(without_services, topic_words)
+            narrowed = set(loose) - set(self._loose_layer_spotter.find_in(without_services, topic_words))
             others = others or tuple(
                 lid for lid in loose
                 if (statement := service.statement_for(lid)) is not None
