@@ -46,7 +46,8 @@ def test_a_missing_cue_kind_is_named_with_its_line(tmp_path: Path) -> None:
     line = next(n for n, t in enumerate(text.splitlines(), start=1) if t.startswith("  limits: ["))
     messages = [f"{n}: {m}" for n, m in info.value.problems]
     assert f"{line}: unknown cue kind 'limitz' (known: ownership, pricing, limits, status, general, " \
-           "definition_openings, how_to_openings, how_to_verbs, how_to_phrases)" in messages
+           "definition_openings, how_to_openings, how_to_verbs, how_to_phrases, condition_openings, " \
+           "back_references)" in messages
 
 
 def test_a_broken_language_file_makes_the_base_invalid(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core import Ambiguous, Answer, Matcher, NoMatch
+from bot.core.normalize import main_clause
 
 
 def answer(matcher: Matcher, question: str) -> Answer:
@@ -362,3 +363,19 @@ def test_asked_how_to_do_what_a_service_puts_on_you_the_statement_answers(matche
 def test_saying_nothing_was_set_asks_what_the_service_does_by_default(matcher: Matcher, question: str) -> None:
     result = matcher.match(question)
     assert result.owner == "aws" and result.decision.side is not None and result.decision.side.owner == "aws"
+
+
+@pytest.mark.parametrize("question", [
+    "Before our DocumentDB cluster gets its OS update, who takes a snapshot of the data?",
+    "Once the Neptune OS update is scheduled — who takes the backup of the cluster?"])
+def test_a_condition_only_sets_the_scene_for_what_is_asked(matcher: Matcher, question: str) -> None:
+    result = matcher.match(question)
+    assert result.entry.id == "backups" and result.decision.statement.layer == "backup-recovery"
+
+
+
+def test_the_main_clause_is_what_follows_a_condition_unless_it_points_back() -> None:
+    assert main_clause("Before the OS update is applied, who takes a snapshot?") == "who takes a snapshot?"
+    assert main_clause("If a Region fails — who moves traffic?") == "who moves traffic?"
+    assert main_clause("When a disk fails, who wipes the data on it?") is None, "'it' is the disk"
+    assert main_clause("Who takes a snapshot, before or after the update?") is None, "no condition opens it"

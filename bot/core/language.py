@@ -20,11 +20,12 @@ from bot.core.paths import default_knowledge_dir, knowledge_file
 from bot.core.yaml_lines import DataFileError, LineDict, LineList, load_data_file
 
 CUE_KINDS = ("ownership", "pricing", "limits", "status", "general", "definition_openings", "how_to_openings",
-             "how_to_verbs", "how_to_phrases")
+             "how_to_verbs", "how_to_phrases", "condition_openings", "back_references")
 FOLLOW_UP_KINDS = ("service_openings", "endings", "why")
 FIELDS = ("filler", "generic", "service_generic", "joined", "cues", "known_words", "follow_ups", "sides")
 SIDE_PARTIES = ("aws", "customer")
 _FOLDED_PHRASE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
+
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,11 @@ class Language:
         openings = _alternatives(self.cues["how_to_openings"])
         verbs, phrases = _alternatives(self.cues["how_to_verbs"]), _alternatives(self.cues["how_to_phrases"])
         return re.compile(rf"^(?:(?:{openings}) )?(?:{verbs})\b|\b(?:{phrases})\b")
+
+    @property
+    def condition(self) -> re.Pattern[str]:
+        """Folded text opening with a condition or a time ("if", "before", "once"): the scene before a question."""
+        return re.compile(rf"^(?:{_alternatives(self.cues['condition_openings'])})\b")
 
 
 class LanguageError(DataFileError):

@@ -45,6 +45,7 @@ from bot.core.normalize import (
     content_terms,
     distinctive_words,
     fold,
+    main_clause,
     plain_fold,
     question_text,
     stem,
@@ -533,7 +534,7 @@ class Matcher:
                 for lid in self._loose_layers([s for s in question_stems if s not in service_words])))
             named_by_words = self._layer_spotter.find_in(question_stems)
             asks = ownership or about_service or bool(named_by_words)
-            layers = self._layers_named(self._without_infrastructure_names(question_stems, service_words),
+            layers = self._layers_named(self._without_infrastructure_names(self._asked_stems(question), service_words),
                                         () if ownership else service_words)
             own_name = service_words & self._own_name_words(service.id) if service is not None else frozenset()
             unnamed = [s for s in question_stems if s not in own_name]
@@ -595,7 +596,7 @@ class Matcher:
         service's ("Route 53" is not routing), that the service has a statement for or that AWS owns everywhere ("are
         EKS control plane logs sent to CloudWatch by default?" is EKS's logging)."""
         own = self._own_layers.get(result.entry.id) or result.entry.layers
-        stems = words(question)
+        stems = self._asked_stems(question)
         said = self._said_of_topic(question, result, service, service_words, own) if service is not None else None
         if said is not None:
             return said
@@ -638,6 +639,15 @@ class Matcher:
         # with confidence: a weak guess ("streaming instances" read as a Kinesis stream) yields to the layer.
         keep = found is not None and found.owner == result.owner and result.confidence >= self.thresholds.answer
         return None if found is None or keep else found
+
+    def _asked_stems(self, question: str) -> list[str]:
+        """The stems of what a question asks: after a condition it opens with, where that clause names a layer by
+        its words ("before an OS update is applied, who makes sure there is a backup?" asks about backups, and the
+        update only says when), else the whole question's."""
+        main = main_clause(question)
+        if main is not None and self._layer_spotter.find_in(asked := words(main)):
+            return asked
+        return words(question)
 
     def _said_of_topic(self, question: str, result: Answer, service: Service, service_words: frozenset[str],
                        own: tuple[str, ...]) -> Answer | None:

@@ -38,6 +38,8 @@ _JOINED_TOKEN = dict(_LANGUAGE.joined)
 # Phrases joined only where they end the question ("... our functions run on").
 _JOINED_AT_END = re.compile(r"\b(?:" + "|".join(re.escape(p) for p, _ in _LANGUAGE.joined_at_end) + r")$")
 _JOINED_AT_END_TOKEN = dict(_LANGUAGE.joined_at_end)
+_CONDITION = _LANGUAGE.condition
+_BACK_REFERENCE = _LANGUAGE.cue("back_references")
 
 
 def unescape_chat(text: str) -> str:
@@ -116,6 +118,21 @@ _GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)
 def alias_key(text: str) -> str:
     """The identity of an alias: two aliases with the same key are the same alias."""
     return " ".join(words(text))
+
+
+_CLAUSE_END = re.compile(r",\s|\s[-\u2013\u2014]+\s|;\s")
+"""Where a clause set off by punctuation ends: a comma, a dash between spaces, a semicolon."""
+
+
+def main_clause(question: str) -> str | None:
+    """What a question asks after the condition it opens with ("Before an OS update is applied, who takes a
+    backup?" asks who takes a backup), or None when it opens with no condition set off by punctuation, or the
+    clause after it points back to it ("When a disk fails, who wipes the data on it?")."""
+    end = _CLAUSE_END.search(question)
+    if end is None or not _CONDITION.match(plain_fold(question[:end.start()])):
+        return None
+    main = question[end.end():].strip()
+    return main if main and not _BACK_REFERENCE.search(plain_fold(main)) else None
 
 
 def question_text(raw: str) -> str:
