@@ -41,6 +41,7 @@ from bot.core.normalize import (
     FILLER_WORDS,
     GENERIC_WORDS,
     SWITCH_ON,
+    after_condition,
     alias_key,
     content_terms,
     distinctive_words,
@@ -235,9 +236,13 @@ class Matcher:
             if layer.narrows in self._said_of_anything or layer.stated_with in self._said_of_anything}
         self._layer_side_spotters = {layer.id: _side_spotter(layer.sides) for layer in kb.layers if layer.sides}
         # A statement's sides are named by their own words only: the words naming any party's side ("our part")
-        # already name the layer's.
+        # already name the layer's. The layer's words compete for the question's words (labelled ""), so a longer
+        # phrase of the layer's wins over a statement's phrase inside it: "if we dont supply our own key" says
+        # nothing was chosen, whatever "own key" says on its own.
         self._statement_side_spotters = {
-            (service.id, s.layer): PhraseSpotter((w, side.owner) for side in s.sides for w in side.words)
+            (service.id, s.layer): PhraseSpotter([
+                *((w, side.owner) for side in s.sides for w in side.words),
+                *((w, "") for layer in (kb.layer(s.layer),) if layer for side in layer.sides for w in side.words)])
             for service in kb.services for s in service.statements if s.sides}
         self._side_spotters = {e.id: _side_spotter(e.sides) for e in kb.entries if e.sides}
         size = answer_cache_size() if cache_size is None else cache_size
@@ -730,15 +735,20 @@ class Matcher:
         words, they alone count ("is traffic between File Cache and an NFS data repository encrypted?" names File
         Cache's customer part, whatever "is" would say)."""
         spotter = self._statement_side_spotters.get((service.id, layer_id)) if service is not None else None
-        if spotter is not None and (stated := spotter.find_in(stems)):
+        if spotter is not None and (stated := tuple(owner for owner in spotter.find_in(stems) if owner)):
             return _Parts(stated, stated, stated)
         spotter = self._layer_side_spotters.get(layer_id)
         found = spotter.find_in(stems) if spotter else ()
-        folded = fold(question)
+        return _Parts((), found, tuple(dict.fromkeys(found + self._opened(layer_id, question))))
+
+    def _opened(self, layer_id: str, question: str) -> tuple[str, ...]:
+        """The parties whose side of a layer the question's opening names ("is ... encrypted?" asks what the
+        service does by itself). How a question opens is how its main clause opens: "if nobody set a key, is it
+        encrypted?" asks "is"."""
+        folded = fold(after_condition(question) or question)
         layer = self.kb.layer(layer_id)
-        opened = tuple(side.owner for side in (layer.sides if layer else ())
-                       if any(folded == o or folded.startswith(o + " ") for o in side.openings))
-        return _Parts((), found, tuple(dict.fromkeys(found + opened)))
+        return tuple(side.owner for side in (layer.sides if layer else ())
+                     if any(folded == o or folded.startswith(o + " ") for o in side.openings))
 
     def _mostly_layer_words(self, question: str, service_words: frozenset[str]) -> bool:
         """Whether the layer phrases a question names make up at least half of its distinctive words (the
@@ -843,8 +853,12 @@ class Matcher:
         stated = {lid: part.stated for lid, part in parts.items() if part.stated}
         worded = {lid: part.worded for lid, part in parts.items() if part.worded}
         layer_sides = {lid: part.named for lid, part in parts.items() if part.named}
-        decision = decide(self.kb, entry, service, asked, spotter.find_in(stems) if spotter else (), layer_sides,
-                          worded, stated)
+        named_sides = spotter.find_in(stems) if spotter else ()
+        if not named_sides and entry.sides and entry.layers:
+            # A shared topic's sides open as its layer's do: "is the data in our DynamoDB table encrypted?" asks
+            # what the service does by itself, which is AWS's side of DynamoDB's encryption.
+            named_sides = tuple(o for o in self._opened(entry.layers[0], question) if entry.side(o) is not None)
+        decision = decide(self.kb, entry, service, asked, named_sides, layer_sides, worded, stated)
         named = service.id if service else None
         differences = tuple(
             (s, o) for o in entry.overrides if o.service != named and (s := self.kb.service(o.service)) is not None

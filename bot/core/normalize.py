@@ -124,15 +124,21 @@ _CLAUSE_END = re.compile(r",\s|\s[-\u2013\u2014]+\s|;\s")
 """Where a clause set off by punctuation ends: a comma, a dash between spaces, a semicolon."""
 
 
-def main_clause(question: str) -> str | None:
-    """What a question asks after the condition it opens with ("Before an OS update is applied, who takes a
-    backup?" asks who takes a backup), or None when it opens with no condition set off by punctuation, or the
-    clause after it points back to it ("When a disk fails, who wipes the data on it?")."""
+def after_condition(question: str) -> str | None:
+    """The clause after the condition a question opens with ("If nobody set anything, is it encrypted?" ->
+    "is it encrypted?"), or None when it opens with no condition set off by punctuation."""
     end = _CLAUSE_END.search(question)
     if end is None or not _CONDITION.match(plain_fold(question[:end.start()])):
         return None
-    main = question[end.end():].strip()
-    return main if main and not _BACK_REFERENCE.search(plain_fold(main)) else None
+    return question[end.end():].strip() or None
+
+
+def main_clause(question: str) -> str | None:
+    """What a question asks after the condition it opens with ("Before an OS update is applied, who takes a
+    backup?" asks who takes a backup), or None when it opens with no condition, or the clause after it points back
+    to it ("When a disk fails, who wipes the data on it?")."""
+    main = after_condition(question)
+    return main if main is not None and not _BACK_REFERENCE.search(plain_fold(main)) else None
 
 
 def question_text(raw: str) -> str:
