@@ -379,3 +379,9 @@ def test_the_main_clause_is_what_follows_a_condition_unless_it_points_back() -> 
     assert main_clause("If a Region fails — who moves traffic?") == "who moves traffic?"
     assert main_clause("When a disk fails, who wipes the data on it?") is None, "'it' is the disk"
     assert main_clause("Who takes a snapshot, before or after the update?") is None, "no condition opens it"
+
+
+def test_a_word_narrowing_a_layer_counts_where_the_topic_does_not_own_it(matcher: Matcher) -> None:
+    # "encrypted" is also the RDS encryption topic's word; "traffic" is not, and makes it encryption in transit.
+    result = matcher.match("is the network traffic from our app servers to Aurora DSQL encrypted?")
+    assert result.decision.statement is not None and result.decision.statement.layer == "encryption-in-transit"

@@ -712,9 +712,14 @@ class Matcher:
         """The layers loose words name (by a phrase with a word outside `beyond`), each narrowed where the question
         has a word that narrows it."""
         found = self._loose_layer_spotter.find_in(stems, beyond)
+        # A word that narrows a layer counts where it is not the topic's own, even if the loose word it narrows is:
+        # "traffic" makes the "encrypted" of a topic about encrypting model artifacts encryption in transit.
+        anywhere = self._loose_layer_spotter.find_in(stems) if beyond else found
         for broad, narrow, narrowing in self._narrowing:
             if broad in found and narrowing.intersection(stems):
                 found = tuple(dict.fromkeys(narrow if layer == broad else layer for layer in found))
+            elif broad in anywhere and narrowing.intersection(stems) - beyond:
+                found = tuple(dict.fromkeys((*found, narrow)))
         # A layer of choices says only that something is chosen; a layer saying what is chosen comes first
         # ("do we need to turn on encryption?" is about encryption).
         return tuple(sorted(found, key=lambda lid: lid in self._choice_layers))
