@@ -385,3 +385,8 @@ def test_a_word_narrowing_a_layer_counts_where_the_topic_does_not_own_it(matcher
     # "encrypted" is also the RDS encryption topic's word; "traffic" is not, and makes it encryption in transit.
     result = matcher.match("is the network traffic from our app servers to Aurora DSQL encrypted?")
     assert result.decision.statement is not None and result.decision.statement.layer == "encryption-in-transit"
+
+
+def test_a_condition_does_not_make_a_question_a_status_check(matcher: Matcher) -> None:
+    assert isinstance(matcher.match("If one AZ goes down, does Neptune keep the cluster available by itself?"), Answer)
+    assert isinstance(matcher.match("is us-east-1 down right now?"), NoMatch)

@@ -59,6 +59,9 @@ FLOORS = {
     # committed before its parts were written; the floor is the batches' first runs together.
     "services-sides-sides1.jsonl": 0.49, "services-sides-sides2.jsonl": 0.34, "services-sides-sides3.jsonl": 0.38,
     "services-sides-sides4.jsonl": 0.33, "services-sides-sides5.jsonl": 0.36,
+    # Resilience statements for services that had none (session 10), one question per statement, each batch
+    # committed before its statements: the batches' first runs together.
+    "services-gaps-res3.jsonl": 0.14, "services-gaps-res4.jsonl": 0.77,
 }
 OVERALL_FLOOR = 0.98
 """For the entry-keyed YAML sets together; the owner-keyed blind sets are held by their own floors only."""

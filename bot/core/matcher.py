@@ -485,16 +485,20 @@ class Matcher:
         ranked = self.score_entries(question, service, service_words)
         suggestions = tuple(c for c in ranked[: t.max_candidates] if c.score >= t.suggest)
 
+        # What kind of question it is, its main clause says: "if the app goes down, does the service fail over by
+        # itself?" asks no status.
+        asked = fold(main) if (main := after_condition(question)) else folded
         if not _OWNERSHIP.search(folded):
-            if _PRICING.search(folded):
+            if _PRICING.search(asked):
                 return NoMatch(question, suggestions, "pricing")
-            if _HOW_TO.search(folded):
+            if _HOW_TO.search(asked):
                 return NoMatch(question, suggestions, "how-to")
-            if _LIMITS.search(folded):
+            if _LIMITS.search(asked):
                 return NoMatch(question, suggestions, "limits")
-            if _STATUS.search(folded):
+            # An outage named as a layer's own words ("to survive a Region outage") is about that layer.
+            if _STATUS.search(asked) and not self._layer_spotter.find_in(words(question)):
                 return NoMatch(question, suggestions, "status")
-            if _GENERAL.search(folded):
+            if _GENERAL.search(asked):
                 return NoMatch(question, suggestions, "general")
 
         whole_service = service is not None and not (stems - service_words - _SERVICE_GENERIC - {SWITCH_ON})
