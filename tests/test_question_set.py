@@ -45,6 +45,9 @@ FLOORS = {
     # Batch 8 (AWS IoT Greengrass, 3 questions written from its pages): first run 66.7% on 2026-12-03, before its
     # device-side statements (physical security, guest OS) were written.
     "services-batch-8.jsonl": 0.66,
+    # Batch 9 (Amazon Timestream for LiveAnalytics, 4 questions from its pages): first run 100% on 2026-12-03,
+    # answered through Timestream for InfluxDB's record before LiveAnalytics had one of its own.
+    "services-batch-9.jsonl": 1.0,
     # Parts of shared statements (20 statements whose note names one thing AWS does and one you do, two questions
     # each, one per part; 40 questions): first run 52.5% on 2026-12-02, before the statements had sides.
     "services-parts.jsonl": 0.52,
