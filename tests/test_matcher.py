@@ -390,3 +390,10 @@ def test_a_word_narrowing_a_layer_counts_where_the_topic_does_not_own_it(matcher
 def test_a_condition_does_not_make_a_question_a_status_check(matcher: Matcher) -> None:
     assert isinstance(matcher.match("If one AZ goes down, does Neptune keep the cluster available by itself?"), Answer)
     assert isinstance(matcher.match("is us-east-1 down right now?"), NoMatch)
+
+
+def test_a_layer_that_only_says_something_is_chosen_leaves_the_entry_its_own_layer(matcher: Matcher) -> None:
+    # "enabling" names only a choice; the question is still about Timestream's encryption at rest, always on.
+    result = matcher.match("Does Timestream for LiveAnalytics encrypt our records at rest without us enabling it?")
+    assert result.owner == "aws" and result.decision.statement is not None
+    assert result.decision.statement.layer == "encryption-at-rest"

@@ -737,7 +737,14 @@ class Matcher:
         if strict:
             return strict
         named = self._name_words[entry.id]
-        return self._loose_layers([s for s in stems if s not in named]) or self._own_layers.get(entry.id, ())
+        loose = self._loose_layers([s for s in stems if s not in named])
+        own = self._own_layers.get(entry.id, ())
+        # A layer that only says something is chosen ("without us enabling anything") leaves the question about the
+        # layer's own entry first: "does Timestream encrypt data at rest without us enabling anything?" asks about
+        # encryption at rest.
+        if loose and set(loose) <= self._choice_layers:
+            return tuple(dict.fromkeys((*own, *loose)))
+        return loose or own
 
     def _parts_named(self, layer_id: str, stems: list[str], question: str, service: Service | None) -> _Parts:
         """The parties whose part of a layer a question names. A statement's parts come first: named by their
