@@ -397,3 +397,10 @@ def test_a_layer_that_only_says_something_is_chosen_leaves_the_entry_its_own_lay
     result = matcher.match("Does Timestream for LiveAnalytics encrypt our records at rest without us enabling it?")
     assert result.owner == "aws" and result.decision.statement is not None
     assert result.decision.statement.layer == "encryption-at-rest"
+
+
+def test_a_services_regions_and_zones_are_asked_about_for_how_it_spans_them(matcher: Matcher) -> None:
+    # Regions and zones of a named service are its resilience; "inter-Region" only says what kind of link it is.
+    spread = matcher.match("does EMR Serverless move our job runs to another Availability Zone on its own?")
+    assert spread.decision.statement is not None and spread.decision.statement.layer == "resilience"
+    assert matcher.match("is traffic over cross-Region VPC peering encrypted?").owner == "aws"
