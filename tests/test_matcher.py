@@ -404,3 +404,9 @@ def test_a_services_regions_and_zones_are_asked_about_for_how_it_spans_them(matc
     spread = matcher.match("does EMR Serverless move our job runs to another Availability Zone on its own?")
     assert spread.decision.statement is not None and spread.decision.statement.layer == "resilience"
     assert matcher.match("is traffic over cross-Region VPC peering encrypted?").owner == "aws"
+
+
+def test_a_short_phrase_naming_a_duty_asks_whose_duty_it_is(matcher: Matcher) -> None:
+    result = matcher.match("Screening of staff who work in the data centers")
+    assert isinstance(result, Answer) and result.owner == "aws"
+    assert isinstance(matcher.match("reset my laptop password please"), NoMatch), "a request of one's own"

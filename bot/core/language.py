@@ -20,7 +20,7 @@ from bot.core.paths import default_knowledge_dir, knowledge_file
 from bot.core.yaml_lines import DataFileError, LineDict, LineList, load_data_file
 
 CUE_KINDS = ("ownership", "pricing", "limits", "status", "general", "definition_openings", "how_to_openings",
-             "how_to_verbs", "how_to_phrases", "condition_openings", "back_references")
+             "how_to_verbs", "how_to_phrases", "condition_openings", "back_references", "requests")
 FOLLOW_UP_KINDS = ("service_openings", "endings", "why")
 FIELDS = ("filler", "generic", "service_generic", "joined", "cues", "known_words", "follow_ups", "sides")
 SIDE_PARTIES = ("aws", "customer")

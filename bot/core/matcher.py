@@ -87,10 +87,12 @@ _DEFINITION = _LANGUAGE.definition
 _GENERAL = _LANGUAGE.cue("general")
 _OWNERSHIP = _LANGUAGE.cue("ownership")
 _ASKS_HOW = _LANGUAGE.asks_how
+_REQUEST = _LANGUAGE.cue("requests")
 _TYPED_WORD = re.compile(r"[A-Za-z]{4,}")
 _SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, *_LANGUAGE.service_generic))
 _GENERIC = frozenset(stem(w) for w in GENERIC_WORDS)
 _OVERALL = stem("overall")
+_DUTY_WORDS = 6
 """The token every way of saying "as a whole" is joined into (knowledge/language.yaml)."""
 
 
@@ -581,7 +583,12 @@ class Matcher:
                 and (not set(result.entry.layers) & set(layers) or mostly_layer)
                 and not (layers and set(layers) <= self._choice_layers))
             asks_service = ownership or (about_service and not isinstance(result, Answer))
-            layer_question = asks_service or (not _ASKS_HOW.search(folded) and mostly_layer)
+            # A short phrase naming a duty, with no question around it ("background checks for data center
+            # staff"), is how an answer option reads: it asks whose duty that is.
+            # A request of one's own ("reset my jira password pls") is no such phrase.
+            duty = ("?" not in question and len(distinctive_words(question)) <= _DUTY_WORDS and bool(named_by_words)
+                    and not _REQUEST.search(folded))
+            layer_question = asks_service or (not _ASKS_HOW.search(folded) and (mostly_layer or duty))
             if weak and agreed is not None:
                 result, weak = (result if isinstance(result, Answer) else agreed), False
             if weak and layers and layer_question:
