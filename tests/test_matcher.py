@@ -410,3 +410,9 @@ def test_a_short_phrase_naming_a_duty_asks_whose_duty_it_is(matcher: Matcher) ->
     result = matcher.match("Screening of staff who work in the data centers")
     assert isinstance(result, Answer) and result.owner == "aws"
     assert isinstance(matcher.match("reset my laptop password please"), NoMatch), "a request of one's own"
+
+
+def test_a_layer_named_as_what_is_encrypted_gives_way_to_the_encryption(matcher: Matcher) -> None:
+    # "application" names the application layer, but the question asks what encrypts it.
+    result = matcher.match("which key encrypts the index of our Amazon Q Business application by default?")
+    assert result.decision.statement is not None and result.decision.statement.layer == "encryption-at-rest"

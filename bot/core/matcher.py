@@ -592,7 +592,12 @@ class Matcher:
             if weak and agreed is not None:
                 result, weak = (result if isinstance(result, Answer) else agreed), False
             if weak and layers and layer_question:
-                return self._layer_answer(question, layers, service, result) or result
+                found = self._layer_answer(question, layers, service, result)
+                # A layer named as what is encrypted ("are CloudTrail log files encrypted ...?") gives way to the
+                # encryption said of it, as any topic does.
+                said = found and service and self._said_of_topic(question, found, service, service_words,
+                                                                 found.entry.layers)
+                return said or found or result
             if weak and not layers and service is not None and asks_service:
                 result = self._statement_answer(question, service, service_words, result) or result
             if isinstance(result, Ambiguous) and ownership:
