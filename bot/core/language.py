@@ -27,7 +27,6 @@ SIDE_PARTIES = ("aws", "customer")
 _FOLDED_PHRASE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
 
-
 @dataclass(frozen=True)
 class FollowUpCues:
     """How a follow-up is worded, as folded phrases (lowercase words of letters and digits)."""

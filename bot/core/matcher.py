@@ -92,7 +92,6 @@ _TYPED_WORD = re.compile(r"[A-Za-z]{4,}")
 _SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, *_LANGUAGE.service_generic))
 _GENERIC = frozenset(stem(w) for w in GENERIC_WORDS)
 _OVERALL = stem("overall")
-_DUTY_WORDS = 6
 """The token every way of saying "as a whole" is joined into (knowledge/language.yaml)."""
 
 
@@ -586,7 +585,7 @@ class Matcher:
             # A short phrase naming a duty, with no question around it ("background checks for data center
             # staff"), is how an answer option reads: it asks whose duty that is.
             # A request of one's own ("reset my jira password pls") is no such phrase.
-            duty = ("?" not in question and len(distinctive_words(question)) <= _DUTY_WORDS and bool(named_by_words)
+            duty = ("?" not in question and len(distinctive_words(question)) <= t.duty_words and bool(named_by_words)
                     and not _REQUEST.search(folded))
             layer_question = asks_service or (not _ASKS_HOW.search(folded) and (mostly_layer or duty))
             if weak and agreed is not None:

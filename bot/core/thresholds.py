@@ -69,6 +69,9 @@ class Thresholds:
     """... sharing at least this many of them ..."""
     statement_margin: float
     """... and leading the service's next statement by this much."""
+    duty_words: int
+    """A phrase with no question mark, at most this many distinctive words long, that names a layer by its words
+    ("background checks for data center staff") reads as an answer option and asks whose duty it names."""
 
 
 
