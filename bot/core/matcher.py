@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -91,6 +92,8 @@ _REQUEST = _LANGUAGE.cue("requests")
 _TYPED_WORD = re.compile(r"[A-Za-z]{4,}")
 _SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, *_LANGUAGE.service_generic))
 _GENERIC = frozenset(stem(w) for w in GENERIC_WORDS)
+_SCORE = itemgetter(1)
+"""An entry's (score, words used) in score_entries' ranking."""
 _OVERALL = stem("overall")
 """The token every way of saying "as a whole" is joined into (knowledge/language.yaml)."""
 
@@ -179,6 +182,7 @@ class Matcher:
                 if len(alias.split()) > 1:
                     self._service_exact.setdefault(_joined(alias).removesuffix("s"), service)
         self._service_fuzzy = [a for a in self._service_exact if len(a) >= 5]
+        self._service_prefixes = frozenset(key[:i] for key in self._service_exact for i in range(1, len(key)))
         # A one-word name written with capitals inside it ("WorkSpaces") is the product, even where the same word in
         # lower case is an everyday one that no alias may claim ("our Slack workspace").
         self._cased_names: dict[str, Service] = {}
@@ -208,6 +212,7 @@ class Matcher:
         # service and not that one is not about the phrase ("RDS Custom operating system updates").
         self._phrase_service_words = [
             self._service_words(text) for text in phrase_texts]
+        self._phrases_naming_services = frozenset(i for i, names in enumerate(self._phrase_service_words) if names)
         self._own_name_words = lru_cache(maxsize=1024)(lambda service_id: frozenset(
             w for name in (kb.service(service_id).name, *kb.service(service_id).aliases) for w in words(name)))
         self._text = TextIndex(kb)
@@ -312,27 +317,43 @@ class Matcher:
         raw = plain_fold(text).split()
         found: list[tuple[int, Service, bool]] = []
         used: set[int] = set()
-        for size in range(min(self._service_max_words + 1, len(raw)), 0, -1):
-            for start in range(len(raw) - size + 1):
-                span = range(start, start + size)
-                if used.intersection(span):
-                    continue
-                gram = "".join(raw[start:start + size])
+        # Typos only: words that are all real ("security" is not "security ir") never name a service fuzzily, and a
+        # word of three letters or fewer is never read as a typo ("instances up" is no "instances").
+        typo = [not (len(w) < 4 or w in self._real_words or w in english_words()) for w in raw]
+        filler = [w in FILLER_WORDS for w in raw]
+        fuzzy_words = self.thresholds.fuzzy_service_words
+        longest = min(self._service_max_words + 1, len(raw))
+        # Names written exactly, by where they start and how many words they take; a run of words that starts no
+        # name stops growing.
+        exact: dict[tuple[int, int], Service] = {}
+        for start in range(len(raw)):
+            gram = ""
+            for end in range(start + 1, min(start + longest, len(raw)) + 1):
+                gram += raw[end - 1]
                 service = self._service_exact.get(gram) or self._service_exact.get(gram.rstrip("s"))
-                fuzzy = size <= self.thresholds.fuzzy_service_words and len(gram) >= 5
-                edges_filler = raw[start] in FILLER_WORDS or raw[start + size - 1] in FILLER_WORDS
-                # Typos only: words that are all real ("security" is not "security ir") never name a service fuzzily,
-                # and a word of three letters or fewer is never read as a typo ("instances up" is no "instances").
-                if service is None and fuzzy and not edges_filler and not all(
-                        len(w) < 4 or w in self._real_words or w in english_words() for w in raw[start:start + size]):
+                if service is not None:
+                    exact[end - start, start] = service
+                if gram not in self._service_prefixes:
+                    break
+        for size in range(longest, 0, -1):
+            starts = range(len(raw) - size + 1) if size <= fuzzy_words else [s for z, s in exact if z == size]
+            for start in starts:
+                end = start + size
+                if used and not used.isdisjoint(range(start, end)):
+                    continue
+                service = exact.get((size, start))
+                if (service is None and size <= fuzzy_words and not filler[start] and not filler[end - 1]
+                        and any(typo[start:end]) and len(gram := "".join(raw[start:end])) >= 5):
                     service = self._fuzzy_service(gram)
                 if service is not None:
-                    used.update(span)
-                    found.append((start, service, all(stem(w) in _SERVICE_GENERIC for w in raw[start:start + size])))
+                    used.update(range(start, end))
+                    found.append((start, service, all(stem(w) in _SERVICE_GENERIC for w in raw[start:end])))
         for word in re.findall(r"[A-Za-z0-9]+", text.replace("'", "")):
             service = self._cased_names.get(word)
+            if service is None:
+                continue
             spot = next((i for i, w in enumerate(raw) if w == word.lower() and i not in used), None)
-            if service is not None and spot is not None:
+            if spot is not None:
                 used.add(spot)
                 found.append((spot, service, False))
         # A proper name beside another service named by its own name is that one's feature ("DynamoDB Auto
@@ -370,14 +391,24 @@ class Matcher:
         # Per phrase id (dense, 0..n): lists index faster than dicts hash, which counts on a large base.
         size = len(self._phrase_entry)
         covered, used, hits = [0.0] * size, [0] * size, [0.0] * size
+        # An explained word the index knows is covered and explains at once, in one pass over its phrases.
+        known = {t for t in explained if t in self._postings}
         for word, sim in word_cover.items():
             gain = self._idf[word] * sim
+            if word in known:
+                for phrase_id in self._postings[word]:
+                    covered[phrase_id] += gain
+                    used[phrase_id] += 1
+                    hits[phrase_id] += gain
+                continue
             for phrase_id in self._postings[word]:
                 covered[phrase_id] += gain
                 used[phrase_id] += 1
         for t in explained:
+            if t in known:
+                continue
             w = self._weight(t)
-            if len(similar[t]) == 1:  # the usual case, a word the index knows: its phrases get it at its similarity
+            if len(similar[t]) == 1:  # a typo of one index word: its phrases get it at its similarity
                 [(word, sim)] = similar[t].items()
                 gain = w * sim
                 for phrase_id in self._postings[word]:
@@ -392,8 +423,9 @@ class Matcher:
                 hits[phrase_id] += w * sim
         # Numbers alone ("2+2") and "switch on" alone never make an entry a candidate; they only add to a match
         # found by other words.
-        candidates = {p for t in tokens if not t.isdigit() and t != SWITCH_ON
-                      for word in similar[t] for p in self._postings[word]}
+        candidates: set[int] = set()
+        for word in {word for t in tokens if not t.isdigit() and t != SWITCH_ON for word in similar[t]}:
+            candidates.update(self._postings[word])
         with_override = self._overridden.get(service.id, frozenset()) if service else frozenset()
 
         best: dict[int, tuple[float, int]] = {}
@@ -401,11 +433,12 @@ class Matcher:
         rest = 1 - weight
         entry_of, factor_of, total_of = self._phrase_entry, self._phrase_factor, self._phrase_total
         nothing = (0.0, 0)
-        phrase_services = self._phrase_service_words
-        asked = set(word_cover) | service_words
+        if service is not None:
+            asked = set(word_cover) | service_words
+            phrase_services = self._phrase_service_words
+            candidates.difference_update([phrase_id for phrase_id in candidates & self._phrases_naming_services
+                                          if not phrase_services[phrase_id] & asked])
         for phrase_id in candidates:
-            if service is not None and (names := phrase_services[phrase_id]) and not names & asked:
-                continue
             question_cover = hits[phrase_id] / explained_weight if explained_weight else 1.0
             score = factor_of[phrase_id] * (weight * covered[phrase_id] / total_of[phrase_id] + rest * question_cover)
             entry = entry_of[phrase_id]
@@ -425,7 +458,11 @@ class Matcher:
         answer = self.thresholds.answer
         ranked = sorted((item for item in best.items() if item[1][0] >= answer), key=order)
         if (wanted := self.thresholds.max_candidates + 1 - len(ranked)) > 0:
-            ranked += heapq.nsmallest(wanted, (item for item in best.items() if item[1][0] < answer), key=order)
+            others = [item for item in best.items() if item[1][0] < answer]
+            if len(others) > wanted:  # only those scoring at least the wanted-th best score can be among the best
+                floor = heapq.nlargest(wanted, others, key=_SCORE)[-1][1][0]
+                others = [item for item in others if item[1][0] >= floor]
+            ranked += sorted(others, key=order)[:wanted]
         return [Candidate(self._entries[i], score, words) for i, (score, words) in ranked]
 
     def match(self, raw_question: str) -> Result:

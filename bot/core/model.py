@@ -179,6 +179,11 @@ class Entry:
         dated, which only a synthesized entry can be)."""
         return min((link.verified for link in self.links if link.verified is not None), default=None)
 
+    def __hash__(self) -> int:
+        # Ids are unique in a knowledge base; hashing every field instead walks all the nested tuples, and entries
+        # and services key dicts and sets on every question.
+        return hash(self.id)
+
     def side(self, owner: str) -> Side | None:
         """The side of this shared control that `owner` holds, or None."""
         return next((s for s in self.sides if s.owner == owner), None)
@@ -209,6 +214,9 @@ class Service:
     proper_names: tuple[str, ...] = ()
     """Names that stand for this service only written with their capitals and not as a question's first word:
     "when Auto Scaling replaces an instance" is EC2 Auto Scaling, "who handles auto scaling?" is the capacity layer."""
+
+    def __hash__(self) -> int:
+        return hash(self.id)  # as Entry's: ids are unique, and the statements are many
 
     def statement_for(self, layer_id: str) -> Statement | None:
         """This service's statement about `layer_id`, or None."""

@@ -18,13 +18,15 @@ class PhraseSpotter:
 
     def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
         """`phrases`: (phrase, label) pairs; several phrases may share a label."""
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        # By first stem: (the stems after it, the phrase's length, label); most phrases are one word, which the
+        # first stem alone matches.
+        self._by_first: dict[str, list[tuple[list[str], int, str]]] = defaultdict(list)
         for phrase, label in phrases:
-            stems = tuple(words(phrase))
+            stems = words(phrase)
             if stems:
-                self._by_first[stems[0]].append((stems, label))
+                self._by_first[stems[0]].append((stems[1:], len(stems), label))
         for candidates in self._by_first.values():
-            candidates.sort(key=lambda c: -len(c[0]))
+            candidates.sort(key=lambda c: -c[1])
 
     def find(self, text: str) -> tuple[str, ...]:
         """The labels of every phrase found in `text`, in the order they occur; longer phrases are found first
@@ -45,9 +47,9 @@ class PhraseSpotter:
         """(start, size, label) of every phrase kept, in the order they occur."""
         found: list[tuple[int, int, str]] = []
         for start, stem_ in enumerate(stems):
-            for phrase, label in self._by_first.get(stem_, ()):
-                if tuple(stems[start:start + len(phrase)]) == phrase:
-                    found.append((len(phrase), start, label))
+            for rest, size, label in self._by_first.get(stem_, ()):
+                if size == 1 or stems[start + 1:start + size] == rest:
+                    found.append((size, start, label))
         used: set[int] = set()
         kept: list[tuple[int, int, str]] = []
         for size, start, label in sorted(found, key=lambda f: (-f[0], f[1])):
