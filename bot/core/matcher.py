@@ -498,15 +498,12 @@ class Matcher:
         return result
 
     def _subject(self, entry: Entry, services: list[Service]) -> Service:
-        """Of several services named, the one the answer is about: the first the entry has a record for, else the
-        first with a statement on the entry's layer ("the vulnerabilities Inspector finds on my EC2 instances" are
-        about EC2's guest OS), else the first named."""
-        for has_record in (lambda s: entry.override_for(s.id) is not None,
-                           lambda s: any(s.statement_for(layer) for layer in entry.layers[:1])):
-            found = next((s for s in services if has_record(s)), None)
-            if found is not None:
-                return found
-        return services[0]
+        """Of several services named, the one the answer is about: the first with something to say on the entry,
+        a record for it or a statement on its layer ("the vulnerabilities Inspector finds on my EC2 instances" are
+        about EC2's guest OS; "CloudTrail log files in our S3 bucket" are CloudTrail's, though S3 has a record for
+        encryption too), else the first named."""
+        return next((s for s in services if entry.override_for(s.id) is not None
+                     or any(s.statement_for(layer) for layer in entry.layers[:1])), services[0])
 
     def _match_services(self, question: str, services: list[Service], service_words: frozenset[str]) -> Result:
         """Match `question`, whose named services (first mention first) and their words are known."""
