@@ -161,8 +161,9 @@ class Matcher:
         self._unknown_idf = math.log(1 + total)
         # The phrases' fields as plain lists: score_entries reads them for thousands of phrases on a large base.
         self._phrase_entry = [p.entry for p in self._phrases]
-        self._phrase_factor = [p.factor for p in self._phrases]
-        self._phrase_total = [p.total for p in self._phrases]
+        weight = thresholds.phrase_weight
+        self._cover_scale = [p.factor * weight / p.total for p in self._phrases]
+        self._hit_scale = [p.factor * (1 - weight) for p in self._phrases]
         self._long_words = [w for w in self._stem_of if len(w) >= 5]
         self._short_words = [w for w in self._stem_of if 4 <= len(w) <= 5]
         # A four-letter index word with two neighbouring letters after the first swapped -> the word ("tset" and
@@ -200,6 +201,8 @@ class Matcher:
         self._similar = lru_cache(maxsize=8192)(self._similar_uncached)
         self._fuzzy_service = lru_cache(maxsize=8192)(self._fuzzy_service_uncached)
         self._spelling = lru_cache(maxsize=8192)(self._spelling_uncached)
+        self._may_be_typo = lru_cache(maxsize=8192)(
+            lambda word: not (len(word) < 4 or word in self._real_words or word in english_words()))
         # An answer's layers are read without the service's name, often several times a question.
         self._service_words = lru_cache(maxsize=8192)(lambda text: self.detect_services(text)[1])
         self._service_entries = {s.id: _service_entry(s, kb) for s in kb.services}
@@ -319,7 +322,7 @@ class Matcher:
         used: set[int] = set()
         # Typos only: words that are all real ("security" is not "security ir") never name a service fuzzily, and a
         # word of three letters or fewer is never read as a typo ("instances up" is no "instances").
-        typo = [not (len(w) < 4 or w in self._real_words or w in english_words()) for w in raw]
+        typo = [self._may_be_typo(w) for w in raw]
         filler = [w in FILLER_WORDS for w in raw]
         fuzzy_words = self.thresholds.fuzzy_service_words
         longest = min(self._service_max_words + 1, len(raw))
@@ -429,21 +432,24 @@ class Matcher:
         with_override = self._overridden.get(service.id, frozenset()) if service else frozenset()
 
         best: dict[int, tuple[float, int]] = {}
-        weight = self.thresholds.phrase_weight
-        rest = 1 - weight
-        entry_of, factor_of, total_of = self._phrase_entry, self._phrase_factor, self._phrase_total
+        entry_of = self._phrase_entry
         nothing = (0.0, 0)
         if service is not None:
             asked = set(word_cover) | service_words
             phrase_services = self._phrase_service_words
             candidates.difference_update([phrase_id for phrase_id in candidates & self._phrases_naming_services
                                           if not phrase_services[phrase_id] & asked])
+        # score = factor * (weight * covered / total + (1 - weight) * hits / explained weight), its per-phrase
+        # constants worked out once (`_cover_scale`, `_hit_scale`).
+        cover_scale, hit_scale = self._cover_scale, self._hit_scale
+        per_hit = 1 / explained_weight if explained_weight else 0.0
+        bonus = self.thresholds.service_bonus
         for phrase_id in candidates:
-            question_cover = hits[phrase_id] / explained_weight if explained_weight else 1.0
-            score = factor_of[phrase_id] * (weight * covered[phrase_id] / total_of[phrase_id] + rest * question_cover)
+            score = covered[phrase_id] * cover_scale[phrase_id] + (
+                hits[phrase_id] * per_hit if explained_weight else 1.0) * hit_scale[phrase_id]
             entry = entry_of[phrase_id]
-            if entry in with_override:
-                score = min(score + self.thresholds.service_bonus, 1.0)
+            if with_override and entry in with_override:
+                score = min(score + bonus, 1.0)
             # Ties go to the phrase that uses more of the question, service names included ("SSE-KMS" beats "SSE").
             key = (score, used[phrase_id])
             if key > best.get(entry, nothing):

@@ -12,6 +12,10 @@ from collections.abc import Iterable
 
 from bot.core.normalize import words
 
+RECENT = 4
+"""Texts whose phrases each spotter remembers: enough for the repeats within one question, never a cache of
+questions."""
+
 
 class PhraseSpotter:
     """Labels of the phrases that occur in a text. Build once; `find()` is thread-safe."""
@@ -27,6 +31,7 @@ class PhraseSpotter:
                 self._by_first[stems[0]].append((stems[1:], len(stems), label))
         for candidates in self._by_first.values():
             candidates.sort(key=lambda c: -c[1])
+        self._recent: tuple[tuple[tuple[str, ...], tuple[tuple[int, int, str], ...]], ...] = ()
 
     def find(self, text: str) -> tuple[str, ...]:
         """The labels of every phrase found in `text`, in the order they occur; longer phrases are found first
@@ -43,13 +48,26 @@ class PhraseSpotter:
         """The stems that the phrases found in `stems` are made of."""
         return frozenset(stems[i] for start, size, _ in self._spans(stems) for i in range(start, start + size))
 
-    def _spans(self, stems: list[str]) -> list[tuple[int, int, str]]:
-        """(start, size, label) of every phrase kept, in the order they occur."""
+    def _spans(self, stems: list[str]) -> tuple[tuple[int, int, str], ...]:
+        """(start, size, label) of every phrase kept, in the order they occur. One question asks the same spotter
+        about the same words several times, so the last few answers are kept (replaced whole: thread-safe)."""
+        key = tuple(stems)
+        recent = self._recent
+        for asked, spans in recent:
+            if asked == key:
+                return spans
+        spans = self._spans_uncached(stems)
+        self._recent = ((key, spans), *recent[:RECENT - 1])
+        return spans
+
+    def _spans_uncached(self, stems: list[str]) -> tuple[tuple[int, int, str], ...]:
         found: list[tuple[int, int, str]] = []
         for start, stem_ in enumerate(stems):
             for rest, size, label in self._by_first.get(stem_, ()):
                 if size == 1 or stems[start + 1:start + size] == rest:
                     found.append((size, start, label))
+        if len(found) < 2:
+            return tuple((start, size, label) for size, start, label in found)
         used: set[int] = set()
         kept: list[tuple[int, int, str]] = []
         for size, start, label in sorted(found, key=lambda f: (-f[0], f[1])):
@@ -57,4 +75,4 @@ class PhraseSpotter:
             if not used.intersection(span):
                 used.update(span)
                 kept.append((start, size, label))
-        return sorted(kept)
+        return tuple(sorted(kept))
