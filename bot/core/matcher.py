@@ -500,7 +500,9 @@ class Matcher:
         if isinstance(result, Answer) and len(services) > 1:
             subject = self._subject(result.entry, [s for s in services if s not in minor] or services)
             if subject is not result.service:
-                return self._answer(question, result.entry, subject, result.confidence, result.alternatives)
+                # The topic's layer on the subject may not be the layer asked about, as on any named service.
+                answer = self._answer(question, result.entry, subject, result.confidence, result.alternatives)
+                return self._layer_instead(question, answer, subject, service_words) or answer
         return result
 
     def _subject(self, entry: Entry, services: list[Service]) -> Service:
