@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core import Ambiguous, Answer, Matcher, NoMatch
-from bot.core.normalize import main_clause
+from bot.core.normalize import main_clause, two_asks
 
 
 def answer(matcher: Matcher, question: str) -> Answer:
@@ -416,3 +416,24 @@ def test_a_layer_named_as_what_is_encrypted_gives_way_to_the_encryption(matcher:
     # "application" names the application layer, but the question asks what encrypts it.
     result = matcher.match("which key encrypts the index of our Amazon Q Business application by default?")
     assert result.decision.statement is not None and result.decision.statement.layer == "encryption-at-rest"
+
+
+def test_a_question_asking_two_things_is_split_with_its_scene() -> None:
+    assert two_asks("On RDS, who applies the patches, and who picks the window?") == (
+        "On RDS, who applies the patches?", "On RDS, who picks the window?")
+    assert two_asks("KMS rotation - who rotates AWS managed keys and who turns it on for ours?") == (
+        "KMS rotation - who rotates AWS managed keys?", "KMS rotation - who turns it on for ours?")
+    assert two_asks("who patches the guest OS on EC2?") is None, "one thing asked"
+    assert two_asks("Is it encrypted, and who sets that up?") is None, "the first part asks no who"
+
+
+def test_two_parts_with_two_owners_make_the_pair_shared_and_say_whose_each_is(matcher: Matcher) -> None:
+    result = answer(matcher, "On EC2, who patches the guest OS and who patches the hypervisor?")
+    assert result.owner == "shared" and result.decision.rule == "parts"
+    assert "first part is yours" in result.decision.reason and "second part is AWS's" in result.decision.reason
+    assert result.question == "On EC2, who patches the guest OS and who patches the hypervisor?"
+
+
+def test_two_parts_with_one_owner_keep_it(matcher: Matcher) -> None:
+    result = answer(matcher, "In our VPC, who writes the security group rules, and who configures the network ACLs?")
+    assert result.owner == "customer" and result.decision.rule != "parts"

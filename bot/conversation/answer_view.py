@@ -33,6 +33,7 @@ RULE_LABELS = {
     "category-default": "the default for the service's category",
     "side": "one side of a shared control",
     "entry": "the topic's own owner",
+    "parts": "the two things the question asks, each decided on its own",
 }
 
 

@@ -20,7 +20,8 @@ from bot.core.paths import default_knowledge_dir, knowledge_file
 from bot.core.yaml_lines import DataFileError, LineDict, LineList, load_data_file
 
 CUE_KINDS = ("ownership", "pricing", "limits", "status", "general", "definition_openings", "how_to_openings",
-             "how_to_verbs", "how_to_phrases", "condition_openings", "back_references", "requests")
+             "how_to_verbs", "how_to_phrases", "condition_openings", "back_references", "requests",
+             "second_asks")
 FOLLOW_UP_KINDS = ("service_openings", "endings", "why")
 FIELDS = ("filler", "generic", "service_generic", "joined", "cues", "known_words", "follow_ups", "sides")
 SIDE_PARTIES = ("aws", "customer")
@@ -100,6 +101,21 @@ class Language:
         openings = _alternatives(self.cues["how_to_openings"])
         verbs, phrases = _alternatives(self.cues["how_to_verbs"]), _alternatives(self.cues["how_to_phrases"])
         return re.compile(rf"^(?:(?:{openings}) )?(?:{verbs})\b|\b(?:{phrases})\b")
+
+    @property
+    def second_ask(self) -> re.Pattern[str]:
+        """Where raw question text starts asking a second thing ("..., and who picks the window?"), case ignored:
+        group 1 is the asking word that begins the second question."""
+        phrases = "|".join(r"\s+".join(map(re.escape, p.split()[:-1])) for p in
+                           sorted(self.cues["second_asks"], key=len, reverse=True))
+        asks = "|".join(sorted({re.escape(p.split()[-1]) for p in self.cues["second_asks"]}, key=len, reverse=True))
+        return re.compile(rf"[,;]?\s+(?:{phrases})\s+({asks})\b", re.IGNORECASE)
+
+    @property
+    def first_ask(self) -> re.Pattern[str]:
+        """An asking word a second question may start with ("who"), as a whole word, case ignored."""
+        asks = "|".join(sorted({re.escape(p.split()[-1]) for p in self.cues["second_asks"]}, key=len, reverse=True))
+        return re.compile(rf"\b(?:{asks})\b", re.IGNORECASE)
 
     @property
     def condition(self) -> re.Pattern[str]:

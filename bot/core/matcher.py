@@ -51,9 +51,10 @@ from bot.core.normalize import (
     plain_fold,
     question_text,
     stem,
+    two_asks,
     words,
 )
-from bot.core.ownership import decide
+from bot.core.ownership import Decision, decide
 from bot.core.retrieval import TextIndex
 from bot.core.spotting import PhraseSpotter
 from bot.core.statements import StatementFinder
@@ -484,7 +485,16 @@ class Matcher:
         return replace(result, question=asked) if result.question != asked else result
 
     def _match_text(self, question: str) -> Result:
-        """Match `question`, its markup removed and its typos respelled."""
+        """Match `question`, its markup removed and its typos respelled. A question asking two things ("who applies
+        the patches, and who picks the window?") is answered part by part, where both parts find an answer."""
+        asks = two_asks(question)
+        parts = [self._match_text(ask) for ask in asks] if asks is not None else []
+        if parts and all(isinstance(part, Answer) for part in parts):
+            return _pair(question, *parts)
+        return self._match_one(question)
+
+    def _match_one(self, question: str) -> Result:
+        """Match `question`, which asks one thing."""
         named, service_words = self._named_services(question)
         # Named beside another service, a building block (S3, KMS, EBS ...) is where that one keeps something, and
         # a service named only by a word such as "instances" is the other's: "unhealthy instances in an auto
@@ -948,6 +958,21 @@ _CATEGORY_PHRASES = {
     "managed": "a managed service: AWS runs more of the stack for you, and the notes below say what stays yours",
     "abstracted": "an abstracted service: you use it through its API, and your data and who can reach it stay yours",
 }
+
+
+_PART_OWNERS = {"aws": "AWS's", "customer": "yours", "shared": "shared"}
+
+
+def _pair(question: str, first: Answer, second: Answer) -> Answer:
+    """The answer to a question asking two things, from the answers to each: the first's topic, and its owner
+    where both parts have the same one, else Shared, saying whose each part is."""
+    if first.owner == second.owner:
+        return replace(first, question=question)
+    reason = " ".join(f"The {ordinal} part is {_PART_OWNERS[part.owner]}: {part.decision.reason or part.entry.summary}"
+                      for ordinal, part in (("first", first), ("second", second)))
+    return replace(first, question=question, owner="shared", decision=Decision("shared", "parts", reason),
+                   confidence=min(first.confidence, second.confidence),
+                   checks=tuple(dict.fromkeys((*first.checks, *second.checks))))
 
 
 def _side_spotter(sides: tuple[Side, ...]) -> PhraseSpotter:

@@ -39,6 +39,8 @@ _JOINED_TOKEN = dict(_LANGUAGE.joined)
 _JOINED_AT_END = re.compile(r"\b(?:" + "|".join(re.escape(p) for p, _ in _LANGUAGE.joined_at_end) + r")$")
 _JOINED_AT_END_TOKEN = dict(_LANGUAGE.joined_at_end)
 _CONDITION = _LANGUAGE.condition
+_SECOND_ASK = _LANGUAGE.second_ask
+_FIRST_ASK = _LANGUAGE.first_ask
 _BACK_REFERENCE = _LANGUAGE.cue("back_references")
 
 
@@ -139,6 +141,18 @@ def main_clause(question: str) -> str | None:
     to it ("When a disk fails, who wipes the data on it?")."""
     main = after_condition(question)
     return main if main is not None and not _BACK_REFERENCE.search(plain_fold(main)) else None
+
+
+def two_asks(question: str) -> tuple[str, str] | None:
+    """A question asking two things in one sentence, as two questions, each with the scene set before the first
+    ask ("On RDS, who applies the patches, and who picks the window?" -> "On RDS, who applies the patches?", "On
+    RDS, who picks the window?"), or None when it asks one thing."""
+    second = _SECOND_ASK.search(question)
+    first = _FIRST_ASK.search(question, 0, second.start()) if second is not None else None
+    if second is None or first is None:
+        return None
+    scene = question[:first.start()]
+    return question[:second.start()].rstrip(" ,;") + "?", scene + question[second.start(1):]
 
 
 def question_text(raw: str) -> str:

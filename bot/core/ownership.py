@@ -22,7 +22,7 @@ from typing import Literal
 
 from bot.core.model import Entry, KnowledgeBase, Layer, Override, Owner, Service, Side, Statement
 
-Rule = Literal["service-entry", "service-layer", "category-default", "side", "entry"]
+Rule = Literal["service-entry", "service-layer", "category-default", "side", "entry", "parts"]
 
 _CATEGORY_WORDS = {"infrastructure": "an infrastructure service", "managed": "a managed service",
                    "abstracted": "an abstracted service"}
