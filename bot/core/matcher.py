@@ -220,6 +220,7 @@ class Matcher:
         self._own_name_words = lru_cache(maxsize=1024)(lambda service_id: frozenset(
             w for name in (kb.service(service_id).name, *kb.service(service_id).aliases) for w in words(name)))
         self._text = TextIndex(kb)
+        self._overview = kb.overview
         self._statements = StatementFinder(kb)
         self._checks = ChecksIndex(kb.checks)
         self._entry_index = {e.id: i for i, e in enumerate(kb.entries)}
@@ -571,7 +572,7 @@ class Matcher:
             entry = self._service_entries[service.id]
             return found or self._answer(question, entry, service, 1.0, tuple(ranked[: t.max_candidates]))
 
-        overview = self.kb.overview
+        overview = self._overview
         if service is None and overview is not None and stems & _GENERIC and stems <= _GENERIC | {_OVERALL}:
             # Nothing but generic words, perhaps "as a whole" ("who is responsible for security?", "cloud security,
             # aws or us?", "security in general"): the question is about the model as a whole, not any one topic that
