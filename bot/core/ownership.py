@@ -54,9 +54,10 @@ def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
     `stated_sides`: those named by the words of the parts the service's own statement gives the layer)."""
     layer_sides = layer_sides or {}
     decision = _decide(kb, entry, service, asked_layers, named_sides, layer_sides)
-    if service is not None and stated_sides and (decision.override is None or decision.owner == "shared"):
+    if service is not None and stated_sides:
         # The part of a shared statement the question names by that part's own words is the most precise thing
-        # known about the question on this service; only a one-party record of the service says more.
+        # known about the question on this service, more than a one-party record for the whole topic: Athena's
+        # record makes query-result encryption yours, its statement makes managed query results AWS's.
         for lid in dict.fromkeys((*entry.layers, *asked_layers)):
             statement, layer = service.statement_for(lid), kb.layer(lid)
             if statement is not None and layer is not None and statement.owner == "shared" and (
