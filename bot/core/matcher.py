@@ -816,7 +816,11 @@ class Matcher:
         Cache's customer part, whatever "is" would say)."""
         spotter = self._statement_side_spotters.get((service.id, layer_id)) if service is not None else None
         if spotter is not None and (stated := tuple(owner for owner in spotter.find_in(stems) if owner)):
-            return _Parts(stated, stated, stated)
+            # A part named in the condition the question opens with only sets the scene, where the main clause
+            # names a part of its own ("once we turn on Multi-AZ, who keeps the standby in sync?").
+            main = main_clause(question) if len(stated) > 1 else None
+            asked = tuple(owner for owner in spotter.find_in(words(main)) if owner) if main else ()
+            return _Parts(asked or stated, asked or stated, asked or stated)
         spotter = self._layer_side_spotters.get(layer_id)
         found = spotter.find_in(stems) if spotter else ()
         return _Parts((), found, tuple(dict.fromkeys(found + self._opened(layer_id, question))))
