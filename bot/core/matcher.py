@@ -708,6 +708,10 @@ class Matcher:
         else:
             return None
         found = self._layer_answer(question, others, service, result) if others else None
+        if found is not None and service is not None:
+            # The layer found may itself be what is encrypted ("are CloudTrail log files encrypted ...?"), as in a
+            # refusal's layer answer.
+            found = self._said_of_topic(question, found, service, service_words, found.entry.layers) or found
         # Where both say the same, the topic the question's words found is the better answer, if they found it
         # with confidence: a weak guess ("streaming instances" read as a Kinesis stream) yields to the layer.
         keep = found is not None and found.owner == result.owner and result.confidence >= self.thresholds.answer
