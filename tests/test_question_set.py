@@ -73,7 +73,7 @@ FLOORS = {
     # Maintenance parts of managed services (session 10; each batch's questions committed before its edits): the
     # batches' first runs together (5 of 15).
     "services-maint.jsonl": 0.33,
-    # Patching, maintenance-window and version-upgrade parts across 22 managed services (session maint2; questions
+    # Patching, maintenance-window and version-upgrade parts across 22 managed services (session 11; questions
     # committed before any knowledge edit): the first run (27 of 36).
     "services-maint2.jsonl": 0.75,
     # Network placement for five services that had none (session 10): first run 100%, the layer's default already
