@@ -20,6 +20,7 @@ millisecond. How a question is scored:
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 import os
@@ -184,7 +185,8 @@ class Matcher:
                 if len(alias.split()) > 1:
                     self._service_exact.setdefault(_joined(alias).removesuffix("s"), service)
         self._service_fuzzy = [a for a in self._service_exact if len(a) >= 5]
-        self._service_prefixes = frozenset(key[:i] for key in self._service_exact for i in range(1, len(key)))
+        # Sorted, so a run of words can tell whether it starts any name (bisect) without a set of every prefix.
+        self._service_keys = sorted(self._service_exact)
         # A one-word name written with capitals inside it ("WorkSpaces") is the product, even where the same word in
         # lower case is an everyday one that no alias may claim ("our Slack workspace").
         self._cased_names: dict[str, Service] = {}
@@ -250,10 +252,11 @@ class Matcher:
         # already name the layer's. The layer's words compete for the question's words (labelled ""), so a longer
         # phrase of the layer's wins over a statement's phrase inside it: "if we dont supply our own key" says
         # nothing was chosen, whatever "own key" says on its own.
+        layer_words = {layer.id: PhraseSpotter((w, "") for side in layer.sides for w in side.words)
+                       for layer in kb.layers}
         self._statement_side_spotters = {
-            (service.id, s.layer): PhraseSpotter([
-                *((w, side.owner) for side in s.sides for w in side.words),
-                *((w, "") for layer in (kb.layer(s.layer),) if layer for side in layer.sides for w in side.words)])
+            (service.id, s.layer): PhraseSpotter(((w, side.owner) for side in s.sides for w in side.words),
+                                                 shared=layer_words.get(s.layer))
             for service in kb.services for s in service.statements if s.sides}
         self._side_spotters = {e.id: _side_spotter(e.sides) for e in kb.entries if e.sides}
         size = answer_cache_size() if cache_size is None else cache_size
@@ -300,6 +303,12 @@ class Matcher:
             return None
         return found[0][0]
 
+    def _starts_a_name(self, gram: str) -> bool:
+        """Whether some longer service name or alias (words joined) starts with `gram`."""
+        keys = self._service_keys
+        at = bisect.bisect_right(keys, gram)
+        return at < len(keys) and keys[at].startswith(gram)
+
     def _fuzzy_service_uncached(self, gram: str) -> Service | None:
         """The service whose name `gram` (words joined) is a typo of, if any."""
         hit = process.extractOne(gram, self._service_fuzzy, scorer=fuzz.ratio,
@@ -338,7 +347,7 @@ class Matcher:
                 service = self._service_exact.get(gram) or self._service_exact.get(gram.rstrip("s"))
                 if service is not None:
                     exact[end - start, start] = service
-                if gram not in self._service_prefixes:
+                if not self._starts_a_name(gram):
                     break
         for size in range(longest, 0, -1):
             starts = range(len(raw) - size + 1) if size <= fuzzy_words else [s for z, s in exact if z == size]

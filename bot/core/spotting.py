@@ -7,6 +7,7 @@ first and each word of the question serves one phrase, so "host OS" is the host 
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -20,15 +21,19 @@ questions."""
 class PhraseSpotter:
     """Labels of the phrases that occur in a text. Build once; `find()` is thread-safe."""
 
-    def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
-        """`phrases`: (phrase, label) pairs; several phrases may share a label."""
+    def __init__(self, phrases: Iterable[tuple[str, str]], shared: PhraseSpotter | None = None) -> None:
+        """`phrases`: (phrase, label) pairs; several phrases may share a label. With `shared`, that spotter's
+        phrases are found too, after these where two are as long; its entries are reused, not copied (one
+        spotter per shared statement holds its layer's words)."""
         # By first stem: (the stems after it, the phrase's length, label); most phrases are one word, which the
         # first stem alone matches.
-        self._by_first: dict[str, list[tuple[list[str], int, str]]] = defaultdict(list)
+        self._by_first: dict[str, list[tuple[list[str] | tuple[()], int, str]]] = defaultdict(list)
         for phrase, label in phrases:
-            stems = words(phrase)
+            stems = [sys.intern(s) for s in words(phrase)]
             if stems:
-                self._by_first[stems[0]].append((stems[1:], len(stems), label))
+                self._by_first[stems[0]].append((stems[1:] if len(stems) > 1 else (), len(stems), label))
+        for first, entries in (shared._by_first.items() if shared is not None else ()):
+            self._by_first[first].extend(entries)
         for candidates in self._by_first.values():
             candidates.sort(key=lambda c: -c[1])
         self._recent: tuple[tuple[tuple[str, ...], tuple[tuple[int, int, str], ...]], ...] = ()
