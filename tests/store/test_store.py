@@ -41,6 +41,26 @@ def test_first_use_creates_every_table_at_the_newest_revision(store: Store) -> N
         assert current_revision(conn) == head_revision()
 
 
+def test_the_head_read_from_the_revision_files_is_alembics(store: Store) -> None:
+    from alembic.script import ScriptDirectory
+
+    from bot.store.migrate import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+    store.ensure_schema()
+    with store.engine.connect() as conn:
+        assert current_revision(conn) == MigrationContext.configure(conn).get_current_revision()
+
+
+def test_a_process_finding_the_schema_current_never_imports_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'srm.db'}"
+    Store(url).ensure_schema()  # migrated once, here
+    code = ("import sys; from bot.store.store import Store; Store(sys.argv[1]).ensure_schema(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    found = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]", found.stderr
+
+
 def test_models_and_migrations_agree(store: Store) -> None:
     store.ensure_schema()
     with store.engine.connect() as conn:
