@@ -53,9 +53,28 @@ def run(args: argparse.Namespace) -> int:
         from bot.core import load_knowledge
 
         load_knowledge()  # an invalid knowledge base stops here with every problem listed, not in a gunicorn worker
+        _migrate_before_workers()
         sys.stdout.flush()
         os.execv(sys.executable, gunicorn_argv(settings.port))
     return run_socket_mode(settings)
+
+
+def _migrate_before_workers() -> None:
+    """Bring the store's schema up to date once, before gunicorn starts its workers, so no worker migrates (or
+    loads Alembic to do it). A store that cannot be reached yet is not fatal: the workers create the schema on
+    first use, as they do after any outage."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.store.store import Store
+
+    store = Store()
+    try:
+        store.ensure_schema()
+    except SQLAlchemyError as exc:
+        print(f"srm serve: the store could not be reached ({type(exc).__name__}); the workers will create its "
+              "schema on first use", file=sys.stderr)
+    finally:
+        store.engine.dispose()
 
 
 def run_socket_mode(settings: SlackSettings) -> int:
