@@ -76,6 +76,8 @@ FLOORS = {
     # Patching, maintenance-window and version-upgrade parts across 22 managed services (session 11; questions
     # committed before any knowledge edit): the first run (27 of 36).
     "services-maint2.jsonl": 0.75,
+    # Logging and retention parts, second batch (session 11; questions committed before any knowledge edit): the first run (26 of 36).
+    "services-logs2.jsonl": 0.72,
     # Network placement for five services that had none (session 10): first run 100%, the layer's default already
     # answered them; the statements add the interface endpoints AWS lists.
     "services-gaps-nofact.jsonl": 1.0,
