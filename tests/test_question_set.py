@@ -76,6 +76,8 @@ FLOORS = {
     # Patching, maintenance-window and version-upgrade parts across 22 managed services (session 11; questions
     # committed before any knowledge edit): the first run (27 of 36).
     "services-maint2.jsonl": 0.75,
+    # Access parts, second batch (session 11; questions committed before any knowledge edit): the first run (25 of 36).
+    "services-access2.jsonl": 0.69,
     # Logging and retention parts, in two batches by services file (session 11; each batch's questions committed
     # before any knowledge edit): the first runs (25 and 26 of 36).
     "services-logs1.jsonl": 0.69, "services-logs2.jsonl": 0.72,
