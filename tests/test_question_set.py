@@ -81,6 +81,8 @@ FLOORS = {
     # Logging and retention parts, in two batches by services file (session 11; each batch's questions committed
     # before any knowledge edit): the first runs (25 and 26 of 36).
     "services-logs1.jsonl": 0.69, "services-logs2.jsonl": 0.72,
+    # Access parts (session 11; questions committed before any knowledge edit): the first run (25 of 36).
+    "services-access1.jsonl": 0.69,
     # Network placement for five services that had none (session 10): first run 100%, the layer's default already
     # answered them; the statements add the interface endpoints AWS lists.
     "services-gaps-nofact.jsonl": 1.0,
