@@ -108,14 +108,16 @@ class Language:
         group 1 is the asking word that begins the second question."""
         phrases = "|".join(r"\s+".join(map(re.escape, p.split()[:-1])) for p in
                            sorted(self.cues["second_asks"], key=len, reverse=True))
-        asks = "|".join(sorted({re.escape(p.split()[-1]) for p in self.cues["second_asks"]}, key=len, reverse=True))
-        return re.compile(rf"[,;]?\s+(?:{phrases})\s+({asks})\b", re.IGNORECASE)
+        return re.compile(rf"[,;]?\s+(?:{phrases})\s+({self._asking_words()})\b", re.IGNORECASE)
 
     @property
     def first_ask(self) -> re.Pattern[str]:
         """An asking word a second question may start with ("who"), as a whole word, case ignored."""
-        asks = "|".join(sorted({re.escape(p.split()[-1]) for p in self.cues["second_asks"]}, key=len, reverse=True))
-        return re.compile(rf"\b(?:{asks})\b", re.IGNORECASE)
+        return re.compile(rf"\b(?:{self._asking_words()})\b", re.IGNORECASE)
+
+    def _asking_words(self) -> str:
+        """The asking words the `second_asks` cues end on, as regex alternatives."""
+        return _alternatives(tuple({p.split()[-1] for p in self.cues["second_asks"]}))
 
     @property
     def condition(self) -> re.Pattern[str]:

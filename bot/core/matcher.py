@@ -833,7 +833,8 @@ class Matcher:
             # names a part of its own ("once we turn on Multi-AZ, who keeps the standby in sync?").
             main = main_clause(question) if len(stated) > 1 else None
             asked = tuple(owner for owner in spotter.find_in(words(main)) if owner) if main else ()
-            return _Parts(asked or stated, asked or stated, asked or stated)
+            named = asked or stated
+            return _Parts(named, named, named)
         spotter = self._layer_side_spotters.get(layer_id)
         found = spotter.find_in(stems) if spotter else ()
         return _Parts((), found, tuple(dict.fromkeys(found + self._opened(layer_id, question))))
