@@ -238,3 +238,26 @@ def test_a_joined_item_with_a_wrong_at_end_is_named_with_its_line(tmp_path: Path
     problems = problems_with(tmp_path, "    at_end: true", "    at_end: sometimes")
     item = line_of("  - token: beneath")
     assert (item, "field 'at_end' of a joined item must be true or false") in problems
+
+
+@pytest.mark.parametrize(("question", "service"), [
+    ("who creates the AWSServiceRoleForECS service-linked role in our account?", "ecs"),
+    ("who creates the AWSServiceRoleForAmazonGuardDuty role?", "guardduty"),
+])
+def test_a_service_linked_role_s_name_names_its_service_and_is_aws_s(matcher: Matcher, question: str,
+                                                                     service: str) -> None:
+    answer = matcher.match(question)
+    assert answer.service is not None and answer.service.id == service
+    assert answer.owner == "aws"
+
+
+def test_a_prefix_splits_only_a_word_that_goes_on_after_it() -> None:
+    assert words("AWSServiceRoleForRDS") == words("service linked role for rds")
+    assert words("awsservicerolefor") == ["awsservicerolefor"]
+
+
+def test_a_prefix_item_without_its_words_is_named_with_its_line(tmp_path: Path) -> None:
+    problems = problems_with(tmp_path, "words: service linked role for aws}", "wrds: service linked role for aws}")
+    item = line_of("  - {prefix: awsserviceroleforaws")
+    assert (item, "each item of field 'prefixes' needs 'prefix' (one lowercase word of letters and digits) and "
+                  "'words' (lowercase words separated by single spaces)") in problems

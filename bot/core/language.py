@@ -23,7 +23,7 @@ CUE_KINDS = ("ownership", "pricing", "limits", "status", "general", "definition_
              "how_to_verbs", "how_to_phrases", "condition_openings", "back_references", "requests",
              "second_asks")
 FOLLOW_UP_KINDS = ("service_openings", "endings", "why")
-FIELDS = ("filler", "generic", "service_generic", "joined", "cues", "known_words", "follow_ups", "sides")
+FIELDS = ("filler", "generic", "service_generic", "joined", "prefixes", "cues", "known_words", "follow_ups", "sides")
 SIDE_PARTIES = ("aws", "customer")
 _FOLDED_PHRASE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
@@ -79,6 +79,9 @@ class Language:
     follow_ups: FollowUpCues
     sides: tuple[tuple[str, str], ...] = ()
     """(phrase, party) pairs naming one party's side of any shared control: "the AWS side", "our end"."""
+    prefixes: tuple[tuple[str, str], ...] = ()
+    """(prefix, words) pairs, longest prefix first: a word beginning with the prefix is read as those words and
+    the rest of it ("awsserviceroleforecs" -> "service linked role for ecs")."""
 
     def cue(self, kind: str) -> re.Pattern[str]:
         """A pattern finding any cue of `kind` as whole words anywhere in folded text."""
@@ -197,6 +200,7 @@ def parse_language(file: Path) -> Language:
             problems.append((raw_cues.line_of(kind), f"unknown cue kind '{kind}' (known: {', '.join(CUE_KINDS)})"))
     follow_ups = _follow_ups(data, problems)
     sides = _sides(data, problems)
+    prefixes = _prefixes(data, problems)
     if problems:
         raise LanguageError(file, sorted(problems))
     return Language(
@@ -205,6 +209,7 @@ def parse_language(file: Path) -> Language:
         joined=tuple(sorted(joined, key=lambda pair: -len(pair[0]))),
         joined_at_end=tuple(sorted(joined_at_end, key=lambda pair: -len(pair[0]))), cues=cues,
         known_words=frozenset(w.casefold() for w in lists["known_words"]), follow_ups=follow_ups, sides=sides,
+        prefixes=tuple(sorted(prefixes, key=lambda pair: -len(pair[0]))),
     )
 
 
@@ -226,6 +231,30 @@ def _sides(data: LineDict, problems: list[tuple[int, str]]) -> tuple[tuple[str, 
         else:
             found += [(p, str(party)) for p in phrases]
     return tuple(found)
+
+
+def _prefixes(data: LineDict, problems: list[tuple[int, str]]) -> list[tuple[str, str]]:
+    """The optional `prefixes` list of {prefix, words}: a folded word beginning and the folded words it reads as."""
+    items = data.get("prefixes")
+    if items is None:
+        return []
+    if not isinstance(items, LineList):
+        problems.append((data.line_of("prefixes"), "field 'prefixes' must be a list of {prefix, words}"))
+        return []
+    found: list[tuple[str, str]] = []
+    for line, item in zip(items.item_lines, items, strict=True):
+        prefix = item.get("prefix") if isinstance(item, dict) else None
+        words = item.get("words") if isinstance(item, dict) else None
+        if (not isinstance(prefix, str) or not re.fullmatch(r"[a-z0-9]+", prefix)
+                or not isinstance(words, str) or not _FOLDED_PHRASE.fullmatch(words)):
+            problems.append((line, "each item of field 'prefixes' needs 'prefix' (one lowercase word of letters and "
+                                   "digits) and 'words' (lowercase words separated by single spaces)"))
+            continue
+        for key in item:
+            if key not in ("prefix", "words"):
+                problems.append((line, f"unknown field '{key}' in a prefixes item (known: prefix, words)"))
+        found.append((prefix, words))
+    return found
 
 
 def _follow_ups(data: LineDict, problems: list[tuple[int, str]]) -> FollowUpCues:

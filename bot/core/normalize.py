@@ -38,6 +38,9 @@ _JOINED_TOKEN = dict(_LANGUAGE.joined)
 # Phrases joined only where they end the question ("... our functions run on").
 _JOINED_AT_END = re.compile(r"\b(?:" + "|".join(re.escape(p) for p, _ in _LANGUAGE.joined_at_end) + r")$")
 _JOINED_AT_END_TOKEN = dict(_LANGUAGE.joined_at_end)
+# One pass splits every word opening with a prefix, the longest prefix first; only a word that goes on after it.
+_PREFIXED = re.compile(r"\b(" + "|".join(re.escape(p) for p, _ in _LANGUAGE.prefixes) + r")(?=[a-z0-9])")
+_PREFIX_WORDS = dict(_LANGUAGE.prefixes)
 _CONDITION = _LANGUAGE.condition
 _SECOND_ASK = _LANGUAGE.second_ask
 _FIRST_ASK = _LANGUAGE.first_ask
@@ -78,11 +81,13 @@ service overview."""
 @lru_cache(maxsize=4096)
 def plain_fold(text: str) -> str:
     """Lowercase, unicode-folded words as typed, no joined phrase applied: service names are read from these, so
-    a phrase joined for its meaning never swallows part of a name ("Client VPN certificate" names Client VPN)."""
+    a phrase joined for its meaning never swallows part of a name ("Client VPN certificate" names Client VPN).
+    A word opening with one of the language's prefixes is split after it ("AWSServiceRoleForECS" names ECS)."""
     folded = unicodedata.normalize("NFKD", text[:MAX_QUESTION_CHARS].casefold())
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     folded = folded.replace("'", "").replace("\u2019", "")
-    return " ".join(_WORD.findall(folded))
+    folded = " ".join(_WORD.findall(folded))
+    return _PREFIXED.sub(lambda match: _PREFIX_WORDS[match.group(1)] + " ", folded) if _PREFIX_WORDS else folded
 
 
 @lru_cache(maxsize=4096)
