@@ -206,8 +206,10 @@ class Matcher:
         self._spelling = lru_cache(maxsize=8192)(self._spelling_uncached)
         self._may_be_typo = lru_cache(maxsize=8192)(
             lambda word: not (len(word) < 4 or word in self._real_words or word in english_words()))
-        # An answer's layers are read without the service's name, often several times a question.
-        self._service_words = lru_cache(maxsize=8192)(lambda text: self.detect_services(text)[1])
+        # A question's services are read once to match it and again, with an answer's layers read without the
+        # service's name, often several times a question.
+        self._named_services = lru_cache(maxsize=8192)(self._named_services_uncached)
+        self._service_words = lambda text: self._named_services(text)[1]
         self._service_entries = {s.id: _service_entry(s, kb) for s in kb.services}
         overridden: dict[str, set[int]] = defaultdict(set)
         for index, entry in enumerate(kb.entries):
@@ -325,9 +327,10 @@ class Matcher:
         named, used = self._named_services(text)
         return list(named), used
 
-    def _named_services(self, text: str) -> tuple[dict[Service, bool], frozenset[str]]:
+    def _named_services_uncached(self, text: str) -> tuple[dict[Service, bool], frozenset[str]]:
         """The services named in `text`, first mention first, each with whether only a word that alone still means
-        the whole service named it ("instances" is EC2), and the stemmed words that named them."""
+        the whole service named it ("instances" is EC2), and the stemmed words that named them (cached: callers
+        never change what it returns)."""
         raw = plain_fold(text).split()
         found: list[tuple[int, Service, bool]] = []
         used: set[int] = set()
