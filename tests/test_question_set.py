@@ -83,6 +83,9 @@ FLOORS = {
     "services-logs1.jsonl": 0.69, "services-logs2.jsonl": 0.72,
     # Access parts (session 11; questions committed before any knowledge edit): the first run (25 of 36).
     "services-access1.jsonl": 0.69,
+    # Encryption, network placement and backup parts across 26 services (session 12; questions committed before any
+    # knowledge edit): the first run (29 of 36).
+    "services-enc3.jsonl": 0.8,
     # Network placement for five services that had none (session 10): first run 100%, the layer's default already
     # answered them; the statements add the interface endpoints AWS lists.
     "services-gaps-nofact.jsonl": 1.0,
