@@ -460,3 +460,13 @@ def test_a_choice_topic_yields_to_the_layer_asked_about_and_a_service_name_names
     result = matcher.match("is the replication traffic from the Application Migration Service agent encrypted, "
                            "or do we need to configure that?")
     assert result.entry.id == "encryption-in-transit" and result.owner == "aws"
+
+
+def test_what_a_question_sets_against_its_choice_names_no_part(matcher: Matcher) -> None:
+    # Both parts named: the default encryption is X-Ray's, the customer managed key yours.
+    assert matcher.match("who encrypts X-Ray trace data with a customer managed key and the default encryption?"
+                         ).owner == "shared"
+    for cue in ("instead of", "rather than", "in place of"):
+        answer = matcher.match(f"who encrypts X-Ray trace data with a customer managed key {cue} the default "
+                               "encryption?")
+        assert answer.owner == "customer", cue

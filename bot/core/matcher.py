@@ -53,6 +53,7 @@ from bot.core.normalize import (
     question_text,
     stem,
     two_asks,
+    without_alternative,
     words,
 )
 from bot.core.ownership import Decision, decide
@@ -947,14 +948,17 @@ class Matcher:
         relevant = {*entry.layers, *asked, *(lid for side in entry.sides for lid in side.layers)}
         relevant |= {layer.stated_with for lid in tuple(relevant)
                      if (layer := self.kb.layer(lid)) is not None and layer.stated_with}
-        # Sides named by their words; then with those the question's opening names too.
-        parts = {lid: self._parts_named(lid, stems, question, service) for lid in relevant
+        # Sides named by their words; then with those the question's opening names too. What the question names
+        # as not chosen names no side.
+        chosen = without_alternative(question)
+        side_stems = words(chosen) if chosen != question else stems
+        parts = {lid: self._parts_named(lid, side_stems, chosen, service) for lid in relevant
                  if lid in self._layer_side_spotters
                  or (service is not None and (service.id, lid) in self._statement_side_spotters)}
         stated = {lid: part.stated for lid, part in parts.items() if part.stated}
         worded = {lid: part.worded for lid, part in parts.items() if part.worded}
         layer_sides = {lid: part.named for lid, part in parts.items() if part.named}
-        named_sides = spotter.find_in(stems) if spotter else ()
+        named_sides = spotter.find_in(side_stems) if spotter else ()
         if not named_sides and entry.sides and entry.layers:
             # A shared topic's sides open as its layer's do: "is the data in our DynamoDB table encrypted?" asks
             # what the service does by itself, which is AWS's side of DynamoDB's encryption.

@@ -45,6 +45,7 @@ _CONDITION = _LANGUAGE.condition
 _SECOND_ASK = _LANGUAGE.second_ask
 _FIRST_ASK = _LANGUAGE.first_ask
 _BACK_REFERENCE = _LANGUAGE.cue("back_references")
+_ALTERNATIVE = _LANGUAGE.alternative
 
 
 def unescape_chat(text: str) -> str:
@@ -146,6 +147,12 @@ def main_clause(question: str) -> str | None:
     to it ("When a disk fails, who wipes the data on it?")."""
     main = after_condition(question)
     return main if main is not None and not _BACK_REFERENCE.search(plain_fold(main)) else None
+
+
+def without_alternative(question: str) -> str:
+    """`question` without what it names as not chosen ("who sets a customer managed key instead of the default
+    encryption?" -> "who sets a customer managed key?"): the words that say which part of a split is asked."""
+    return _ALTERNATIVE.sub("", question)
 
 
 def two_asks(question: str) -> tuple[str, str] | None:
