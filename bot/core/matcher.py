@@ -69,6 +69,9 @@ ANSWER_CACHE_SIZE = 1024
 CACHED_QUESTION_CHARS = 300
 """Questions longer than this are matched afresh every time, so the cache holds at most ~300 KB of questions."""
 
+RECENT_TEXTS = 16
+"""Texts whose named services the matcher remembers: a question, its parts and clauses, while it is answered."""
+
 
 def answer_cache_size() -> int:
     """The number of results a matcher keeps: SRM_ANSWER_CACHE if set (0 turns caching off), else the default."""
@@ -208,8 +211,9 @@ class Matcher:
         self._may_be_typo = lru_cache(maxsize=8192)(
             lambda word: not (len(word) < 4 or word in self._real_words or word in english_words()))
         # A question's services are read once to match it and again, with an answer's layers read without the
-        # service's name, often several times a question.
-        self._named_services = lru_cache(maxsize=8192)(self._named_services_uncached)
+        # service's name, often several times a question: the last few texts are remembered, never a cache of
+        # questions (the answer cache is that).
+        self._named_services = lru_cache(maxsize=RECENT_TEXTS)(self._named_services_uncached)
         self._service_words = lambda text: self._named_services(text)[1]
         self._service_entries = {s.id: _service_entry(s, kb) for s in kb.services}
         overridden: dict[str, set[int]] = defaultdict(set)
