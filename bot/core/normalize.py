@@ -84,8 +84,10 @@ def plain_fold(text: str) -> str:
     """Lowercase, unicode-folded words as typed, no joined phrase applied: service names are read from these, so
     a phrase joined for its meaning never swallows part of a name ("Client VPN certificate" names Client VPN).
     A word opening with one of the language's prefixes is split after it ("AWSServiceRoleForECS" names ECS)."""
-    folded = unicodedata.normalize("NFKD", text[:MAX_QUESTION_CHARS].casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = text[:MAX_QUESTION_CHARS].casefold()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
     folded = folded.replace("'", "").replace("\u2019", "")
     folded = " ".join(_WORD.findall(folded))
     return _PREFIXED.sub(lambda match: _PREFIX_WORDS[match.group(1)] + " ", folded) if _PREFIX_WORDS else folded
@@ -101,8 +103,13 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """All stemmed words of `text`, filler included (used for alias identity)."""
-    return [stem(w) for w in fold(text).split()]
+    """All stemmed words of `text`, filler included (used for alias identity): a new list each call."""
+    return list(_stems(text))
+
+
+@lru_cache(maxsize=4096)
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in fold(text).split())
 
 
 def content_terms(text: str) -> list[tuple[str, str]]:
