@@ -437,3 +437,8 @@ def test_two_parts_with_two_owners_make_the_pair_shared_and_say_whose_each_is(ma
 def test_two_parts_with_one_owner_keep_it(matcher: Matcher) -> None:
     result = answer(matcher, "In our VPC, who writes the security group rules, and who configures the network ACLs?")
     assert result.owner == "customer" and result.decision.rule != "parts"
+
+
+def test_a_law_or_framework_named_by_its_name_is_compliance_with_it(matcher: Matcher) -> None:
+    answer = matcher.match("who makes sure our clinic's app satisfies HIPAA?")
+    assert isinstance(answer, Answer) and answer.entry.id == "workload-compliance" and answer.owner == "customer"
