@@ -470,3 +470,10 @@ def test_what_a_question_sets_against_its_choice_names_no_part(matcher: Matcher)
         answer = matcher.match(f"who encrypts X-Ray trace data with a customer managed key {cue} the default "
                                "encryption?")
         assert answer.owner == "customer", cue
+
+
+@pytest.mark.parametrize("ask", ["who does what?", "AWS, us, or both?", "how is that split?"])
+def test_a_question_asking_how_the_work_is_split_gets_the_split(matcher: Matcher, ask: str) -> None:
+    # "DNS-validated" names ACM's part of certificate renewal; asked for the split, the answer is both parts.
+    assert matcher.match("renewal of our DNS-validated ACM certificate - who renews it?").owner == "aws"
+    assert matcher.match(f"renewal of our DNS-validated ACM certificate - {ask}").owner == "shared"

@@ -95,6 +95,7 @@ _GENERAL = _LANGUAGE.cue("general")
 _OWNERSHIP = _LANGUAGE.cue("ownership")
 _ASKS_HOW = _LANGUAGE.asks_how
 _REQUEST = _LANGUAGE.cue("requests")
+_SPLIT = _LANGUAGE.cue("split_asks")
 _TYPED_WORD = re.compile(r"[A-Za-z]{4,}")
 _SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, *_LANGUAGE.service_generic))
 _GENERIC = frozenset(stem(w) for w in GENERIC_WORDS)
@@ -953,17 +954,19 @@ class Matcher:
         relevant |= {layer.stated_with for lid in tuple(relevant)
                      if (layer := self.kb.layer(lid)) is not None and layer.stated_with}
         # Sides named by their words; then with those the question's opening names too. What the question names
-        # as not chosen names no side.
+        # as not chosen names no side, and a question asking how the work is split names none at all.
         chosen = without_alternative(question)
         side_stems = words(chosen) if chosen != question else stems
-        parts = {lid: self._parts_named(lid, side_stems, chosen, service) for lid in relevant
-                 if lid in self._layer_side_spotters
-                 or (service is not None and (service.id, lid) in self._statement_side_spotters)}
+        splits = bool(_SPLIT.search(fold(question)))
+        parts = {} if splits else {
+            lid: self._parts_named(lid, side_stems, chosen, service) for lid in relevant
+            if lid in self._layer_side_spotters
+            or (service is not None and (service.id, lid) in self._statement_side_spotters)}
         stated = {lid: part.stated for lid, part in parts.items() if part.stated}
         worded = {lid: part.worded for lid, part in parts.items() if part.worded}
         layer_sides = {lid: part.named for lid, part in parts.items() if part.named}
-        named_sides = spotter.find_in(side_stems) if spotter else ()
-        if not named_sides and entry.sides and entry.layers:
+        named_sides = spotter.find_in(side_stems) if spotter and not splits else ()
+        if not named_sides and not splits and entry.sides and entry.layers:
             # A shared topic's sides open as its layer's do: "is the data in our DynamoDB table encrypted?" asks
             # what the service does by itself, which is AWS's side of DynamoDB's encryption.
             named_sides = tuple(o for o in self._opened(entry.layers[0], question) if entry.side(o) is not None)
