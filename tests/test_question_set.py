@@ -106,6 +106,9 @@ FLOORS = {
     # Maintenance notices, customer configuration and resilience parts over 25 services of four services files
     # (session 12; questions committed before any knowledge edit): the first run (28 of 36).
     "services-cfg2.jsonl": 0.77,
+    # Maintenance notices, configuration the customer must still do and resilience parts over 26 services of three
+    # services files (session 12; questions committed before any knowledge edit): the first run (25 of 36).
+    "services-cfg3.jsonl": 0.69,
 }
 OVERALL_FLOOR = 0.98
 """For the entry-keyed YAML sets together; the owner-keyed blind sets are held by their own floors only."""
