@@ -477,3 +477,9 @@ def test_a_question_asking_how_the_work_is_split_gets_the_split(matcher: Matcher
     # "DNS-validated" names ACM's part of certificate renewal; asked for the split, the answer is both parts.
     assert matcher.match("renewal of our DNS-validated ACM certificate - who renews it?").owner == "aws"
     assert matcher.match(f"renewal of our DNS-validated ACM certificate - {ask}").owner == "shared"
+
+
+def test_you_sign_api_requests_and_the_service_verifies_the_signature(matcher: Matcher) -> None:
+    assert matcher.match("who signs our API requests with SigV4?").owner == "customer"
+    assert matcher.match("who verifies SigV4 signatures?").owner == "aws"
+    assert matcher.match("SigV4 request signing - whose job?").owner == "shared"
