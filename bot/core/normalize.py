@@ -107,8 +107,9 @@ def words(text: str) -> list[str]:
     return list(_stems(text))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _stems(text: str) -> tuple[str, ...]:
+    # The texts of the questions being answered now: one question asks for the same words many times.
     return tuple(stem(w) for w in fold(text).split())
 
 
