@@ -36,8 +36,8 @@ FLOORS = {
     # 5 off-topic, written from AWS pages by a helper that read neither the knowledge base nor the matcher): first
     # run 83.0% on 2026-12-03 (commit addc8ca's matcher, before any session-12 change). A second helper, as blind,
     # then checked the sources against AWS's pages and widened two owners (ACM renewal, Secrets Manager rotation);
-    # the corrected set's first run on that same matcher is 84.0%, its floor.
-    "blind-8.jsonl": 0.84,
+    # the corrected set scores 84.0% on that same matcher. The floor stays at the very first run.
+    "blind-8.jsonl": 0.83,
     # Service sets, written from each service's AWS security pages before its statements were written (issue 14);
     # their floors are their first runs too.
     "services-existing.jsonl": 0.72, "services-network-security-management.jsonl": 0.54,
