@@ -442,3 +442,12 @@ def test_two_parts_with_one_owner_keep_it(matcher: Matcher) -> None:
 def test_a_law_or_framework_named_by_its_name_is_compliance_with_it(matcher: Matcher) -> None:
     answer = matcher.match("who makes sure our clinic's app satisfies HIPAA?")
     assert isinstance(answer, Answer) and answer.entry.id == "workload-compliance" and answer.owner == "customer"
+
+
+def test_a_layer_named_only_by_the_services_name_gives_way_to_its_statement(matcher: Matcher) -> None:
+    # "Instances" in "Lambda Managed Instances" names the service, not a guest OS of yours; what the question says
+    # of the functions is what the service's virtualization statement puts on the customer.
+    result = answer(matcher, "who is responsible for separating functions that don't trust each other on Lambda "
+                             "Managed Instances?")
+    assert result.decision.layer is not None and result.decision.layer.id == "virtualization"
+    assert result.owner == "customer"

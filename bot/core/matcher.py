@@ -661,6 +661,14 @@ class Matcher:
             layer_question = asks_service or (not _ASKS_HOW.search(folded) and (mostly_layer or duty))
             if weak and agreed is not None:
                 result, weak = (result if isinstance(result, Answer) else agreed), False
+            if weak and layers and layer_question and service is not None and not named_by_words and not (
+                    set(layers) & set(self._loose_layers([s for s in question_stems if s not in own_name]))):
+                # A layer named only by a word of the service's own name ("instances" in "Lambda Managed Instances")
+                # says nothing of the question; the service's statement whose words it uses does ("functions that
+                # don't trust each other" is what Lambda Managed Instances says of its virtualization).
+                layers = ((stated.layer,) if (stated := self._statements.best(
+                    service, [s for s in distinctive_words(question) if s not in own_name],
+                    minimum=t.statement_answer, margin=t.statement_margin, shared=t.statement_words)) else layers)
             if weak and layers and layer_question:
                 found = self._layer_answer(question, layers, service, result)
                 # A layer named as what is encrypted ("are CloudTrail log files encrypted ...?") gives way to the
