@@ -451,3 +451,10 @@ def test_a_layer_named_only_by_the_services_name_gives_way_to_its_statement(matc
                              "Managed Instances?")
     assert result.decision.layer is not None and result.decision.layer.id == "virtualization"
     assert result.owner == "customer"
+
+
+def test_a_question_about_another_clouds_model_gets_no_owner(matcher: Matcher) -> None:
+    result = matcher.match("Is Microsoft Azure's shared responsibility model the same as AWS's?")
+    assert isinstance(result, NoMatch) and result.reason == "other-cloud"
+    beside_a_service = matcher.match("who manages the trust between Azure AD and IAM Identity Center?")
+    assert isinstance(beside_a_service, Answer) and beside_a_service.owner == "customer"

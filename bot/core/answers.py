@@ -95,7 +95,8 @@ class Ambiguous:
 
 @dataclass(frozen=True)
 class NoMatch:
-    """Nothing fits. `reason` is one of: empty, off-topic, pricing, how-to, limits, status, general, definition."""
+    """Nothing fits. `reason` is one of: empty, off-topic, pricing, how-to, limits, status, general, definition,
+    other-cloud (a question about another cloud provider's model)."""
 
     question: str
     suggestions: tuple[Candidate, ...]

@@ -96,6 +96,7 @@ _OWNERSHIP = _LANGUAGE.cue("ownership")
 _ASKS_HOW = _LANGUAGE.asks_how
 _REQUEST = _LANGUAGE.cue("requests")
 _SPLIT = _LANGUAGE.cue("split_asks")
+_OTHER_CLOUD = _LANGUAGE.cue("other_clouds")
 _TYPED_WORD = re.compile(r"[A-Za-z]{4,}")
 _SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, *_LANGUAGE.service_generic))
 _GENERIC = frozenset(stem(w) for w in GENERIC_WORDS)
@@ -557,6 +558,9 @@ class Matcher:
         ranked = self.score_entries(question, service, service_words)
         suggestions = tuple(c for c in ranked[: t.max_candidates] if c.score >= t.suggest)
 
+        if service is None and _OTHER_CLOUD.search(folded):
+            # Another provider's model, even asked in our words ("Google Cloud's shared responsibility model").
+            return NoMatch(question, suggestions, "other-cloud")
         # What kind of question it is, its main clause says: "if the app goes down, does the service fail over by
         # itself?" asks no status.
         asked = fold(main) if (main := after_condition(question)) else folded

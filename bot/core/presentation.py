@@ -27,6 +27,8 @@ NO_MATCH_MESSAGES = {
     "general": "That is a general question about AWS (how two things differ, when something launched, where it "
                "is available). I answer who is responsible for what under the AWS Shared Responsibility Model; the "
                "service's documentation has the rest.",
+    "other-cloud": "I only know the AWS Shared Responsibility Model. Other cloud providers publish their own, and "
+                   "their documentation says how they split the work.",
     "definition": "I don't define AWS services, but I can tell you who is responsible for what on one: try "
                   "\"who secures it?\" or \"who patches the OS on it?\"",
 }
