@@ -458,3 +458,13 @@ def test_a_question_about_another_clouds_model_gets_no_owner(matcher: Matcher) -
     assert isinstance(result, NoMatch) and result.reason == "other-cloud"
     beside_a_service = matcher.match("who manages the trust between Azure AD and IAM Identity Center?")
     assert isinstance(beside_a_service, Answer) and beside_a_service.owner == "customer"
+
+
+def test_a_part_of_a_services_statement_named_by_its_words_answers_where_no_topic_fits(matcher: Matcher) -> None:
+    result = matcher.match("one AZ is impaired; who starts a zonal shift to move our Network Load Balancer's traffic "
+                           "away from it?")
+    assert isinstance(result, Answer) and result.decision.layer is not None
+    assert result.decision.layer.id == "resilience" and result.owner == "customer"
+    # A part's words beside a layer the question names loosely ("servers") leave that layer the answer.
+    servers = matcher.match("who manages the servers Glue ETL jobs run on?")
+    assert isinstance(servers, Answer) and servers.owner == "aws"

@@ -268,6 +268,8 @@ class Matcher:
                                                  shared=layer_words.get(s.layer))
             for service in kb.services for s in service.statements if s.sides}
         self._side_spotters = {e.id: _side_spotter(e.sides) for e in kb.entries if e.sides}
+        self._sided_layers: dict[str, tuple[str, ...]] = {
+            service.id: tuple(s.layer for s in service.statements if s.sides) for service in kb.services}
         size = answer_cache_size() if cache_size is None else cache_size
         self._match_cached = lru_cache(maxsize=size)(self._match) if size > 0 else self._match
 
@@ -527,6 +529,8 @@ class Matcher:
         minor |= {s for s in named if any(s.id in other.runs_on for other in named)}
         services = sorted(named, key=lambda s: s in minor)
         result = self._match_services(question, services, service_words)
+        if services:
+            result = self._part_named(question, result, services[0]) or result
         if isinstance(result, Answer) and len(services) > 1:
             subject = self._subject(result.entry, [s for s in services if s not in minor] or services)
             if subject is not result.service:
@@ -534,6 +538,30 @@ class Matcher:
                 answer = self._answer(question, result.entry, subject, result.confidence, result.alternatives)
                 return self._layer_instead(question, answer, subject, service_words) or answer
         return result
+
+    def _part_named(self, question: str, result: Result, service: Service) -> Answer | None:
+        """The layer of `service` whose statement has a part the question names by that part's own words, where no
+        topic was found with confidence: the part answers ("who starts a zonal shift for our Network Load
+        Balancer?" is the customer's part of ELB's resilience, whatever else "traffic" names). Only where the
+        question names no other layer, by its words or loosely, and asks something (no refusal for pricing or
+        limits), and only where one statement alone has a part named."""
+        if isinstance(result, NoMatch) and result.reason != "off-topic":
+            return None
+        if isinstance(result, Answer) and result.confidence >= self.thresholds.answer:
+            return None
+        stems = words(question)
+        named = {layer_id for layer_id in self._sided_layers.get(service.id, ())
+                 if any(self._statement_side_spotters[service.id, layer_id].find_in(stems))}
+        if len(named) != 1:
+            return None
+        [layer_id] = named
+        if isinstance(result, Answer) and result.decision.layer is not None and result.decision.layer.id == layer_id:
+            return None
+        own_name = self._own_name_words(service.id)
+        loose = set(self._loose_layers([s for s in stems if s not in own_name])) - self._choice_layers
+        if (set(self._layer_spotter.find_in(stems)) | loose) - {layer_id}:
+            return None
+        return self._layer_answer(question, (layer_id,), service, result)
 
     def _subject(self, entry: Entry, services: list[Service]) -> Service:
         """Of several services named, the one the answer is about: the first with something to say on the entry,
