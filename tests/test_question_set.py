@@ -121,6 +121,11 @@ FLOORS = {
     # Data handling, physical and host, capacity and scaling parts over 18 services of four services files (session 12;
     # questions committed before any knowledge edit): the first run (18 of 36).
     "services-dat2.jsonl": 0.5,
+    # The eight services that had fewer than three questions in any set (RDS Custom and its two engines, AppFlow, B2B
+    # Data Interchange, End User Messaging, Firewall Manager, Lake Formation, Macie, MediaTailor; 44 questions from
+    # their AWS pages, written by a helper that read neither the knowledge base nor the matcher; session 14): first
+    # run 54.5% (24 of 44) on commit 306db3c, before any knowledge edit.
+    "services-batch-10.jsonl": 0.54,
 }
 OVERALL_FLOOR = 0.98
 """For the entry-keyed YAML sets together; the owner-keyed blind sets are held by their own floors only."""
