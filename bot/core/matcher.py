@@ -544,10 +544,12 @@ class Matcher:
         topic was found with confidence: the part answers ("who starts a zonal shift for our Network Load
         Balancer?" is the customer's part of ELB's resilience, whatever else "traffic" names). Only where the
         question names no other layer, by its words or loosely, and asks something (no refusal for pricing or
-        limits), and only where one statement alone has a part named."""
+        limits), and only where one statement alone has a part named. A topic AWS owns on every service stands:
+        "physical access to the buildings" is the data centers', whatever "access to" names on EC2."""
         if isinstance(result, NoMatch) and result.reason != "off-topic":
             return None
-        if isinstance(result, Answer) and result.confidence >= self.thresholds.answer:
+        if isinstance(result, Answer) and (result.confidence >= self.thresholds.answer
+                                           or set(result.entry.layers) <= self._aws_everywhere):
             return None
         stems = words(question)
         named = {layer_id for layer_id in self._sided_layers.get(service.id, ())
