@@ -268,8 +268,6 @@ class Matcher:
                                                  shared=layer_words.get(s.layer))
             for service in kb.services for s in service.statements if s.sides}
         self._side_spotters = {e.id: _side_spotter(e.sides) for e in kb.entries if e.sides}
-        self._sided_layers: dict[str, tuple[str, ...]] = {
-            service.id: tuple(s.layer for s in service.statements if s.sides) for service in kb.services}
         size = answer_cache_size() if cache_size is None else cache_size
         self._match_cached = lru_cache(maxsize=size)(self._match) if size > 0 else self._match
 
@@ -552,8 +550,8 @@ class Matcher:
                                            or set(result.entry.layers) <= self._aws_everywhere):
             return None
         stems = words(question)
-        named = {layer_id for layer_id in self._sided_layers.get(service.id, ())
-                 if any(self._statement_side_spotters[service.id, layer_id].find_in(stems))}
+        named = {s.layer for s in service.statements
+                 if s.sides and any(self._statement_side_spotters[service.id, s.layer].find_in(stems))}
         if len(named) != 1:
             return None
         [layer_id] = named
