@@ -293,10 +293,19 @@ def test_a_narrowing_needs_its_layer_and_words(tmp_path: Path) -> None:
     assert len(found) == 1 and found[0].startswith("layers.yaml:13: layer 'host-os': field 'narrows' must be")
 
 
-def test_sides_belong_to_shared_entries_only(tmp_path: Path) -> None:
-    sided = ENTRY.replace("  layers: [host-os]\n", "  layers: [host-os]\n  sides:\n    aws: {text: AWS patches.}\n")
+def test_a_one_party_entry_s_parts_are_named_by_words_not_layers(tmp_path: Path) -> None:
+    sided = ENTRY.replace("  layers: [host-os]\n", "  layers: [host-os]\n  sides:\n    aws: {text: AWS patches.}\n"
+                          "    customer: {layers: [host-os], words: [reboots], text: You reboot.}\n")
     found = problems(write_base(tmp_path, entries=sided))
-    assert found == ["entries/network.yaml:27: entry 'host-os': only a shared entry has sides (owner is 'aws')"]
+    assert found == [f"entries/network.yaml:{line}: entry 'host-os' side '{owner}': a part of a one-party entry is "
+                     "named by words only, not layers" for line, owner in ((28, "aws"), (29, "customer"))]
+
+
+def test_a_one_party_entry_s_parts_named_by_words_load(tmp_path: Path) -> None:
+    sided = ENTRY.replace("  layers: [host-os]\n", "  layers: [host-os]\n  sides:\n"
+                          "    customer: {words: [reboots], text: You reboot.}\n")
+    host_os = next(e for e in load_knowledge(write_base(tmp_path, entries=sided)).entries if e.id == "host-os")
+    assert [(side.owner, side.words) for side in host_os.sides] == [("customer", ("reboots",))]
 
 
 def test_a_layer_s_sides_are_named_by_words_and_openings_not_by_layers(tmp_path: Path) -> None:

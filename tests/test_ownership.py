@@ -483,3 +483,27 @@ def test_you_sign_api_requests_and_the_service_verifies_the_signature(matcher: M
     assert matcher.match("who signs our API requests with SigV4?").owner == "customer"
     assert matcher.match("who verifies SigV4 signatures?").owner == "aws"
     assert matcher.match("SigV4 request signing - whose job?").owner == "shared"
+
+
+def test_a_topic_one_party_owns_keeps_its_owner_when_no_part_is_named(matcher: Matcher) -> None:
+    result = answer(matcher, "who patches Lambda functions deployed as container images?")
+    assert (result.entry.id, result.owner) == ("lambda-container-images", "customer")
+
+
+def test_the_other_party_s_part_of_a_one_party_topic_is_theirs(matcher: Matcher) -> None:
+    result = answer(matcher, "who maintains the threat intelligence GuardDuty uses?")
+    assert (result.entry.id, result.owner, result.decision.rule) == ("guardduty-findings", "aws", "side")
+    assert "AWS's side of it" in result.decision.reason
+
+
+def test_both_parts_of_a_one_party_topic_asked_together_are_shared(matcher: Matcher) -> None:
+    result = answer(matcher, "for Lambda container images, who publishes the patched base images, and who rebuilds "
+                             "our image on them?")
+    assert (result.entry.id, result.owner, result.decision.rule) == ("lambda-container-images", "shared", "parts")
+    reason = result.decision.reason
+    assert "publishes Lambda base images" in reason and "rebuilding your image" in reason
+
+
+def test_one_ask_naming_both_parts_of_a_one_party_topic_keeps_its_owner(matcher: Matcher) -> None:
+    result = answer(matcher, "who rebuilds our Lambda container image when AWS publishes a new base image?")
+    assert (result.entry.id, result.owner) == ("lambda-container-images", "customer")

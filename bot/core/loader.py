@@ -387,7 +387,8 @@ class _Validator:
         result = []
         of_layer = of == "layer"
         sides: LineDict = record.get("sides") or LineDict()
-        if sides and not of_layer and record.get("owner") != "shared":
+        one_party = record.get("owner") != "shared"
+        if sides and of == "statement" and one_party:
             self.report(file, record.line_of("sides"), f"{what}: only a shared {of} has sides (owner is "
                         f"{record.get('owner')!r})")
         for owner, value in sides.items():
@@ -404,6 +405,9 @@ class _Validator:
                                 "layers")
                 if of == "statement" and not value.get("words"):
                     self.report(file, value.line, f"{where}: a statement's side needs the words that name it")
+                if of == "entry" and one_party and (value.get("layers") or not value.get("words")):
+                    self.report(file, value.line, f"{where}: a part of a one-party entry is named by words only, "
+                                "not layers")
                 if value.get("source") and of != "statement":
                     self.report(file, value.line_of("source"), f"{where}: only a statement's side has a source of "
                                 "its own")

@@ -726,6 +726,10 @@ class Matcher:
         Any other topic on a named service yields only to a layer named by its own words, not by the topic's or the
         service's ("Route 53" is not routing), that the service has a statement for or that AWS owns everywhere ("are
         EKS control plane logs sent to CloudWatch by default?" is EKS's logging)."""
+        if result.entry.owner != "shared" and result.decision.side in result.entry.sides:
+            # A part of a topic one party owns is named by what that party does ("publishes the base images"),
+            # more precisely than any layer named beside it.
+            return None
         own = self._own_layers.get(result.entry.id) or result.entry.layers
         stems = self._asked_stems(question)
         said = self._said_of_topic(question, result, service, service_words, own) if service is not None else None
@@ -1006,7 +1010,7 @@ class Matcher:
         worded = {lid: part.worded for lid, part in parts.items() if part.worded}
         layer_sides = {lid: part.named for lid, part in parts.items() if part.named}
         named_sides = spotter.find_in(side_stems) if spotter and not splits else ()
-        if not named_sides and not splits and entry.sides and entry.layers:
+        if not named_sides and not splits and entry.owner == "shared" and entry.sides and entry.layers:
             # A shared topic's sides open as its layer's do: "is the data in our DynamoDB table encrypted?" asks
             # what the service does by itself, which is AWS's side of DynamoDB's encryption.
             named_sides = tuple(o for o in self._opened(entry.layers[0], question) if entry.side(o) is not None)

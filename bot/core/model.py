@@ -168,7 +168,10 @@ class Entry:
     layers: tuple[str, ...] = ()
     """The layers this topic belongs to, the one that decides it first."""
     sides: tuple[Side, ...] = ()
-    """For a shared control: AWS's part and the customer's part."""
+    """For a shared control: AWS's part and the customer's part. On a topic one party owns: the part the other
+    party does within it, and the owner's own, each named by its words only (what that party does); a question
+    naming one part alone gets that part's owner, any other keeps the topic's ("AWS publishes the base images" a
+    container-image Lambda function is built on, though rebuilding and redeploying it is yours)."""
     overview: bool = False
     """The entry answering a question about security as a whole, asked in generic words only ("who is
     responsible for security?"); at most one entry is."""

@@ -108,7 +108,7 @@ def _decide(kb: KnowledgeBase, entry: Entry, service: Service | None, asked_laye
         aws_layers = [layer for lid in asked_layers if (layer := kb.layer(lid)) and layer.aws_everywhere]
         if aws_layers:
             return decide_layer(kb, service, aws_layers[0])
-    if override is not None and not (side and override.owner == "shared"):
+    if override is not None and not (side and override.owner in ("shared", entry.owner)):
         name = service.name if service else ""
         return Decision(override.owner, "service-entry", f"On {name}: {override.note}", override=override)
     if side is not None:
@@ -118,7 +118,8 @@ def _decide(kb: KnowledgeBase, entry: Entry, service: Service | None, asked_laye
         found = _by_layers(kb, service, layers, asked_layers, entry) if service and layers else None
         if found is not None:
             return found
-        return Decision(side.owner, "side", f"This is {_party(side.owner)} side of a shared control: {side.text}",
+        control = "a shared control" if entry.owner == "shared" else "it"
+        return Decision(side.owner, "side", f"This is {_party(side.owner)} side of {control}: {side.text}",
                         side=side)
     if service is not None:
         found = _both_sides(kb, entry, service, layer_sides) if entry.sides else None
