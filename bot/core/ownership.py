@@ -54,6 +54,10 @@ def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
     `stated_sides`: those named by the words of the parts the service's own statement gives the layer)."""
     layer_sides = layer_sides or {}
     decision = _decide(kb, entry, service, asked_layers, named_sides, layer_sides)
+    if decision.side is not None and entry.owner != "shared":
+        # A part of a topic one party owns is named by what that party does ("ships the patched AMI"), more
+        # precisely than a part of a layer named by what it is said of ("managed node groups").
+        return decision
     if service is not None and stated_sides:
         # The part of a shared statement the question names by that part's own words is the most precise thing
         # known about the question on this service, more than a one-party record for the whole topic: Athena's
