@@ -239,10 +239,10 @@ def test_a_shared_statement_s_sides_load_and_are_named_by_words(tmp_path: Path) 
     statement = kb.service("ec2").statement_for("network-config")
     assert [(s.owner, s.words) for s in statement.sides] == [("aws", ("managed rule groups",)),
                                                               ("customer", ("our rules",))]
-    unshared = sided.replace("      owner: shared\n", "      owner: customer\n")
-    assert problems(write_base(tmp_path / "unshared", services=unshared)) == [
-        "services.yaml:13: service 'ec2' layer 'network-config': only a shared statement has sides (owner is "
-        "'customer')"]
+    one_party = sided.replace("      owner: shared\n", "      owner: customer\n")
+    statement = load_knowledge(write_base(tmp_path / "one-party", services=one_party)).service(
+        "ec2").statement_for("network-config")
+    assert (statement.owner, [s.owner for s in statement.sides]) == ("customer", ["aws", "customer"])
     wordless = sided.replace("{words: [our rules], text:", "{text:")
     assert problems(write_base(tmp_path / "wordless", services=wordless)) == [
         "services.yaml:15: service 'ec2' layer 'network-config' side 'customer': a statement's side needs the words "

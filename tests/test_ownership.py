@@ -507,3 +507,10 @@ def test_both_parts_of_a_one_party_topic_asked_together_are_shared(matcher: Matc
 def test_one_ask_naming_both_parts_of_a_one_party_topic_keeps_its_owner(matcher: Matcher) -> None:
     result = answer(matcher, "who rebuilds our Lambda container image when AWS publishes a new base image?")
     assert (result.entry.id, result.owner) == ("lambda-container-images", "customer")
+
+
+def test_the_other_party_s_part_of_a_one_party_statement_is_theirs(matcher: Matcher) -> None:
+    # S3 access is the customer's, but new buckets block public access and disable ACLs by themselves.
+    default = answer(matcher, "does a new S3 bucket block public access by default?")
+    assert (default.owner, default.decision.side and default.decision.side.owner) == ("aws", "aws")
+    assert answer(matcher, "who grants access to our S3 bucket with a bucket policy?").owner == "customer"

@@ -388,9 +388,6 @@ class _Validator:
         of_layer = of == "layer"
         sides: LineDict = record.get("sides") or LineDict()
         one_party = record.get("owner") != "shared"
-        if sides and of == "statement" and one_party:
-            self.report(file, record.line_of("sides"), f"{what}: only a shared {of} has sides (owner is "
-                        f"{record.get('owner')!r})")
         for owner, value in sides.items():
             where = f"{what} side '{owner}'"
             if owner not in SIDE_OWNERS:

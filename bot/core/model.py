@@ -143,7 +143,9 @@ class Statement:
     sides: tuple[Side, ...] = ()
     """Where the statement calls its layer shared, each party's part on this service and the words that name it
     ("the managed threat signature rule groups" of Network Firewall are AWS's, your own rule groups yours); a
-    question naming one part by these words gets it, before the layer's general sides."""
+    question naming one part by these words gets it, before the layer's general sides. A statement one party owns
+    may name the part the other does within it (S3 access is yours, though new buckets block public access by
+    default); only a question naming that part alone gets it."""
 
 
 @dataclass(frozen=True)

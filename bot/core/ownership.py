@@ -59,12 +59,12 @@ def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
         # precisely than a part of a layer named by what it is said of ("managed node groups").
         return decision
     if service is not None and stated_sides:
-        # The part of a shared statement the question names by that part's own words is the most precise thing
-        # known about the question on this service, more than a one-party record for the whole topic: Athena's
-        # record makes query-result encryption yours, its statement makes managed query results AWS's.
+        # The part of a statement the question names by that part's own words is the most precise thing known
+        # about the question on this service, more than a one-party record for the whole topic: Athena's record
+        # makes query-result encryption yours, its statement makes managed query results AWS's.
         for lid in dict.fromkeys((*entry.layers, *asked_layers)):
             statement, layer = service.statement_for(lid), kb.layer(lid)
-            if statement is not None and layer is not None and statement.owner == "shared" and (
+            if statement is not None and layer is not None and (
                     part := _one_part(_from_statement(kb, service, statement), layer, stated_sides.get(lid, ()))):
                 return part
     if decision.override is not None and decision.owner == "shared" and len(entry.layers) == 1 and (
