@@ -514,3 +514,12 @@ def test_the_other_party_s_part_of_a_one_party_statement_is_theirs(matcher: Matc
     default = answer(matcher, "does a new S3 bucket block public access by default?")
     assert (default.owner, default.decision.side and default.decision.side.owner) == ("aws", "aws")
     assert answer(matcher, "who grants access to our S3 bucket with a bucket policy?").owner == "customer"
+
+
+def test_a_part_of_a_service_s_record_named_by_its_words_is_that_party_s(matcher: Matcher) -> None:
+    # Macie's record makes discovery the customer's; deleting the samples it extracts is Macie's own.
+    result = answer(matcher, "Macie sensitive data discovery: who clears the extracted data samples from the cache?")
+    assert (result.entry.id, result.owner) == ("macie-sensitive-data-discovery", "aws")
+    assert result.decision.override is not None and result.decision.side is not None
+    assert any("findings-findingid-reveal" in link.url for link in result.links)
+    assert answer(matcher, "who scopes Macie's sensitive data discovery jobs?").owner == "customer"

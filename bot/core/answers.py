@@ -76,8 +76,9 @@ class Answer:
         decision, name = self.decision, self.service.name
         claims = [Link(f"{name} documentation", claim.source, claim.verified)
                   for claim in (decision.override, decision.statement) if claim is not None]
-        if decision.side is not None and decision.side.source and decision.statement is not None:
-            claims.append(Link(f"{name} documentation", decision.side.source, decision.statement.verified))
+        claim = decision.statement or decision.override
+        if decision.side is not None and decision.side.source and claim is not None:
+            claims.append(Link(f"{name} documentation", decision.side.source, claim.verified))
         for link in (*claims, Link(f"Security in {name}", self.service.security_url)):
             if all(known.url != link.url for known in links):
                 links.append(link)

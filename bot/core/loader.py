@@ -382,8 +382,9 @@ class _Validator:
         return tuple(result)
 
     def sides(self, file: Path, record: LineDict, what: str, *, of: str = "entry") -> tuple[Side, ...]:
-        """The sides of a shared entry (`of` "entry"), of a shared service statement ("statement": its parts, named
-        by words), or of a layer ("layer": the parts of any statement that calls the layer shared)."""
+        """The sides of an entry (`of` "entry": a shared control's sides, or the parts of a one-party topic), of a
+        service statement or an entry's record for a service ("statement", "record": their parts, named by words),
+        or of a layer ("layer": the parts of any statement that calls the layer shared)."""
         result = []
         of_layer = of == "layer"
         sides: LineDict = record.get("sides") or LineDict()
@@ -400,14 +401,14 @@ class _Validator:
                 if value.get("layers") and of != "entry":
                     self.report(file, value.line_of("layers"), f"{where}: a {of}'s side is named by words, not "
                                 "layers")
-                if of == "statement" and not value.get("words"):
-                    self.report(file, value.line, f"{where}: a statement's side needs the words that name it")
+                if of in ("statement", "record") and not value.get("words"):
+                    self.report(file, value.line, f"{where}: a {of}'s side needs the words that name it")
                 if of == "entry" and one_party and (value.get("layers") or not value.get("words")):
                     self.report(file, value.line, f"{where}: a part of a one-party entry is named by words only, "
                                 "not layers")
-                if value.get("source") and of != "statement":
-                    self.report(file, value.line_of("source"), f"{where}: only a statement's side has a source of "
-                                "its own")
+                if value.get("source") and of not in ("statement", "record"):
+                    self.report(file, value.line_of("source"), f"{where}: only a statement's or a record's side has "
+                                "a source of its own")
                 result.append(Side(owner, _texts(value, "layers"), _texts(value, "words"),
                                    " ".join(value["text"].split()), tuple(fold(o) for o in _texts(value, "openings")),
                                    value.get("source")))
@@ -423,7 +424,8 @@ class _Validator:
                             "{owner, note, source, verified}")
             elif self.check_fields(file, value, OVERRIDE_SCHEMA, where):
                 result.append(Override(str(service_id), value["owner"], " ".join(value["note"].split()),
-                                       value["source"], value["verified"], value.get("since")))
+                                       value["source"], value["verified"], value.get("since"),
+                                       self.sides(file, value, where, of="record")))
         return tuple(result)
 
 

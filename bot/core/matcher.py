@@ -268,6 +268,9 @@ class Matcher:
                                                  shared=layer_words.get(s.layer))
             for service in kb.services for s in service.statements if s.sides}
         self._side_spotters = {e.id: _side_spotter(e.sides) for e in kb.entries if e.sides}
+        self._record_side_spotters = {
+            (e.id, o.service): PhraseSpotter((w, side.owner) for side in o.sides for w in side.words)
+            for e in kb.entries for o in e.overrides if o.sides}
         size = answer_cache_size() if cache_size is None else cache_size
         self._match_cached = lru_cache(maxsize=size)(self._match) if size > 0 else self._match
 
@@ -1014,7 +1017,9 @@ class Matcher:
             # A shared topic's sides open as its layer's do: "is the data in our DynamoDB table encrypted?" asks
             # what the service does by itself, which is AWS's side of DynamoDB's encryption.
             named_sides = tuple(o for o in self._opened(entry.layers[0], question) if entry.side(o) is not None)
-        decision = decide(self.kb, entry, service, asked, named_sides, layer_sides, worded, stated)
+        record = self._record_side_spotters.get((entry.id, service.id)) if service is not None else None
+        recorded = record.find_in(side_stems) if record is not None and not splits else ()
+        decision = decide(self.kb, entry, service, asked, named_sides, layer_sides, worded, stated, recorded)
         named = service.id if service else None
         differences = tuple(
             (s, o) for o in entry.overrides if o.service != named and (s := self.kb.service(o.service)) is not None

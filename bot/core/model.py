@@ -47,6 +47,10 @@ class Override:
     """The day the claim was last checked against `source`."""
     since: dt.date | None = None
     """When AWS changed the default this override describes, if it did."""
+    sides: tuple[Side, ...] = ()
+    """Each party's part of the topic on this service, and the words that name it, as a statement's parts: a
+    question naming one part alone gets it (Macie's discovery is yours to scope, but Macie deletes the samples it
+    extracts by itself)."""
 
 
 @dataclass(frozen=True)

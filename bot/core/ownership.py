@@ -46,14 +46,22 @@ def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
            asked_layers: Collection[str] = (), named_sides: Collection[str] = (),
            layer_sides: Mapping[str, Collection[str]] | None = None,
            worded_sides: Mapping[str, Collection[str]] | None = None,
-           stated_sides: Mapping[str, Collection[str]] | None = None) -> Decision:
+           stated_sides: Mapping[str, Collection[str]] | None = None,
+           recorded_sides: Collection[str] = ()) -> Decision:
     """The owner of `entry` for a question naming `service` (or none), the layers `asked_layers`, the shared
     control's sides `named_sides` ("aws", "customer"), and by layer the sides of that layer it names
     (`layer_sides`: a service's statement calling the layer shared is then that side's; `worded_sides`: those
     named by their own words, not only by how the question opens, which also split a service's shared record;
-    `stated_sides`: those named by the words of the parts the service's own statement gives the layer)."""
+    `stated_sides`: those named by the words of the parts the service's own statement gives the layer), and the
+    parts of the service's record for the entry named by their words (`recorded_sides`)."""
     layer_sides = layer_sides or {}
     decision = _decide(kb, entry, service, asked_layers, named_sides, layer_sides)
+    override, recorded = decision.override, set(recorded_sides)
+    if override is not None and len(recorded) == 1 and (side := _side_of(override.sides, recorded.pop())):
+        # The part of the service's record the question names by that part's words: Macie's discovery is yours
+        # to scope, the samples it extracts Macie deletes by itself.
+        return replace(decision, owner=side.owner, side=side,
+                       reason=f"{decision.reason} This is {_party(side.owner)} part of it: {side.text}")
     if decision.side is not None and entry.owner != "shared":
         # A part of a topic one party owns is named by what that party does ("ships the patched AMI"), more
         # precisely than a part of a layer named by what it is said of ("managed node groups").
@@ -217,6 +225,10 @@ def _category_default(service: Service, layer: Layer) -> Decision:
 def _from_statement(kb: KnowledgeBase, service: Service, statement: Statement) -> Decision:
     return Decision(statement.owner, "service-layer", f"On {service.name}: {statement.note}",
                     layer=kb.layer(statement.layer), statement=statement)
+
+
+def _side_of(sides: tuple[Side, ...], owner: str) -> Side | None:
+    return next((side for side in sides if side.owner == owner), None)
 
 
 def _party(owner: str) -> str:
