@@ -468,3 +468,10 @@ def test_a_part_of_a_services_statement_named_by_its_words_answers_where_no_topi
     # A part's words beside a layer the question names loosely ("servers") leave that layer the answer.
     servers = matcher.match("who manages the servers Glue ETL jobs run on?")
     assert isinstance(servers, Answer) and servers.owner == "aws"
+
+
+def test_a_service_the_question_moves_away_from_is_not_what_it_asks_about(matcher: Matcher) -> None:
+    result = matcher.match("We are migrating our queue from RabbitMQ on EC2 to Amazon SQS. Who patches the operating "
+                           "system under it?")
+    assert isinstance(result, Answer) and result.service is not None
+    assert (result.service.id, result.owner) == ("sqs", "aws")

@@ -21,7 +21,7 @@ from bot.core.yaml_lines import DataFileError, LineDict, LineList, load_data_fil
 
 CUE_KINDS = ("ownership", "pricing", "limits", "status", "general", "definition_openings", "how_to_openings",
              "how_to_verbs", "how_to_phrases", "condition_openings", "back_references", "requests",
-             "second_asks", "alternatives", "split_asks", "other_clouds")
+             "second_asks", "alternatives", "moves", "split_asks", "other_clouds")
 FOLLOW_UP_KINDS = ("service_openings", "endings", "why")
 FIELDS = ("filler", "generic", "service_generic", "joined", "prefixes", "cues", "known_words", "follow_ups", "sides")
 SIDE_PARTIES = ("aws", "customer")
@@ -129,6 +129,13 @@ class Language:
         phrases = "|".join(r"\s+".join(map(re.escape, p.split())) for p in
                            sorted(self.cues["alternatives"], key=len, reverse=True))
         return re.compile(rf"\b(?:{phrases})\b[^,;?]*", re.IGNORECASE)
+
+    @property
+    def left_behind(self) -> re.Pattern[str]:
+        """Raw question text moving something from one thing to another ("moving our sessions from Redis on EC2 to
+        DynamoDB"), case ignored: group 1 is what it leaves behind ("from Redis on EC2")."""
+        return re.compile(rf"\b(?:{_alternatives(self.cues['moves'])})\b[^,;.?!]*?\s(from\s[^,;.?!]*?)\s+to\s",
+                          re.IGNORECASE)
 
     @property
     def condition(self) -> re.Pattern[str]:

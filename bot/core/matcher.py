@@ -48,12 +48,14 @@ from bot.core.normalize import (
     content_terms,
     distinctive_words,
     fold,
+    left_behind,
     main_clause,
     plain_fold,
     question_text,
     stem,
     two_asks,
     without_alternative,
+    without_left_behind,
     words,
 )
 from bot.core.ownership import Decision, decide
@@ -528,6 +530,10 @@ class Matcher:
         minor |= {s for s in named if any(other.name.startswith(s.name + " ") for other in named)}
         # A service whose resources another named service runs for you is that one's building block.
         minor |= {s for s in named if any(s.id in other.runs_on for other in named)}
+        # A service named only as what the question moves away from ("moving from Redis on EC2 to DynamoDB") is
+        # where things were, not what the question is about.
+        if left_behind(question):
+            minor |= set(named) - set(self._named_services(without_left_behind(question))[0])
         services = sorted(named, key=lambda s: s in minor)
         result = self._match_services(question, services, service_words)
         if services:

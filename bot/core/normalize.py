@@ -46,6 +46,7 @@ _SECOND_ASK = _LANGUAGE.second_ask
 _FIRST_ASK = _LANGUAGE.first_ask
 _BACK_REFERENCE = _LANGUAGE.cue("back_references")
 _ALTERNATIVE = _LANGUAGE.alternative
+_LEFT_BEHIND = _LANGUAGE.left_behind
 
 
 def unescape_chat(text: str) -> str:
@@ -159,8 +160,23 @@ def main_clause(question: str) -> str | None:
 
 def without_alternative(question: str) -> str:
     """`question` without what it names as not chosen ("who sets a customer managed key instead of the default
-    encryption?" -> "who sets a customer managed key?"): the words that say which part of a split is asked."""
-    return _ALTERNATIVE.sub("", question)
+    encryption?" -> "who sets a customer managed key?") or as left behind ("we switched the stream from on-demand
+    to provisioned" -> "we switched the stream to provisioned"): the words that say which part of a split is
+    asked."""
+    return _ALTERNATIVE.sub("", without_left_behind(question))
+
+
+def left_behind(question: str) -> str:
+    """What `question` moves something away from ("moving from Redis on EC2 to DynamoDB" -> "from Redis on EC2"),
+    or "" when it moves nothing."""
+    found = _LEFT_BEHIND.search(question)
+    return found.group(1) if found is not None else ""
+
+
+def without_left_behind(question: str) -> str:
+    """`question` without what it moves something away from (`left_behind`)."""
+    found = _LEFT_BEHIND.search(question)
+    return question if found is None else question[:found.start(1)] + question[found.end(1):]
 
 
 def two_asks(question: str) -> tuple[str, str] | None:
