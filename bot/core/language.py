@@ -125,10 +125,10 @@ class Language:
     @property
     def alternative(self) -> re.Pattern[str]:
         """Raw question text naming what is not chosen ("... instead of the default key"), from the cue to the end
-        of its clause, case ignored."""
+        of its clause (a comma, a sentence's end or a bracket), case ignored."""
         phrases = "|".join(r"\s+".join(map(re.escape, p.split())) for p in
                            sorted(self.cues["alternatives"], key=len, reverse=True))
-        return re.compile(rf"\b(?:{phrases})\b[^,;?]*", re.IGNORECASE)
+        return re.compile(rf"\b(?:{phrases})\b[^,;.?!()]*", re.IGNORECASE)
 
     @property
     def left_behind(self) -> re.Pattern[str]:
