@@ -475,3 +475,9 @@ def test_a_service_the_question_moves_away_from_is_not_what_it_asks_about(matche
                            "system under it?")
     assert isinstance(result, Answer) and result.service is not None
     assert (result.service.id, result.owner) == ("sqs", "aws")
+
+
+def test_who_reports_a_question_names_no_topic(matcher: Matcher) -> None:
+    # "An auditor asks" is not a compliance question; what the auditor asks is about the data centers.
+    result = matcher.match("An auditor asks whether we or AWS control entry to the buildings where our data sits")
+    assert isinstance(result, Answer) and (result.entry.id, result.owner) == ("physical-security", "aws")

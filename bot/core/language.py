@@ -21,7 +21,7 @@ from bot.core.yaml_lines import DataFileError, LineDict, LineList, load_data_fil
 
 CUE_KINDS = ("ownership", "pricing", "limits", "status", "general", "definition_openings", "how_to_openings",
              "how_to_verbs", "how_to_phrases", "condition_openings", "back_references", "requests",
-             "second_asks", "alternatives", "moves", "split_asks", "other_clouds")
+             "reported_asks", "second_asks", "alternatives", "moves", "split_asks", "other_clouds")
 FOLLOW_UP_KINDS = ("service_openings", "endings", "why")
 FIELDS = ("filler", "generic", "service_generic", "joined", "prefixes", "cues", "known_words", "follow_ups", "sides")
 SIDE_PARTIES = ("aws", "customer")
@@ -129,6 +129,16 @@ class Language:
         phrases = "|".join(r"\s+".join(map(re.escape, p.split())) for p in
                            sorted(self.cues["alternatives"], key=len, reverse=True))
         return re.compile(rf"\b(?:{phrases})\b[^,;.?!()]*", re.IGNORECASE)
+
+    @property
+    def reporter(self) -> re.Pattern[str]:
+        """Raw question text reporting someone else's question, from its sentence's start to the asking word that
+        begins the question reported ("An auditor wants to know " in "An auditor wants to know who ..."), case
+        ignored."""
+        phrases = "|".join(r"\s+".join(map(re.escape, p.split())) for p in
+                           sorted(self.cues["reported_asks"], key=len, reverse=True))
+        return re.compile(rf"(?:^|(?<=[.!?:]\s))[^.!?:]*?\b(?:{phrases})\s+(?=(?:who|whose|whether|if|which)\b)",
+                          re.IGNORECASE)
 
     @property
     def left_behind(self) -> re.Pattern[str]:

@@ -56,6 +56,7 @@ from bot.core.normalize import (
     two_asks,
     without_alternative,
     without_left_behind,
+    without_reporter,
     words,
 )
 from bot.core.ownership import Decision, decide
@@ -505,7 +506,7 @@ class Matcher:
 
     def _match(self, raw_question: str) -> Result:
         asked = question_text(raw_question)
-        result = self._match_text(self._respelled(asked))
+        result = self._match_text(without_reporter(self._respelled(asked)))
         # The reply quotes the question as it was typed, typos included.
         return replace(result, question=asked) if result.question != asked else result
 

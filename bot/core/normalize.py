@@ -47,6 +47,7 @@ _FIRST_ASK = _LANGUAGE.first_ask
 _BACK_REFERENCE = _LANGUAGE.cue("back_references")
 _ALTERNATIVE = _LANGUAGE.alternative
 _LEFT_BEHIND = _LANGUAGE.left_behind
+_REPORTER = _LANGUAGE.reporter
 
 
 def unescape_chat(text: str) -> str:
@@ -164,6 +165,12 @@ def without_alternative(question: str) -> str:
     to provisioned" -> "we switched the stream to provisioned"): the words that say which part of a split is
     asked."""
     return _ALTERNATIVE.sub("", without_left_behind(question))
+
+
+def without_reporter(question: str) -> str:
+    """`question` without who reports it ("An auditor wants to know who patches it?" -> "who patches it?"): the
+    reporter names no topic."""
+    return _REPORTER.sub("", question)
 
 
 def left_behind(question: str) -> str:
