@@ -13,8 +13,9 @@ from tips.test_clock_processes import clock, finish
 
 
 def next_monday_nine(now: dt.datetime) -> dt.datetime:
-    """Just after the next Monday 09:00 UTC (the default SRM_DIGEST_AT), more than a day from now."""
-    day = (now + dt.timedelta(days=2)).date()
+    """Just after 09:00 UTC (the default SRM_DIGEST_AT) on the first Monday after today: the digest it posts covers
+    the week (Monday to Sunday) that holds today, whatever day the test runs on."""
+    day = (now + dt.timedelta(days=1)).date()
     while day.weekday() != 0:
         day += dt.timedelta(days=1)
     return dt.datetime.combine(day, dt.time(9, 0, 5), tzinfo=dt.UTC)
