@@ -481,3 +481,10 @@ def test_who_reports_a_question_names_no_topic(matcher: Matcher) -> None:
     # "An auditor asks" is not a compliance question; what the auditor asks is about the data centers.
     result = matcher.match("An auditor asks whether we or AWS control entry to the buildings where our data sits")
     assert isinstance(result, Answer) and (result.entry.id, result.owner) == ("physical-security", "aws")
+
+
+def test_a_part_named_in_a_scene_sentence_yields_to_the_part_the_question_asks(matcher: Matcher) -> None:
+    # App Runner: a pinned version is the customer's part, the minor and patch updates App Runner's.
+    result = matcher.match("We pin only the major runtime version in apprunner.yaml. Who updates the minor and patch "
+                           "versions of the runtime on every deployment?")
+    assert isinstance(result, Answer) and result.owner == "aws"

@@ -48,6 +48,7 @@ from bot.core.normalize import (
     content_terms,
     distinctive_words,
     fold,
+    last_sentence,
     left_behind,
     main_clause,
     plain_fold,
@@ -892,9 +893,10 @@ class Matcher:
         Cache's customer part, whatever "is" would say)."""
         spotter = self._statement_side_spotters.get((service.id, layer_id)) if service is not None else None
         if spotter is not None and (stated := tuple(owner for owner in spotter.find_in(stems) if owner)):
-            # A part named in the condition the question opens with only sets the scene, where the main clause
-            # names a part of its own ("once we turn on Multi-AZ, who keeps the standby in sync?").
-            main = main_clause(question) if len(stated) > 1 else None
+            # A part named in the condition the question opens with, or in the sentences before it asks, only sets
+            # the scene, where what it asks names a part of its own ("once we turn on Multi-AZ, who keeps the
+            # standby in sync?").
+            main = (main_clause(question) or last_sentence(question)) if len(stated) > 1 else None
             asked = tuple(owner for owner in spotter.find_in(words(main)) if owner) if main else ()
             named = asked or stated
             return _Parts(named, named, named)

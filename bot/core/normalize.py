@@ -48,6 +48,7 @@ _BACK_REFERENCE = _LANGUAGE.cue("back_references")
 _ALTERNATIVE = _LANGUAGE.alternative
 _LEFT_BEHIND = _LANGUAGE.left_behind
 _REPORTER = _LANGUAGE.reporter
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 
 
 def unescape_chat(text: str) -> str:
@@ -156,6 +157,14 @@ def main_clause(question: str) -> str | None:
     backup?" asks who takes a backup), or None when it opens with no condition, or the clause after it points back
     to it ("When a disk fails, who wipes the data on it?")."""
     main = after_condition(question)
+    return main if main is not None and not _BACK_REFERENCE.search(plain_fold(main)) else None
+
+
+def last_sentence(question: str) -> str | None:
+    """The last of a question's sentences, where earlier ones set its scene ("We pin only the major version. Who
+    keeps the minor versions current?"), or None for one sentence, or a last one that points back to the scene."""
+    sentences = _SENTENCE_END.split(question.strip())
+    main = sentences[-1] if len(sentences) > 1 else None
     return main if main is not None and not _BACK_REFERENCE.search(plain_fold(main)) else None
 
 
