@@ -488,3 +488,10 @@ def test_a_part_named_in_a_scene_sentence_yields_to_the_part_the_question_asks(m
     result = matcher.match("We pin only the major runtime version in apprunner.yaml. Who updates the minor and patch "
                            "versions of the runtime on every deployment?")
     assert isinstance(result, Answer) and result.owner == "aws"
+
+
+def test_a_service_name_holding_a_side_s_words_names_no_side(matcher: Matcher) -> None:
+    # "AWS End User Messaging" says no "AWS end": patching there is AWS's by the service's category, not a side.
+    result = matcher.match("who is responsible for patch management with AWS End User Messaging?")
+    assert isinstance(result, Answer) and result.service is not None and result.service.id == "end-user-messaging"
+    assert result.decision.rule != "side"
