@@ -495,3 +495,11 @@ def test_a_service_name_holding_a_side_s_words_names_no_side(matcher: Matcher) -
     result = matcher.match("who is responsible for patch management with AWS End User Messaging?")
     assert isinstance(result, Answer) and result.service is not None and result.service.id == "end-user-messaging"
     assert result.decision.rule != "side"
+
+
+def test_a_layer_named_only_by_the_service_s_name_yields_to_the_statement_its_other_words_name(
+        matcher: Matcher) -> None:
+    # "Firewall" in Firewall Manager names no firewall rules: the question is about its administrator account.
+    result = matcher.match("Who designates the Firewall Manager administrator account for our organization?")
+    assert isinstance(result, Answer) and result.owner == "customer"
+    assert result.decision.layer is None or result.decision.layer.id != "network-config"

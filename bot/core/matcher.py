@@ -38,7 +38,7 @@ from bot.core.answers import Ambiguous, Answer, Candidate, NoMatch, Result
 from bot.core.checks import ChecksIndex
 from bot.core.english import english_words
 from bot.core.language import language
-from bot.core.model import Entry, KnowledgeBase, Link, Service, Side
+from bot.core.model import Entry, KnowledgeBase, Link, Service, Side, Statement
 from bot.core.normalize import (
     FILLER_WORDS,
     GENERIC_WORDS,
@@ -667,7 +667,9 @@ class Matcher:
                 # the question names loosely and the service has a statement for ("accidentally deleting" it).
                 # A word that names a service's resources ("instances") names no layer of its own here.
                 asked = [s for s in unnamed if s not in _SERVICE_GENERIC]
-                layers = tuple(lid for lid in self._loose_layers(asked) if service.statement_for(lid)) or layers
+                # Else the service's statement the rest of its words name, before the name's own layer.
+                layers = tuple(lid for lid in self._loose_layers(asked) if service.statement_for(lid)) or (
+                    (stated.layer,) if (stated := self._statement_worded(service, question, own_name)) else layers)
             if service is None:
                 # Choosing is always about something: "who enables it?" names no setting of any service.
                 layers = tuple(lid for lid in layers if lid not in self._choice_layers)
@@ -709,9 +711,7 @@ class Matcher:
                 # A layer named only by a word of the service's own name ("instances" in "Lambda Managed Instances")
                 # says nothing of the question; the service's statement whose words it uses does ("functions that
                 # don't trust each other" is what Lambda Managed Instances says of its virtualization).
-                layers = ((stated.layer,) if (stated := self._statements.best(
-                    service, [s for s in distinctive_words(question) if s not in own_name],
-                    minimum=t.statement_answer, margin=t.statement_margin, shared=t.statement_words)) else layers)
+                layers = (stated.layer,) if (stated := self._statement_worded(service, question, own_name)) else layers
             if weak and layers and layer_question:
                 found = self._layer_answer(question, layers, service, result)
                 # A layer named as what is encrypted ("are CloudTrail log files encrypted ...?") gives way to the
@@ -726,6 +726,13 @@ class Matcher:
         if isinstance(result, Answer):
             return self._layer_instead(question, result, service, service_words) or result
         return result
+
+    def _statement_worded(self, service: Service, question: str, own_name: frozenset[str]) -> Statement | None:
+        """The statement of `service` the question's distinctive words, other than the service's own name, name
+        best, if one does clearly enough."""
+        t = self.thresholds
+        return self._statements.best(service, [s for s in distinctive_words(question) if s not in own_name],
+                                     minimum=t.statement_answer, margin=t.statement_margin, shared=t.statement_words)
 
     def _layer_instead(self, question: str, result: Answer, service: Service | None,
                        service_words: frozenset[str]) -> Answer | None:
