@@ -903,7 +903,7 @@ class Matcher:
             # A part named in the condition the question opens with, or in the sentences before it asks, only sets
             # the scene, where what it asks names a part of its own ("once we turn on Multi-AZ, who keeps the
             # standby in sync?").
-            main = (main_clause(question) or last_sentence(question)) if len(stated) > 1 else None
+            main = (after_condition(question) or last_sentence(question)) if len(stated) > 1 else None
             asked = tuple(owner for owner in spotter.find_in(words(main)) if owner) if main else ()
             named = asked or stated
             return _Parts(named, named, named)
