@@ -49,7 +49,6 @@ from bot.core.normalize import (
     distinctive_words,
     fold,
     last_sentence,
-    left_behind,
     main_clause,
     plain_fold,
     question_text,
@@ -534,8 +533,8 @@ class Matcher:
         minor |= {s for s in named if any(s.id in other.runs_on for other in named)}
         # A service named only as what the question moves away from ("moving from Redis on EC2 to DynamoDB") is
         # where things were, not what the question is about.
-        if left_behind(question):
-            minor |= set(named) - set(self._named_services(without_left_behind(question))[0])
+        if (moved := without_left_behind(question)) != question:
+            minor |= set(named) - set(self._named_services(moved)[0])
         services = sorted(named, key=lambda s: s in minor)
         result = self._match_services(question, services, service_words)
         if services:

@@ -52,6 +52,10 @@ class Override:
     question naming one part alone gets it (Macie's discovery is yours to scope, but Macie deletes the samples it
     extracts by itself)."""
 
+    def side(self, owner: str) -> Side | None:
+        """This record's part for `owner` ("aws", "customer"), if it names one."""
+        return side_of(self.sides, owner)
+
 
 @dataclass(frozen=True)
 class Source:
@@ -101,7 +105,7 @@ class Layer:
 
     def side(self, owner: str) -> Side | None:
         """This layer's side for `owner` ("aws", "customer"), if it has one."""
-        return next((side for side in self.sides if side.owner == owner), None)
+        return side_of(self.sides, owner)
 
     def default_for(self, category: str) -> Owner:
         """The layer's default owner on a service of `category`."""
@@ -131,6 +135,12 @@ class Side:
     by itself); only a layer's sides have them."""
     source: str | None = None
     """The AWS page stating this part, where a service statement's side rests on a page of its own."""
+
+
+
+def side_of(sides: tuple[Side, ...], owner: str) -> Side | None:
+    """The side among `sides` that `owner` ("aws", "customer") holds, or None."""
+    return next((side for side in sides if side.owner == owner), None)
 
 
 @dataclass(frozen=True)
@@ -195,7 +205,7 @@ class Entry:
 
     def side(self, owner: str) -> Side | None:
         """The side of this shared control that `owner` holds, or None."""
-        return next((s for s in self.sides if s.owner == owner), None)
+        return side_of(self.sides, owner)
 
     def override_for(self, service_id: str | None) -> Override | None:
         """The override for `service_id`, or None when the entry has none for it."""

@@ -156,16 +156,18 @@ def main_clause(question: str) -> str | None:
     """What a question asks after the condition it opens with ("Before an OS update is applied, who takes a
     backup?" asks who takes a backup), or None when it opens with no condition, or the clause after it points back
     to it ("When a disk fails, who wipes the data on it?")."""
-    main = after_condition(question)
-    return main if main is not None and not _BACK_REFERENCE.search(plain_fold(main)) else None
+    return _unless_pointing_back(after_condition(question))
 
 
 def last_sentence(question: str) -> str | None:
     """The last of a question's sentences, where earlier ones set its scene ("We pin only the major version. Who
     keeps the minor versions current?"), or None for one sentence, or a last one that points back to the scene."""
     sentences = _SENTENCE_END.split(question.strip())
-    main = sentences[-1] if len(sentences) > 1 else None
-    return main if main is not None and not _BACK_REFERENCE.search(plain_fold(main)) else None
+    return _unless_pointing_back(sentences[-1] if len(sentences) > 1 else None)
+
+
+def _unless_pointing_back(clause: str | None) -> str | None:
+    return clause if clause is not None and not _BACK_REFERENCE.search(plain_fold(clause)) else None
 
 
 def without_alternative(question: str) -> str:
@@ -182,15 +184,9 @@ def without_reporter(question: str) -> str:
     return _REPORTER.sub("", question)
 
 
-def left_behind(question: str) -> str:
-    """What `question` moves something away from ("moving from Redis on EC2 to DynamoDB" -> "from Redis on EC2"),
-    or "" when it moves nothing."""
-    found = _LEFT_BEHIND.search(question)
-    return found.group(1) if found is not None else ""
-
-
 def without_left_behind(question: str) -> str:
-    """`question` without what it moves something away from (`left_behind`)."""
+    """`question` without what it moves something away from ("moving from Redis on EC2 to DynamoDB" -> "moving
+    to DynamoDB"), unchanged when it moves nothing."""
     found = _LEFT_BEHIND.search(question)
     return question if found is None else question[:found.start(1)] + question[found.end(1):]
 

@@ -57,7 +57,7 @@ def decide(kb: KnowledgeBase, entry: Entry, service: Service | None,
     layer_sides = layer_sides or {}
     decision = _decide(kb, entry, service, asked_layers, named_sides, layer_sides)
     override, recorded = decision.override, set(recorded_sides)
-    if override is not None and len(recorded) == 1 and (side := _side_of(override.sides, recorded.pop())):
+    if override is not None and len(recorded) == 1 and (side := override.side(recorded.pop())):
         # The part of the service's record the question names by that part's words: Macie's discovery is yours
         # to scope, the samples it extracts Macie deletes by itself.
         return replace(decision, owner=side.owner, side=side,
@@ -225,10 +225,6 @@ def _category_default(service: Service, layer: Layer) -> Decision:
 def _from_statement(kb: KnowledgeBase, service: Service, statement: Statement) -> Decision:
     return Decision(statement.owner, "service-layer", f"On {service.name}: {statement.note}",
                     layer=kb.layer(statement.layer), statement=statement)
-
-
-def _side_of(sides: tuple[Side, ...], owner: str) -> Side | None:
-    return next((side for side in sides if side.owner == owner), None)
 
 
 def _party(owner: str) -> str:
