@@ -523,3 +523,19 @@ def test_a_part_of_a_service_s_record_named_by_its_words_is_that_party_s(matcher
     assert result.decision.override is not None and result.decision.side is not None
     assert any("findings-findingid-reveal" in link.url for link in result.links)
     assert answer(matcher, "who scopes Macie's sensitive data discovery jobs?").owner == "customer"
+
+
+def test_a_layer_of_each_party_named_together_is_the_shared_topic_of_both(matcher: Matcher) -> None:
+    # The hypervisor is AWS's on EC2 and the guest OS the customer's: asked together, patching is shared.
+    result = answer(matcher, "who patches the hypervisor and the guest OS on EC2?")
+    assert (result.entry.id, result.owner) == ("patch-management", "shared")
+    assert answer(matcher, "who patches the guest OS on EC2?").owner == "customer"
+
+
+def test_a_shared_control_named_by_both_parts_stays_shared(matcher: Matcher) -> None:
+    # AWS's part (its infrastructure devices) is the host OS layer: naming it with the customer's part is the
+    # control as a whole, not the host OS instead.
+    result = answer(matcher, "Configuration management of infrastructure devices, guest operating systems, "
+                             "databases and applications")
+    assert (result.entry.id, result.owner) == ("configuration-management", "shared")
+    assert answer(matcher, "configuration management of our guest operating systems").owner == "customer"

@@ -59,7 +59,7 @@ from bot.core.normalize import (
     without_reporter,
     words,
 )
-from bot.core.ownership import Decision, decide
+from bot.core.ownership import Decision, decide, decide_layer
 from bot.core.retrieval import TextIndex
 from bot.core.spotting import PhraseSpotter
 from bot.core.statements import StatementFinder
@@ -712,7 +712,8 @@ class Matcher:
                 # don't trust each other" is what Lambda Managed Instances says of its virtualization).
                 layers = (stated.layer,) if (stated := self._statement_worded(service, question, own_name)) else layers
             if weak and layers and layer_question:
-                found = self._layer_answer(question, layers, service, result)
+                found = self._both_parts(question, named_by_words, service, result) or self._layer_answer(
+                    question, layers, service, result)
                 # A layer named as what is encrypted ("are CloudTrail log files encrypted ...?") gives way to the
                 # encryption said of it, as any topic does.
                 said = found and service and self._said_of_topic(question, found, service, service_words,
@@ -749,6 +750,16 @@ class Matcher:
             return None
         own = self._own_layers.get(result.entry.id) or result.entry.layers
         stems = self._asked_stems(question)
+        if result.entry.owner != "shared":
+            # One party's topic, asked beside a layer of the other party's by that layer's own words ("who patches
+            # the hypervisor and the guest OS?"): the question is about both parts of the shared topic.
+            strict = self._layer_spotter.find_in([s for s in stems if s not in service_words])
+            other = {"aws": "customer", "customer": "aws"}.get(result.owner)
+            if set(own) & set(strict) and any(self._layer_owner(lid, service) == other
+                                              for lid in strict if lid not in own):
+                both = self._both_parts(question, strict, service, result)
+                if both is not None:
+                    return both
         said = self._said_of_topic(question, result, service, service_words, own) if service is not None else None
         if said is not None:
             return said
@@ -758,6 +769,10 @@ class Matcher:
         # replication traffic encrypted, or do we need to configure that?" asks about encryption in transit).
         named = set(self._layers_named([s for s in stems if s not in service_words]))
         if set(own) & named and not (set(own) <= self._choice_layers and named - self._choice_layers):
+            return None
+        # A layer that is one party's part of the topic is the topic's own too: "configuration management of
+        # infrastructure devices" names AWS's part of configuration management, not the host OS instead.
+        if named and named <= {lid for side in result.entry.sides for lid in side.layers}:
             return None
         if result.entry.id in self._own_layers:
             unnamed = [s for s in stems if s not in service_words]
@@ -939,6 +954,40 @@ class Matcher:
         return self._answer(question, entry, service, self.thresholds.clarify,
                             tuple(c for c in getattr(result, others) if c.entry is not entry),
                             layers=layers)
+
+    def _layer_owner(self, layer_id: str, service: Service | None) -> str | None:
+        """Who owns the layer on `service`, or on every service when none is named (None where that varies)."""
+        layer = self.kb.layer(layer_id)
+        if layer is None:
+            return None
+        if service is not None:
+            return decide_layer(self.kb, service, layer).owner
+        owners = {owner for _, owner in layer.defaults}
+        return owners.pop() if len(owners) == 1 else None
+
+    def _both_parts(self, question: str, layers: tuple[str, ...], service: Service | None,
+                    result: Result) -> Answer | None:
+        """Of the topics found, the shared one whose two parts the question names, by the layers named (`layers`) or
+        by the parts' words, where it stays shared on `service`: "AWS configures its infrastructure devices and we
+        configure our guest OSes" names both parts of configuration management, not the host OS alone."""
+        named, stems = set(layers), words(question)
+        found = [result] if isinstance(result, Answer) else []
+        others = {Ambiguous: "candidates", NoMatch: "suggestions", Answer: "alternatives"}[type(result)]
+        for candidate in [*found, *getattr(result, others)]:
+            entry = candidate.entry
+            spotter = self._side_spotters.get(entry.id)
+            worded = set(spotter.find_in(stems)) if spotter else set()
+            # At least one part is named by its layer: a part's words alone ("automatically", "configure") are
+            # how any question asks "AWS or us?".
+            by_layer = [bool(named & set(side.layers)) for side in entry.sides]
+            if entry.owner == "shared" and len(entry.sides) == 2 and any(by_layer) and all(
+                    layered or side.owner in worded for layered, side in zip(by_layer, entry.sides, strict=True)):
+                both = self._answer(question, entry, service, self.thresholds.clarify,
+                                    tuple(c for c in getattr(result, others) if c.entry is not entry),
+                                    layers=layers)
+                # On a service where both parts fall to one party, the topic is no longer shared by both.
+                return both if both.owner == "shared" else None
+        return None
 
     def _second_opinion(self, question: str, result: Ambiguous | NoMatch, service: Service | None,
                         stems: list[str]) -> Answer | None:

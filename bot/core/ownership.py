@@ -135,7 +135,9 @@ def _decide(kb: KnowledgeBase, entry: Entry, service: Service | None, asked_laye
                         side=side)
     if service is not None:
         found = _both_sides(kb, entry, service, layer_sides) if entry.sides else None
-        asked = [lid for lid in entry.layers if lid in asked_layers]
+        # The layers of its sides are the topic's too: naming both parts' layers names both parts.
+        asked = [lid for lid in dict.fromkeys((*entry.layers, *(lid for side in entry.sides for lid in side.layers)))
+                 if lid in asked_layers]
         # A shared topic speaks for both parties: the service's statement, else its category's default, replaces
         # that only for the layer the question names ("high availability on RDS Custom for Oracle" is the
         # customer's; "licensing on Lambda" is AWS's, as on every abstracted service).
@@ -193,6 +195,9 @@ def _by_layers(kb: KnowledgeBase, service: Service | None, layer_ids: list[str],
     if service is None:
         return None
     decisions = []
+    # A layer AWS owns on every service, asked beside one that is not ("patching both the virtualization layer and
+    # our images"), speaks too: the topic stays shared where the other is the customer's.
+    beside = any((layer := kb.layer(lid)) is not None and not layer.aws_everywhere for lid in layer_ids)
     for layer_id in layer_ids:
         layer = kb.layer(layer_id)
         statement = service.statement_for(layer_id)
@@ -202,8 +207,8 @@ def _by_layers(kb: KnowledgeBase, service: Service | None, layer_ids: list[str],
         varies = layer is not None and layer.varies_by_category
         if statement is not None and (varies or layer_id in asked_layers):
             decisions.append(_from_statement(kb, service, statement))
-        elif layer is not None and varies:
-            decisions.append(_category_default(service, layer))
+        elif layer is not None and (varies or (beside and layer.aws_everywhere and layer_id in asked_layers)):
+            decisions.append(_category_default(service, layer) if varies else decide_layer(kb, service, layer))
     owners = {d.owner for d in decisions}
     return decisions[0] if len(owners) == 1 else None
 
