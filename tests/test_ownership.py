@@ -539,3 +539,11 @@ def test_a_shared_control_named_by_both_parts_stays_shared(matcher: Matcher) -> 
                              "databases and applications")
     assert (result.entry.id, result.owner) == ("configuration-management", "shared")
     assert answer(matcher, "configuration management of our guest operating systems").owner == "customer"
+
+
+def test_opting_out_of_ai_service_improvement_is_yours_except_where_the_service_uses_nothing(
+        matcher: Matcher) -> None:
+    rekognition = answer(matcher, "do we need to opt out of Rekognition using our images to improve the service?")
+    assert (rekognition.entry.id, rekognition.owner) == ("ai-content-opt-out", "customer")
+    bedrock = answer(matcher, "does bedrock train models on our prompts?")
+    assert (bedrock.entry.id, bedrock.owner, bedrock.decision.rule) == ("ai-content-opt-out", "aws", "service-entry")
