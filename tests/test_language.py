@@ -9,7 +9,7 @@ import pytest
 
 from bot.core import KnowledgeError, Matcher, NoMatch, load_knowledge
 from bot.core.language import LanguageError, parse_language
-from bot.core.normalize import words
+from bot.core.normalize import not_chosen, without_alternative, words
 from bot.core.paths import shipped_knowledge_dir
 
 SHIPPED = shipped_knowledge_dir() / "language.yaml"
@@ -262,3 +262,10 @@ def test_a_prefix_item_without_its_words_is_named_with_its_line(tmp_path: Path) 
     item = line_of("  - {prefix: awsserviceroleforaws")
     assert (item, "each item of field 'prefixes' needs 'prefix' (one lowercase word of letters and digits) and "
                   "'words' (lowercase words separated by single spaces)") in problems
+
+
+def test_what_a_question_names_as_not_chosen_is_set_apart_from_what_it_asks() -> None:
+    question = "who encrypts the data when we haven't chosen a customer managed key?"
+    assert not_chosen(question) == "haven't chosen a customer managed key"
+    assert "customer managed" not in without_alternative(question)
+    assert not_chosen("who encrypts the data?") == ""

@@ -547,3 +547,18 @@ def test_opting_out_of_ai_service_improvement_is_yours_except_where_the_service_
     assert (rekognition.entry.id, rekognition.owner) == ("ai-content-opt-out", "customer")
     bedrock = answer(matcher, "does bedrock train models on our prompts?")
     assert (bedrock.entry.id, bedrock.owner, bedrock.decision.rule) == ("ai-content-opt-out", "aws", "service-entry")
+
+
+def test_a_part_named_as_not_chosen_asks_about_the_other_part(matcher: Matcher) -> None:
+    # Location Service always encrypts with AWS owned keys; a customer managed key is the customer's option.
+    result = answer(matcher, "who encrypts our Location Service trackers at rest when we haven't chosen a customer "
+                             "managed key?")
+    assert result.owner == "aws"
+    assert answer(matcher, "who manages the customer managed key for our Location Service trackers?").owner == (
+        "customer")
+
+
+def test_hosting_something_on_a_service_names_no_host_layer(matcher: Matcher) -> None:
+    result = answer(matcher, "We host our shop on EC2 instances. Who patches the web server software on them?")
+    assert result.owner == "customer"
+    assert answer(matcher, "who patches the hosts under our EC2 instances?").owner == "aws"

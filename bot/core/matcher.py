@@ -50,6 +50,7 @@ from bot.core.normalize import (
     fold,
     last_sentence,
     main_clause,
+    not_chosen,
     plain_fold,
     question_text,
     stem,
@@ -1073,6 +1074,14 @@ class Matcher:
             lid: self._parts_named(lid, side_stems, chosen, service) for lid in relevant
             if lid in self._layer_side_spotters
             or (service is not None and (service.id, lid) in self._statement_side_spotters)}
+        if chosen != question and (dropped := not_chosen(question)):
+            # A question naming one party's part as not chosen, and no part otherwise, asks about the other part:
+            # "who encrypts it when we haven't chosen a customer managed key?" asks what the service does by itself.
+            for lid, part in parts.items():
+                gone = self._parts_named(lid, words(dropped), dropped, service)
+                if not part.named and len(gone.worded) == 1:
+                    other = ("customer",) if gone.worded[0] == "aws" else ("aws",)
+                    parts[lid] = _Parts(other if gone.stated else (), other, other)
         stated = {lid: part.stated for lid, part in parts.items() if part.stated}
         worded = {lid: part.worded for lid, part in parts.items() if part.worded}
         layer_sides = {lid: part.named for lid, part in parts.items() if part.named}

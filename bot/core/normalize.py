@@ -178,6 +178,12 @@ def without_alternative(question: str) -> str:
     return _ALTERNATIVE.sub("", without_left_behind(question))
 
 
+def not_chosen(question: str) -> str:
+    """What `question` names as not chosen ("who encrypts it when we haven't chosen a customer managed key?" ->
+    "haven't chosen a customer managed key"), its clauses joined, or "" when it names nothing so."""
+    return " ".join(match.group(0) for match in _ALTERNATIVE.finditer(question))
+
+
 def without_reporter(question: str) -> str:
     """`question` without who reports it ("An auditor wants to know who patches it?" -> "who patches it?"): the
     reporter names no topic."""
