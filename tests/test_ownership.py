@@ -562,3 +562,10 @@ def test_hosting_something_on_a_service_names_no_host_layer(matcher: Matcher) ->
     result = answer(matcher, "We host our shop on EC2 instances. Who patches the web server software on them?")
     assert result.owner == "customer"
     assert answer(matcher, "who patches the hosts under our EC2 instances?").owner == "aws"
+
+
+def test_another_service_s_own_topic_read_on_the_subject_is_the_subject_s_statement(matcher: Matcher) -> None:
+    # CodeDeploy keeps its records in DynamoDB under a key it owns: the question is CodeDeploy's encryption at rest.
+    result = answer(matcher, "who encrypts the deployment records CodeDeploy keeps in DynamoDB tables?")
+    assert (result.entry.id, result.owner, result.service.id) == ("encryption-at-rest", "aws", "codedeploy")
+    assert answer(matcher, "who encrypts our DynamoDB tables?").entry.id == "dynamodb-encryption"

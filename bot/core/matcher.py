@@ -542,6 +542,15 @@ class Matcher:
             result = self._part_named(question, result, services[0]) or result
         if isinstance(result, Answer) and len(services) > 1:
             subject = self._subject(result.entry, [s for s in services if s not in minor] or services)
+            entry = result.entry
+            if (entry.override_for(subject.id) is None and entry.layers
+                    and (statement := subject.statement_for(entry.layers[0])) is not None
+                    and len(entry.overrides) == 1
+                    and any(entry.override_for(s.id) is not None for s in services if s is not subject)):
+                # Another named service's own topic ("DynamoDB encryption") read on the subject, which keeps its
+                # data there ("the data Service Catalog keeps in DynamoDB tables"): the subject's statement for
+                # that layer answers.
+                return self._layer_answer(question, (statement.layer,), subject, result) or result
             if subject is not result.service:
                 # The topic's layer on the subject may not be the layer asked about, as on any named service.
                 answer = self._answer(question, result.entry, subject, result.confidence, result.alternatives)
