@@ -569,3 +569,8 @@ def test_another_service_s_own_topic_read_on_the_subject_is_the_subject_s_statem
     result = answer(matcher, "who encrypts the deployment records CodeDeploy keeps in DynamoDB tables?")
     assert (result.entry.id, result.owner, result.service.id) == ("encryption-at-rest", "aws", "codedeploy")
     assert answer(matcher, "who encrypts our DynamoDB tables?").entry.id == "dynamodb-encryption"
+
+
+def test_a_service_guide_s_configuration_chapter_title_is_the_shared_control(matcher: Matcher) -> None:
+    result = answer(matcher, "configuration and vulnerability analysis in Amazon S3")
+    assert (result.entry.id, result.owner) == ("configuration-management", "shared")
