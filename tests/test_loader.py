@@ -257,6 +257,14 @@ def test_a_service_runs_on_known_services_only(tmp_path: Path) -> None:
     assert kb.service("ec2").runs_on == ("ec2",)
 
 
+def test_a_building_block_stands_for_a_known_layer_only(tmp_path: Path) -> None:
+    standing = SERVICES.replace("  category:", "  stands_for: networkconfig\n  category:", 1)
+    assert problems(write_base(tmp_path / "bad", services=standing)) == [
+        "services.yaml:4: service 'ec2': field 'stands_for' names unknown layer 'networkconfig'"]
+    kb = load_knowledge(write_base(tmp_path / "good", services=standing.replace("networkconfig", "network-config")))
+    assert kb.service("ec2").stands_for == "network-config"
+
+
 def test_a_statement_without_its_source_is_named(tmp_path: Path) -> None:
     source = "      source: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-security.html\n"
     bad = STATEMENTS.replace(source, "")

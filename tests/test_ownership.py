@@ -574,3 +574,9 @@ def test_another_service_s_own_topic_read_on_the_subject_is_the_subject_s_statem
 def test_a_service_guide_s_configuration_chapter_title_is_the_shared_control(matcher: Matcher) -> None:
     result = answer(matcher, "configuration and vulnerability analysis in Amazon S3")
     assert (result.entry.id, result.owner) == ("configuration-management", "shared")
+
+
+def test_a_building_block_named_beside_a_service_stands_for_its_layer_there(matcher: Matcher) -> None:
+    result = answer(matcher, "who handles IAM for Amazon MQ?")
+    assert (result.entry.id, result.owner, result.service.id) == ("iam-users-and-access", "customer", "mq")
+    assert answer(matcher, "who handles Amazon MQ?").entry.id == "service-mq"

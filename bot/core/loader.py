@@ -206,6 +206,7 @@ SERVICE_SCHEMA: Schema = {
     "building_block": (False, _true),
     "runs_on": (False, _text_list),
     "proper_names": (False, _text_list),
+    "stands_for": (False, _identifier),
 }
 SIDE_OWNERS = ("aws", "customer")
 LAYER_SCHEMA: Schema = {
@@ -491,7 +492,7 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     services = [
         Service(r["id"], r["name"].strip(), _texts(r, "aliases"), r["category"], r["summary"].strip(),
                 r["security_url"], v.statements(file, r, what), r.get("building_block") is True,
-                _texts(r, "runs_on"), _texts(r, "proper_names"))
+                _texts(r, "runs_on"), _texts(r, "proper_names"), r.get("stands_for"))
         for file, r, what in service_records
     ]
     artifacts = [
@@ -614,6 +615,9 @@ def _check_layers(
             if layer_id not in known:
                 v.report(file, statements.line_of(layer_id), f"{what}: field 'layers' names unknown layer "
                          f"'{layer_id}'")
+        if (layer_id := record.get("stands_for")) is not None and layer_id not in known:
+            v.report(file, record.line_of("stands_for"), f"{what}: field 'stands_for' names unknown layer "
+                     f"'{layer_id}'")
         for service_id in record.get("runs_on") or ():
             if service_id not in located["service"]:
                 v.report(file, record.line_of("runs_on"), f"{what}: field 'runs_on' names unknown service "

@@ -633,6 +633,12 @@ class Matcher:
         # on CloudTrail?" asks about the setting an entry's "turn on cloudtrail" describes, not all of CloudTrail.
         exact_topic = bool(ranked) and ranked[0].score >= 0.999 and ranked[0].words >= len(stems - {SWITCH_ON})
         if service is not None and whole_service and not exact_topic:
+            # A building block named beside the service only by its name stands for its layer there: "IAM for
+            # Amazon MQ" is MQ's identity and access, not all of MQ.
+            stood = next((s.stands_for for s in services[1:] if s.stands_for), None)
+            if stood is not None and (found := self._layer_answer(
+                    question, (stood,), service, NoMatch(question, suggestions, "off-topic"))) is not None:
+                return found
             # "Cognito's security settings" are the settings of the whole service, which are yours; a verb alone
             # ("who configures EKS?") asks about the service as a whole.
             chosen = tuple(lid for lid in self._layer_spotter.find_in(words(question))

@@ -233,6 +233,8 @@ class Service:
     proper_names: tuple[str, ...] = ()
     """Names that stand for this service only written with their capitals and not as a question's first word:
     "when Auto Scaling replaces an instance" is EC2 Auto Scaling, "who handles auto scaling?" is the capacity layer."""
+    stands_for: str | None = None
+    """The layer a building block's name stands for on another service ("IAM for Amazon MQ" is MQ's identity)."""
 
     def __hash__(self) -> int:
         return hash(self.id)  # as Entry's: ids are unique, and the statements are many
