@@ -110,6 +110,14 @@ _OVERALL = stem("overall")
 """The token every way of saying "as a whole" is joined into (knowledge/language.yaml)."""
 
 
+def _others(result: Result) -> tuple[Candidate, ...]:
+    """The other topics a result found: an answer's alternatives, a "Did you mean"'s candidates, a refusal's
+    suggestions."""
+    if isinstance(result, Answer):
+        return result.alternatives
+    return result.candidates if isinstance(result, Ambiguous) else result.suggestions
+
+
 class _Parts(NamedTuple):
     """The parties whose part of a layer a question names."""
 
@@ -543,10 +551,9 @@ class Matcher:
         if isinstance(result, Answer) and len(services) > 1:
             subject = self._subject(result.entry, [s for s in services if s not in minor] or services)
             entry = result.entry
-            if (entry.override_for(subject.id) is None and entry.layers
-                    and (statement := subject.statement_for(entry.layers[0])) is not None
-                    and len(entry.overrides) == 1
-                    and any(entry.override_for(s.id) is not None for s in services if s is not subject)):
+            if (len(entry.overrides) == 1 and entry.layers
+                    and entry.overrides[0].service in {s.id for s in services if s is not subject}
+                    and (statement := subject.statement_for(entry.layers[0])) is not None):
                 # Another named service's own topic ("DynamoDB encryption") read on the subject, which keeps its
                 # data there ("the data Service Catalog keeps in DynamoDB tables"): the subject's statement for
                 # that layer answers.
@@ -788,7 +795,7 @@ class Matcher:
             return None
         # A layer that is one party's part of the topic is the topic's own too: "configuration management of
         # infrastructure devices" names AWS's part of configuration management, not the host OS instead.
-        if named and named <= {lid for side in result.entry.sides for lid in side.layers}:
+        if named and named <= set(result.entry.side_layers):
             return None
         if result.entry.id in self._own_layers:
             unnamed = [s for s in stems if s not in service_words]
@@ -966,10 +973,8 @@ class Matcher:
         entry = self.kb.entry(layer.entry) if layer and layer.entry else None
         if entry is None:
             return None
-        others = {Ambiguous: "candidates", NoMatch: "suggestions", Answer: "alternatives"}[type(result)]
         return self._answer(question, entry, service, self.thresholds.clarify,
-                            tuple(c for c in getattr(result, others) if c.entry is not entry),
-                            layers=layers)
+                            tuple(c for c in _others(result) if c.entry is not entry), layers=layers)
 
     def _layer_owner(self, layer_id: str, service: Service | None) -> str | None:
         """Who owns the layer on `service`, or on every service when none is named (None where that varies)."""
@@ -988,8 +993,7 @@ class Matcher:
         configure our guest OSes" names both parts of configuration management, not the host OS alone."""
         named, stems = set(layers), words(question)
         found = [result] if isinstance(result, Answer) else []
-        others = {Ambiguous: "candidates", NoMatch: "suggestions", Answer: "alternatives"}[type(result)]
-        for candidate in [*found, *getattr(result, others)]:
+        for candidate in [*found, *_others(result)]:
             entry = candidate.entry
             spotter = self._side_spotters.get(entry.id)
             worded = set(spotter.find_in(stems)) if spotter else set()
@@ -999,8 +1003,7 @@ class Matcher:
             if entry.owner == "shared" and len(entry.sides) == 2 and any(by_layer) and all(
                     layered or side.owner in worded for layered, side in zip(by_layer, entry.sides, strict=True)):
                 both = self._answer(question, entry, service, self.thresholds.clarify,
-                                    tuple(c for c in getattr(result, others) if c.entry is not entry),
-                                    layers=layers)
+                                    tuple(c for c in _others(result) if c.entry is not entry), layers=layers)
                 # On a service where both parts fall to one party, the topic is no longer shared by both.
                 return both if both.owner == "shared" else None
         return None
@@ -1077,7 +1080,7 @@ class Matcher:
         asked = layers or self._layers_beside(entry, self._without_infrastructure_names(stems, names))
         # Only a layer the decision can rest on can have a side named: the entry's and its sides', the asked ones,
         # and the layers those are stated with.
-        relevant = {*entry.layers, *asked, *(lid for side in entry.sides for lid in side.layers)}
+        relevant = {*entry.layers, *asked, *entry.side_layers}
         relevant |= {layer.stated_with for lid in tuple(relevant)
                      if (layer := self.kb.layer(lid)) is not None and layer.stated_with}
         # Sides named by their words; then with those the question's opening names too. What the question names

@@ -207,6 +207,11 @@ class Entry:
         """The side of this shared control that `owner` holds, or None."""
         return side_of(self.sides, owner)
 
+    @property
+    def side_layers(self) -> tuple[str, ...]:
+        """The layers that name the parties' parts of this control, in order, each once."""
+        return tuple(dict.fromkeys(lid for side in self.sides for lid in side.layers))
+
     def override_for(self, service_id: str | None) -> Override | None:
         """The override for `service_id`, or None when the entry has none for it."""
         return next((o for o in self.overrides if o.service == service_id), None)

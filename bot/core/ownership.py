@@ -136,8 +136,7 @@ def _decide(kb: KnowledgeBase, entry: Entry, service: Service | None, asked_laye
     if service is not None:
         found = _both_sides(kb, entry, service, layer_sides) if entry.sides else None
         # The layers of its sides are the topic's too: naming both parts' layers names both parts.
-        asked = [lid for lid in dict.fromkeys((*entry.layers, *(lid for side in entry.sides for lid in side.layers)))
-                 if lid in asked_layers]
+        asked = [lid for lid in dict.fromkeys((*entry.layers, *entry.side_layers)) if lid in asked_layers]
         # A shared topic speaks for both parties: the service's statement, else its category's default, replaces
         # that only for the layer the question names ("high availability on RDS Custom for Oracle" is the
         # customer's; "licensing on Lambda" is AWS's, as on every abstracted service).
