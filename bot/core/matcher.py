@@ -20,7 +20,6 @@ millisecond. How a question is scored:
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import math
 import os
@@ -203,8 +202,9 @@ class Matcher:
                 if len(alias.split()) > 1:
                     self._service_exact.setdefault(_joined(alias).removesuffix("s"), service)
         self._service_fuzzy = [a for a in self._service_exact if len(a) >= 5]
-        # Sorted, so a run of words can tell whether it starts any name (bisect) without a set of every prefix.
-        self._service_keys = sorted(self._service_exact)
+        # Every prefix of a name or alias (words joined), so a run of words can tell at once whether it starts a
+        # longer one.
+        self._name_prefixes = frozenset(key[:end] for key in self._service_exact for end in range(1, len(key)))
         # A one-word name written with capitals inside it ("WorkSpaces") is the product, even where the same word in
         # lower case is an everyday one that no alias may claim ("our Slack workspace").
         self._cased_names: dict[str, Service] = {}
@@ -327,12 +327,6 @@ class Matcher:
             return None
         return found[0][0]
 
-    def _starts_a_name(self, gram: str) -> bool:
-        """Whether some longer service name or alias (words joined) starts with `gram`."""
-        keys = self._service_keys
-        at = bisect.bisect_right(keys, gram)
-        return at < len(keys) and keys[at].startswith(gram)
-
     def _fuzzy_service_uncached(self, gram: str) -> Service | None:
         """The service whose name `gram` (words joined) is a typo of, if any."""
         hit = process.extractOne(gram, self._service_fuzzy, scorer=fuzz.ratio,
@@ -372,7 +366,7 @@ class Matcher:
                 service = self._service_exact.get(gram) or self._service_exact.get(gram.rstrip("s"))
                 if service is not None:
                     exact[end - start, start] = service
-                if not self._starts_a_name(gram):
+                if gram not in self._name_prefixes:
                     break
         for size in range(longest, 0, -1):
             starts = range(len(raw) - size + 1) if size <= fuzzy_words else [s for z, s in exact if z == size]

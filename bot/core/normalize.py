@@ -32,12 +32,25 @@ FILLER_WORDS = _LANGUAGE.filler
 GENERIC_WORDS = frozenset(_LANGUAGE.generic)
 """Words too general to identify a topic alone: a phrase needs at least one other content word."""
 
-# One pass replaces every joined phrase, the longest first (the alternation lists them longest first).
-_JOINED = re.compile(r"\b(?:" + "|".join(re.escape(p) for p, _ in _LANGUAGE.joined) + r")\b")
-_JOINED_TOKEN = dict(_LANGUAGE.joined)
+
+
+def _by_first_word(pairs: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[list[str], str]]]:
+    """Joined phrases by their first word: (the words after it, the token), the longest phrase first."""
+    found: dict[str, list[tuple[list[str], str]]] = {}
+    for phrase, token in pairs:
+        first, *rest = phrase.split()
+        found.setdefault(first, []).append((rest, token))
+    for candidates in found.values():
+        candidates.sort(key=lambda candidate: -len(candidate[0]))
+    return found
+
+
+# Folded text is words of letters and digits between single spaces, so phrases are joined word by word, the
+# longest first where several start at one word: one look-up a word, where an alternation of every phrase
+# would try them all at every word.
+_JOINED = _by_first_word(_LANGUAGE.joined)
 # Phrases joined only where they end the question ("... our functions run on").
-_JOINED_AT_END = re.compile(r"\b(?:" + "|".join(re.escape(p) for p, _ in _LANGUAGE.joined_at_end) + r")$")
-_JOINED_AT_END_TOKEN = dict(_LANGUAGE.joined_at_end)
+_JOINED_AT_END = _by_first_word(_LANGUAGE.joined_at_end)
 # One pass splits every word opening with a prefix, the longest prefix first; only a word that goes on after it.
 _PREFIXED = re.compile(r"\b(" + "|".join(re.escape(p) for p, _ in _LANGUAGE.prefixes) + r")(?=[a-z0-9])")
 _PREFIX_WORDS = dict(_LANGUAGE.prefixes)
@@ -99,10 +112,25 @@ def plain_fold(text: str) -> str:
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lowercase, unicode-folded text with the joined phrases applied; no markup, no punctuation rules yet."""
-    text = plain_fold(text)
-    if _JOINED_AT_END_TOKEN:
-        text = _JOINED_AT_END.sub(lambda match: _JOINED_AT_END_TOKEN[match.group(0)], text)
-    return _JOINED.sub(lambda match: _JOINED_TOKEN[match.group(0)], text)
+    folded = plain_fold(text).split()
+    for start, word in enumerate(folded):
+        tail = folded[start + 1:]
+        if (token := next((t for rest, t in _JOINED_AT_END.get(word, ()) if tail == rest), None)) is not None:
+            folded[start:] = token.split()
+            break
+    joined: list[str] = []
+    at = 0
+    while at < len(folded):
+        word = folded[at]
+        for rest, token in _JOINED.get(word, ()):
+            if folded[at + 1:at + 1 + len(rest)] == rest:
+                joined.append(token)
+                at += 1 + len(rest)
+                break
+        else:
+            joined.append(word)
+            at += 1
+    return " ".join(joined)
 
 
 def words(text: str) -> list[str]:
