@@ -580,3 +580,10 @@ def test_a_building_block_named_beside_a_service_stands_for_its_layer_there(matc
     result = answer(matcher, "who handles IAM for Amazon MQ?")
     assert (result.entry.id, result.owner, result.service.id) == ("iam-users-and-access", "customer", "mq")
     assert answer(matcher, "who handles Amazon MQ?").entry.id == "service-mq"
+
+
+def test_key_management_names_the_keys_layer_not_the_aws_managed_keys_topic(matcher: Matcher) -> None:
+    # "management" and "managed" share a stem: without joining "key management", it read as "AWS managed keys".
+    result = answer(matcher, "key management on our EBS volumes")
+    assert (result.decision.layer.id, result.owner, result.service.id) == ("encryption-at-rest", "customer", "ebs")
+    assert answer(matcher, "who manages the aws managed keys?").entry.id == "aws-managed-keys"
