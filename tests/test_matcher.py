@@ -373,6 +373,12 @@ def test_a_condition_only_sets_the_scene_for_what_is_asked(matcher: Matcher, que
     assert result.entry.id == "backups" and result.decision.statement.layer == "backup-recovery"
 
 
+def test_a_condition_opening_the_sentence_that_asks_only_sets_the_scene_too(matcher: Matcher) -> None:
+    # The failed server is when the question asks; the backup of the data kept on it is what it asks about.
+    result = answer(matcher, "Our reporting database runs on EC2 and keeps its files on instance store volumes. If "
+                             "the physical server fails, who makes sure we have a backup?")
+    assert (result.entry.id, result.owner) == ("instance-store-data", "customer")
+
 
 def test_the_main_clause_is_what_follows_a_condition_unless_it_points_back() -> None:
     assert main_clause("Before the OS update is applied, who takes a snapshot?") == "who takes a snapshot?"

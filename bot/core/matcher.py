@@ -829,12 +829,14 @@ class Matcher:
         return None if found is None or keep else found
 
     def _asked_stems(self, question: str) -> list[str]:
-        """The stems of what a question asks: after a condition it opens with, where that clause names a layer by
-        its words ("before an OS update is applied, who makes sure there is a backup?" asks about backups, and the
-        update only says when), else the whole question's."""
-        main = main_clause(question)
-        if main is not None and self._layer_spotter.find_in(asked := words(main)):
-            return asked
+        """The stems of what a question asks: after a condition it, or the sentence that asks after a scene, opens
+        with, where that clause names a layer by its words ("before an OS update is applied, who makes sure there
+        is a backup?" asks about backups, and the update only says when; "We keep data on the instance store. If
+        the server hardware fails, who has a backup?" too), else the whole question's."""
+        last = last_sentence(question)
+        for clause in (last, question) if last else (question,):
+            if (main := main_clause(clause)) is not None and self._layer_spotter.find_in(asked := words(main)):
+                return asked
         return words(question)
 
     def _said_of_topic(self, question: str, result: Answer, service: Service, service_words: frozenset[str],
