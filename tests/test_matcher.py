@@ -509,3 +509,10 @@ def test_a_layer_named_only_by_the_service_s_name_yields_to_the_statement_its_ot
     result = matcher.match("Who designates the Firewall Manager administrator account for our organization?")
     assert isinstance(result, Answer) and result.owner == "customer"
     assert result.decision.layer is None or result.decision.layer.id != "network-config"
+
+
+def test_a_word_of_another_service_s_name_used_as_an_everyday_word_names_no_topic_of_it(matcher: Matcher) -> None:
+    # A Managed Grafana workspace is Grafana's; the WorkSpaces patching topic's phrases name Amazon WorkSpaces.
+    result = answer(matcher, "who starts the upgrade of our Amazon Managed Grafana workspace to Grafana 10?")
+    assert result.entry.id != "workspaces-patching" and result.service.id == "managed-grafana"
+    assert answer(matcher, "who installs updates on our WorkSpaces?").entry.id == "workspaces-patching"

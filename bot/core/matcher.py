@@ -465,10 +465,11 @@ class Matcher:
         entry_of = self._phrase_entry
         nothing = (0.0, 0)
         if service is not None:
-            asked = set(word_cover) | service_words
+            # A phrase naming a service counts where the question names that service too, not where it only uses
+            # the word of its name as an everyday one: a "Managed Grafana workspace" is no Amazon WorkSpaces.
             phrase_services = self._phrase_service_words
             candidates.difference_update([phrase_id for phrase_id in candidates & self._phrases_naming_services
-                                          if not phrase_services[phrase_id] & asked])
+                                          if not phrase_services[phrase_id] & service_words])
         # score = factor * (weight * covered / total + (1 - weight) * hits / explained weight), its per-phrase
         # constants worked out once (`_cover_scale`, `_hit_scale`).
         cover_scale, hit_scale = self._cover_scale, self._hit_scale
