@@ -516,3 +516,14 @@ def test_a_word_of_another_service_s_name_used_as_an_everyday_word_names_no_topi
     result = answer(matcher, "who starts the upgrade of our Amazon Managed Grafana workspace to Grafana 10?")
     assert result.entry.id != "workspaces-patching" and result.service.id == "managed-grafana"
     assert answer(matcher, "who installs updates on our WorkSpaces?").entry.id == "workspaces-patching"
+
+
+def test_under_names_the_host_layer_only_as_where_something_sits(matcher: Matcher) -> None:
+    # "Underlying" and "under" share a stem; an age limit is nothing beneath a service.
+    assert not isinstance(matcher.match("who decides whether our chatbot may be used by kids under 16?"), Answer)
+    assert answer(matcher, "do we have to maintain anything under our SNS topics?").owner == "aws"
+
+
+def test_scaling_out_is_scaling(matcher: Matcher) -> None:
+    result = answer(matcher, "who scales out the instances behind our Lambda Managed Instances capacity provider?")
+    assert (result.owner, result.decision.side.owner) == ("aws", "aws")
