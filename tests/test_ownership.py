@@ -587,3 +587,14 @@ def test_key_management_names_the_keys_layer_not_the_aws_managed_keys_topic(matc
     result = answer(matcher, "key management on our EBS volumes")
     assert (result.decision.layer.id, result.owner, result.service.id) == ("encryption-at-rest", "customer", "ebs")
     assert answer(matcher, "who manages the aws managed keys?").entry.id == "aws-managed-keys"
+
+
+@pytest.mark.parametrize("question", ["who is responsible for the overall security of a web app hosted on EC2?",
+                                      "end-to-end security of a workload on AWS"])
+def test_the_security_of_a_whole_workload_is_the_model_itself(matcher: Matcher, question: str) -> None:
+    result = answer(matcher, question)
+    assert (result.entry.id, result.owner) == ("shared-responsibility-model", "shared")
+
+
+def test_overall_does_not_turn_a_layer_question_into_the_model(matcher: Matcher) -> None:
+    assert answer(matcher, "overall, who patches the guest OS on EC2?").entry.id == "guest-os-patching"
