@@ -598,3 +598,13 @@ def test_the_security_of_a_whole_workload_is_the_model_itself(matcher: Matcher, 
 
 def test_overall_does_not_turn_a_layer_question_into_the_model(matcher: Matcher) -> None:
     assert answer(matcher, "overall, who patches the guest OS on EC2?").entry.id == "guest-os-patching"
+
+
+def test_a_stretch_of_the_stack_between_both_parties_layers_is_shared(matcher: Matcher) -> None:
+    result = answer(matcher, "Securing both the hypervisor and the guest OS of our EC2 fleet")
+    assert (result.entry.id, result.owner) == ("shared-responsibility-model", "shared")
+    # A shared topic asked as such a stretch keeps both its parts, whatever layer one end names.
+    result = answer(matcher, "protecting our Aurora cluster from the physical hardware all the way up to the data")
+    assert result.owner == "shared"
+    # Where a topic has both parts, it answers.
+    assert answer(matcher, "who patches both the hypervisor and the guest OS on EC2?").entry.id == "patch-management"

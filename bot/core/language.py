@@ -21,7 +21,7 @@ from bot.core.yaml_lines import DataFileError, LineDict, LineList, load_data_fil
 
 CUE_KINDS = ("ownership", "pricing", "limits", "status", "general", "definition_openings", "how_to_openings",
              "how_to_verbs", "how_to_phrases", "condition_openings", "back_references", "requests",
-             "reported_asks", "second_asks", "alternatives", "moves", "split_asks", "other_clouds")
+             "reported_asks", "second_asks", "alternatives", "moves", "split_asks", "spans", "other_clouds")
 FOLLOW_UP_KINDS = ("service_openings", "endings", "why")
 FIELDS = ("filler", "generic", "service_generic", "joined", "prefixes", "cues", "known_words", "follow_ups", "sides")
 SIDE_PARTIES = ("aws", "customer")

@@ -99,6 +99,7 @@ _OWNERSHIP = _LANGUAGE.cue("ownership")
 _ASKS_HOW = _LANGUAGE.asks_how
 _REQUEST = _LANGUAGE.cue("requests")
 _SPLIT = _LANGUAGE.cue("split_asks")
+_SPANS = _LANGUAGE.cue("spans")
 _OTHER_CLOUD = _LANGUAGE.cue("other_clouds")
 _TYPED_WORD = re.compile(r"[A-Za-z]{4,}")
 _SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, *_LANGUAGE.service_generic))
@@ -778,6 +779,14 @@ class Matcher:
                 both = self._both_parts(question, strict, service, result)
                 if both is not None:
                     return both
+                if _SPANS.search(fold(question)):
+                    # No topic has those two parts, but the question spans the stack between them: both parties
+                    # hold a part of it, as the model itself says.
+                    return self._answer(question, self._overview, service, self.thresholds.clarify,
+                                        (Candidate(result.entry, result.confidence), *result.alternatives))
+        if result.entry.owner == "shared" and _SPANS.search(fold(question)):
+            # A shared topic asked as a stretch of the stack keeps both its parts, whichever layer an end names.
+            return None
         said = self._said_of_topic(question, result, service, service_words, own) if service is not None else None
         if said is not None:
             return said
