@@ -241,6 +241,13 @@ def test_a_joined_item_with_a_wrong_at_end_is_named_with_its_line(tmp_path: Path
     assert (item, "field 'at_end' of a joined item must be true or false") in problems
 
 
+def test_a_joined_phrase_no_folded_question_can_hold_is_named_with_its_line(tmp_path: Path) -> None:
+    problems = problems_with(tmp_path, '"inter region", "cross region"', '"inter region", "cross-region"')
+    item = line_of("  - token: interregion")
+    assert (item, "joined phrase 'cross-region' must be lowercase words of letters and digits separated by single "
+                  "spaces, as a folded question reads") in problems
+
+
 @pytest.mark.parametrize(("question", "service"), [
     ("who creates the AWSServiceRoleForECS service-linked role in our account?", "ecs"),
     ("who creates the AWSServiceRoleForAmazonGuardDuty role?", "guardduty"),

@@ -209,6 +209,12 @@ def parse_language(file: Path) -> Language:
         for key in item:
             if key not in ("token", "phrases", "at_end"):
                 problems.append((line, f"unknown field '{key}' in a joined item (known: token, phrases, at_end)"))
+        for phrase in phrases:
+            if not _FOLDED_PHRASE.fullmatch(phrase):
+                # Questions are joined once folded, to lowercase words of letters and digits: "end-to-end" is read
+                # as "end to end", so a phrase written otherwise could never be found.
+                problems.append((line, f"joined phrase {phrase!r} must be lowercase words of letters and digits "
+                                       "separated by single spaces, as a folded question reads"))
         (joined_at_end if at_end else joined).extend((p, " ".join(token.split())) for p in phrases)
     cues: dict[str, tuple[str, ...]] = {}
     raw_cues = data.get("cues")
