@@ -608,3 +608,9 @@ def test_a_stretch_of_the_stack_between_both_parties_layers_is_shared(matcher: M
     assert result.owner == "shared"
     # Where a topic has both parts, it answers.
     assert answer(matcher, "who patches both the hypervisor and the guest OS on EC2?").entry.id == "patch-management"
+
+
+def test_fsx_patches_its_software_and_the_window_s_day_and_time_are_yours(matcher: Matcher) -> None:
+    assert answer(matcher, "who decides which day and time our FSx for Lustre file system gets patched?").owner == \
+        "customer"
+    assert answer(matcher, "who applies the patches to our FSx for OpenZFS file system?").owner == "aws"
