@@ -33,7 +33,6 @@ GENERIC_WORDS = frozenset(_LANGUAGE.generic)
 """Words too general to identify a topic alone: a phrase needs at least one other content word."""
 
 
-
 def _by_first_word(pairs: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[list[str], str]]]:
     """Joined phrases by their first word: (the words after it, the token), the longest phrase first."""
     found: dict[str, list[tuple[list[str], str]]] = {}
@@ -114,8 +113,8 @@ def fold(text: str) -> str:
     """Lowercase, unicode-folded text with the joined phrases applied; no markup, no punctuation rules yet."""
     folded = plain_fold(text).split()
     for start, word in enumerate(folded):
-        tail = folded[start + 1:]
-        if (token := next((t for rest, t in _JOINED_AT_END.get(word, ()) if tail == rest), None)) is not None:
+        ends = _JOINED_AT_END.get(word)
+        if ends and (token := next((t for rest, t in ends if folded[start + 1:] == rest), None)) is not None:
             folded[start:] = token.split()
             break
     joined: list[str] = []
