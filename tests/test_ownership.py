@@ -614,3 +614,8 @@ def test_fsx_patches_its_software_and_the_window_s_day_and_time_are_yours(matche
     assert answer(matcher, "who decides which day and time our FSx for Lustre file system gets patched?").owner == \
         "customer"
     assert answer(matcher, "who applies the patches to our FSx for OpenZFS file system?").owner == "aws"
+
+
+def test_the_customer_named_in_the_third_person_is_us(matcher: Matcher) -> None:
+    # An exam item's "the company's developers" are what a user calls "our developers".
+    assert answer(matcher, "security awareness training for the company's developers").owner == "customer"
