@@ -619,3 +619,11 @@ def test_fsx_patches_its_software_and_the_window_s_day_and_time_are_yours(matche
 def test_the_customer_named_in_the_third_person_is_us(matcher: Matcher) -> None:
     # An exam item's "the company's developers" are what a user calls "our developers".
     assert answer(matcher, "security awareness training for the company's developers").owner == "customer"
+
+
+def test_a_side_reached_only_through_another_layer_yields_to_the_service_s_statement(matcher: Matcher) -> None:
+    # "application" names the application layer (resilience's customer side), but the question is about fault
+    # tolerance, which Managed Flink states as shared: its checkpoints are restored for you, their settings are yours.
+    result = answer(matcher, "who is responsible for fault tolerance of our Managed Service for Apache Flink "
+                             "application if a task manager crashes?")
+    assert (result.entry.id, result.owner) == ("resilience-shared-responsibility", "shared")

@@ -114,6 +114,11 @@ def _decide(kb: KnowledgeBase, entry: Entry, service: Service | None, asked_laye
             named_sides: Collection[str], layer_sides: Mapping[str, Collection[str]]) -> Decision:
     override = entry.override_for(service.id) if service else None
     side = _side_asked(entry, asked_layers, named_sides)
+    if (side is not None and side.owner not in named_sides and service is not None
+            and any(lid in asked_layers and service.statement_for(lid) for lid in entry.layers)):
+        # A side reached only through another layer asked beside the topic's own, which the service states
+        # ("fault tolerance for our Managed Flink application"): the service's statement speaks for the topic.
+        side = None
     if service is not None and override is not None and override.owner == "shared" and side is None:
         # A topic shared on this service, asked about a layer AWS owns on every service ("the physical security
         # of CloudFront's edge locations"): the question is about AWS's part of it.
