@@ -47,8 +47,8 @@ def test_a_missing_cue_kind_is_named_with_its_line(tmp_path: Path) -> None:
     messages = [f"{n}: {m}" for n, m in info.value.problems]
     assert f"{line}: unknown cue kind 'limitz' (known: ownership, pricing, limits, status, general, " \
            "definition_openings, how_to_openings, how_to_verbs, how_to_phrases, condition_openings, " \
-           "back_references, requests, reported_asks, second_asks, alternatives, moves, split_asks, " \
-           "spans, other_clouds)" in messages
+           "back_references, requests, reported_asks, second_asks, alternatives, either_or, moves, " \
+           "split_asks, spans, other_clouds)" in messages
 
 
 def test_a_broken_language_file_makes_the_base_invalid(tmp_path: Path) -> None:

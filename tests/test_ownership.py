@@ -627,3 +627,17 @@ def test_a_side_reached_only_through_another_layer_yields_to_the_service_s_state
     result = answer(matcher, "who is responsible for fault tolerance of our Managed Service for Apache Flink "
                              "application if a task manager crashes?")
     assert (result.entry.id, result.owner) == ("resilience-shared-responsibility", "shared")
+
+
+@pytest.mark.parametrize(("question", "owner"), [
+    ("Is the data in our Amazon Kendra index encrypted by default, or do we need to create a customer managed key?",
+     "aws"),
+    ("are our CodeBuild build artifacts encrypted out of the box, or do we have to set up our own KMS key?", "aws"),
+    ("Are Amazon EBS volumes encrypted by default, or do we have to turn on EBS encryption by default ourselves?",
+     "customer"),
+])
+def test_two_alternatives_ask_whether_the_first_holds_on_the_service(matcher: Matcher, question: str,
+                                                                     owner: str) -> None:
+    # The customer managed key offered as the second alternative is not what is asked; whether the service
+    # encrypts by itself is, and its statement says (EBS encrypts only when asked to).
+    assert answer(matcher, question).owner == owner

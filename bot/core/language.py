@@ -21,7 +21,8 @@ from bot.core.yaml_lines import DataFileError, LineDict, LineList, load_data_fil
 
 CUE_KINDS = ("ownership", "pricing", "limits", "status", "general", "definition_openings", "how_to_openings",
              "how_to_verbs", "how_to_phrases", "condition_openings", "back_references", "requests",
-             "reported_asks", "second_asks", "alternatives", "moves", "split_asks", "spans", "other_clouds")
+             "reported_asks", "second_asks", "alternatives", "either_or", "moves", "split_asks", "spans",
+             "other_clouds")
 FOLLOW_UP_KINDS = ("service_openings", "endings", "why")
 FIELDS = ("filler", "generic", "service_generic", "joined", "prefixes", "cues", "known_words", "follow_ups", "sides")
 SIDE_PARTIES = ("aws", "customer")
@@ -121,6 +122,14 @@ class Language:
     def _asking_words(self) -> str:
         """The asking words the `second_asks` cues end on, as regex alternatives."""
         return _alternatives(tuple({p.split()[-1] for p in self.cues["second_asks"]}))
+
+    @property
+    def either_or(self) -> re.Pattern[str]:
+        """Raw question text where a question's second alternative starts ("... by default, or do we have to ...?"),
+        case ignored."""
+        phrases = "|".join(r"\s+".join(map(re.escape, p.split())) for p in
+                           sorted(self.cues["either_or"], key=len, reverse=True))
+        return re.compile(rf",?\s+\b(?:{phrases})\b", re.IGNORECASE)
 
     @property
     def alternative(self) -> re.Pattern[str]:

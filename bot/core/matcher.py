@@ -100,6 +100,7 @@ _ASKS_HOW = _LANGUAGE.asks_how
 _REQUEST = _LANGUAGE.cue("requests")
 _SPLIT = _LANGUAGE.cue("split_asks")
 _SPANS = _LANGUAGE.cue("spans")
+_EITHER = _LANGUAGE.either_or
 _OTHER_CLOUD = _LANGUAGE.cue("other_clouds")
 _TYPED_WORD = re.compile(r"[A-Za-z]{4,}")
 _SERVICE_GENERIC = frozenset(stem(w) for w in (*GENERIC_WORDS, *_LANGUAGE.service_generic))
@@ -784,6 +785,17 @@ class Matcher:
                     # hold a part of it, as the model itself says.
                     return self._answer(question, self._overview, service, self.thresholds.clarify,
                                         (Candidate(result.entry, result.confidence), *result.alternatives))
+        if service is not None and (either := _EITHER.search(question)) is not None:
+            # Two alternatives, the topic named only in the second ("is it encrypted out of the box, or do I have to
+            # set up a customer managed key?"): the question asks whether the first holds, which the service's
+            # statement for the layer the first names says.
+            first = question[:either.start()]
+            first_stems = [s for s in words(first) if s not in service_words]
+            layers = tuple(lid for lid in self._layers_named(first_stems) if lid not in own)
+            if layers and not set(first_stems) & self._name_words[result.entry.id]:
+                found = self._layer_answer(first, layers, service, result)
+                if found is not None:
+                    return replace(found, question=result.question)
         if result.entry.owner == "shared" and _SPANS.search(fold(question)):
             # A shared topic asked as a stretch of the stack keeps both its parts, whichever layer an end names.
             return None
