@@ -641,3 +641,8 @@ def test_two_alternatives_ask_whether_the_first_holds_on_the_service(matcher: Ma
     # The customer managed key offered as the second alternative is not what is asked; whether the service
     # encrypts by itself is, and its statement says (EBS encrypts only when asked to).
     assert answer(matcher, question).owner == owner
+
+
+def test_a_service_guide_s_infrastructure_security_chapter_is_aws_s_network(matcher: Matcher) -> None:
+    result = answer(matcher, "Infrastructure security in Amazon SQS")
+    assert (result.entry.id, result.owner) == ("network-infrastructure", "aws")
