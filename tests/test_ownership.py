@@ -646,3 +646,10 @@ def test_two_alternatives_ask_whether_the_first_holds_on_the_service(matcher: Ma
 def test_a_service_guide_s_infrastructure_security_chapter_is_aws_s_network(matcher: Matcher) -> None:
     result = answer(matcher, "Infrastructure security in Amazon SQS")
     assert (result.entry.id, result.owner) == ("network-infrastructure", "aws")
+
+
+def test_keys_a_question_calls_its_own_are_customer_managed(matcher: Matcher) -> None:
+    # "manages our keys" stems like "AWS managed keys"; keys that are ours are the ones we created.
+    result = answer(matcher, "who manages our KMS keys?")
+    assert result.owner == "customer" and "customer managed keys" in result.decision.reason
+    assert answer(matcher, "who manages aws managed keys?").owner == "aws"
