@@ -653,3 +653,12 @@ def test_keys_a_question_calls_its_own_are_customer_managed(matcher: Matcher) ->
     result = answer(matcher, "who manages our KMS keys?")
     assert result.owner == "customer" and "customer managed keys" in result.decision.reason
     assert answer(matcher, "who manages aws managed keys?").owner == "aws"
+
+
+@pytest.mark.parametrize(("question", "owner"), [
+    ("do I have to set anything up for our Kendra index to be encrypted at rest?", "aws"),
+    ("do we need to do anything to get our Amazon EBS volumes encrypted?", "customer"),
+])
+def test_asking_whether_anything_is_needed_asks_what_the_service_does_by_itself(matcher: Matcher, question: str,
+                                                                               owner: str) -> None:
+    assert answer(matcher, question).owner == owner
