@@ -662,3 +662,9 @@ def test_keys_a_question_calls_its_own_are_customer_managed(matcher: Matcher) ->
 def test_asking_whether_anything_is_needed_asks_what_the_service_does_by_itself(matcher: Matcher, question: str,
                                                                                owner: str) -> None:
     assert answer(matcher, question).owner == owner
+
+
+def test_already_taken_care_of_asks_what_the_service_does_by_itself(matcher: Matcher) -> None:
+    question = "do we need to switch on encryption for our {} or is that already taken care of?"
+    assert answer(matcher, question.format("SQS queues")).owner == "aws"
+    assert answer(matcher, question.format("EBS volumes")).owner == "customer"
