@@ -668,3 +668,8 @@ def test_already_taken_care_of_asks_what_the_service_does_by_itself(matcher: Mat
     question = "do we need to switch on encryption for our {} or is that already taken care of?"
     assert answer(matcher, question.format("SQS queues")).owner == "aws"
     assert answer(matcher, question.format("EBS volumes")).owner == "customer"
+
+
+def test_putting_maintenance_off_is_choosing_when_it_happens(matcher: Matcher) -> None:
+    result = answer(matcher, "can we put off the ElastiCache maintenance for a couple of weeks? whose decision is it?")
+    assert result.owner == "customer"
