@@ -658,6 +658,8 @@ def test_keys_a_question_calls_its_own_are_customer_managed(matcher: Matcher) ->
 @pytest.mark.parametrize(("question", "owner"), [
     ("do I have to set anything up for our Kendra index to be encrypted at rest?", "aws"),
     ("do we need to do anything to get our Amazon EBS volumes encrypted?", "customer"),
+    ("do I have to turn on encryption at rest for our Kendra index?", "aws"),
+    ("do we need to enable encryption at rest on our EBS volumes?", "customer"),
 ])
 def test_asking_whether_anything_is_needed_asks_what_the_service_does_by_itself(matcher: Matcher, question: str,
                                                                                owner: str) -> None:
