@@ -675,3 +675,9 @@ def test_already_taken_care_of_asks_what_the_service_does_by_itself(matcher: Mat
 def test_putting_maintenance_off_is_choosing_when_it_happens(matcher: Matcher) -> None:
     result = answer(matcher, "can we put off the ElastiCache maintenance for a couple of weeks? whose decision is it?")
     assert result.owner == "customer"
+
+
+def test_setting_something_up_is_not_s3_s_encryption_settings(matcher: Matcher) -> None:
+    # "settings" stems to "set": as a side word alone it named the customer's part in any "sets up".
+    result = answer(matcher, "if no one sets anything up on a new S3 bucket, are the objects we upload encrypted?")
+    assert (result.entry.id, result.owner) == ("s3-default-encryption", "aws")
