@@ -679,5 +679,6 @@ def test_putting_maintenance_off_is_choosing_when_it_happens(matcher: Matcher) -
 
 def test_setting_something_up_is_not_s3_s_encryption_settings(matcher: Matcher) -> None:
     # "settings" stems to "set": as a side word alone it named the customer's part in any "sets up".
-    result = answer(matcher, "if no one sets anything up on a new S3 bucket, are the objects we upload encrypted?")
+    result = answer(matcher, "If nobody on our team sets up default encryption on a new S3 bucket, are the objects "
+                             "we upload encrypted?")
     assert (result.entry.id, result.owner) == ("s3-default-encryption", "aws")
