@@ -682,3 +682,10 @@ def test_setting_something_up_is_not_s3_s_encryption_settings(matcher: Matcher) 
     result = answer(matcher, "If nobody on our team sets up default encryption on a new S3 bucket, are the objects "
                              "we upload encrypted?")
     assert (result.entry.id, result.owner) == ("s3-default-encryption", "aws")
+
+
+@pytest.mark.parametrize(("question", "owner"), [("do we need to schedule backups for our RDS database?", "aws"),
+                                                 ("do we have to set up backups for our EC2 instances?", "customer")])
+def test_asking_whether_backups_need_scheduling_asks_what_the_service_does(matcher: Matcher, question: str,
+                                                                          owner: str) -> None:
+    assert answer(matcher, question).owner == owner
