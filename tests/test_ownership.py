@@ -689,3 +689,7 @@ def test_setting_something_up_is_not_s3_s_encryption_settings(matcher: Matcher) 
 def test_asking_whether_backups_need_scheduling_asks_what_the_service_does(matcher: Matcher, question: str,
                                                                           owner: str) -> None:
     assert answer(matcher, question).owner == owner
+
+
+def test_the_load_balancer_scales_itself(matcher: Matcher) -> None:
+    assert answer(matcher, "who scales the load balancer when traffic to our ALB triples?").owner == "aws"
