@@ -127,16 +127,14 @@ class Language:
     def either_or(self) -> re.Pattern[str]:
         """Raw question text where a question's second alternative starts ("... by default, or do we have to ...?"),
         case ignored."""
-        phrases = "|".join(r"\s+".join(map(re.escape, p.split())) for p in
-                           sorted(self.cues["either_or"], key=len, reverse=True))
+        phrases = _raw_alternatives(self.cues["either_or"])
         return re.compile(rf",?\s+\b(?:{phrases})\b", re.IGNORECASE)
 
     @property
     def alternative(self) -> re.Pattern[str]:
         """Raw question text naming what is not chosen ("... instead of the default key"), from the cue to the end
         of its clause (a comma, a sentence's end or a bracket), case ignored."""
-        phrases = "|".join(r"\s+".join(map(re.escape, p.split())) for p in
-                           sorted(self.cues["alternatives"], key=len, reverse=True))
+        phrases = _raw_alternatives(self.cues["alternatives"])
         return re.compile(rf"\b(?:{phrases})\b[^,;.?!()]*", re.IGNORECASE)
 
     @property
@@ -144,8 +142,7 @@ class Language:
         """Raw question text reporting someone else's question, from its sentence's start to the asking word that
         begins the question reported ("An auditor wants to know " in "An auditor wants to know who ..."), case
         ignored."""
-        phrases = "|".join(r"\s+".join(map(re.escape, p.split())) for p in
-                           sorted(self.cues["reported_asks"], key=len, reverse=True))
+        phrases = _raw_alternatives(self.cues["reported_asks"])
         return re.compile(rf"(?:^|(?<=[.!?:]\s))[^.!?:]*?\b(?:{phrases})\s+(?=(?:who|whose|whether|if|which)\b)",
                           re.IGNORECASE)
 
@@ -168,6 +165,11 @@ class LanguageError(DataFileError):
 
 def _alternatives(phrases: tuple[str, ...]) -> str:
     return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+def _raw_alternatives(phrases: tuple[str, ...]) -> str:
+    """`phrases` as regex alternatives over raw question text, the longest first, any run of spaces between words."""
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
 
 
 def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
