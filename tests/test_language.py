@@ -9,7 +9,7 @@ import pytest
 
 from bot.core import KnowledgeError, Matcher, NoMatch, load_knowledge
 from bot.core.language import LanguageError, parse_language
-from bot.core.normalize import not_chosen, without_alternative, words
+from bot.core.normalize import fold, not_chosen, without_alternative, words
 from bot.core.paths import shipped_knowledge_dir
 
 SHIPPED = shipped_knowledge_dir() / "language.yaml"
@@ -276,3 +276,17 @@ def test_what_a_question_names_as_not_chosen_is_set_apart_from_what_it_asks() ->
     assert not_chosen(question) == "haven't chosen a customer managed key"
     assert "customer managed" not in without_alternative(question)
     assert not_chosen("who encrypts the data?") == ""
+
+
+def test_a_phrasal_verb_split_by_its_object_is_read_with_its_particle_beside_it() -> None:
+    assert fold("who rolls the patched AMI out?") == "who rolls out the patched ami"
+    assert fold("do we have to turn it on") == fold("do we have to turn on it")
+    # An object longer than a few words leaves the words as typed; a particle already beside its verb stays.
+    assert fold("we set the retention period of our backups up") == "we set the retention period of our backups up"
+    assert fold("turn off the setting and then turn it on") == fold("turn off the setting and then turn on it")
+
+
+def test_a_phrasal_verb_that_is_not_two_words_is_named_with_its_line(tmp_path: Path) -> None:
+    problems = problems_with(tmp_path, '"roll out", "rolls out",', '"roll out", "rolls out further",')
+    assert (line_of("phrasal_verbs:"), "field 'phrasal_verbs' must be a list of two-word phrases, a verb and its "
+                                       "particle, lowercase as a folded question reads") in problems

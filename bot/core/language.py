@@ -11,7 +11,7 @@ shipped one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,8 @@ CUE_KINDS = ("ownership", "pricing", "limits", "status", "general", "definition_
              "reported_asks", "second_asks", "alternatives", "either_or", "moves", "split_asks", "spans",
              "other_clouds")
 FOLLOW_UP_KINDS = ("service_openings", "endings", "why")
-FIELDS = ("filler", "generic", "service_generic", "joined", "prefixes", "cues", "known_words", "follow_ups", "sides")
+FIELDS = ("filler", "generic", "service_generic", "joined", "prefixes", "phrasal_verbs", "cues", "known_words",
+          "follow_ups", "sides")
 SIDE_PARTIES = ("aws", "customer")
 _FOLDED_PHRASE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
@@ -83,6 +84,9 @@ class Language:
     prefixes: tuple[tuple[str, str], ...] = ()
     """(prefix, words) pairs, longest prefix first: a word beginning with the prefix is read as those words and
     the rest of it ("awsserviceroleforecs" -> "service linked role for ecs")."""
+    phrasal_verbs: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Each form of a phrasal verb's verb and the particles it takes ("rolls" -> {"out"}): a question splitting
+    the two by an object ("who rolls the patched AMI out?") is read with them together."""
 
     def cue(self, kind: str) -> re.Pattern[str]:
         """A pattern finding any cue of `kind` as whole words anywhere in folded text."""
@@ -243,6 +247,7 @@ def parse_language(file: Path) -> Language:
     follow_ups = _follow_ups(data, problems)
     sides = _sides(data, problems)
     prefixes = _prefixes(data, problems)
+    phrasal_verbs = _phrasal_verbs(data, problems)
     if problems:
         raise LanguageError(file, sorted(problems))
     return Language(
@@ -251,7 +256,7 @@ def parse_language(file: Path) -> Language:
         joined=tuple(sorted(joined, key=lambda pair: -len(pair[0]))),
         joined_at_end=tuple(sorted(joined_at_end, key=lambda pair: -len(pair[0]))), cues=cues,
         known_words=frozenset(w.casefold() for w in lists["known_words"]), follow_ups=follow_ups, sides=sides,
-        prefixes=tuple(sorted(prefixes, key=lambda pair: -len(pair[0]))),
+        prefixes=tuple(sorted(prefixes, key=lambda pair: -len(pair[0]))), phrasal_verbs=phrasal_verbs,
     )
 
 
@@ -273,6 +278,23 @@ def _sides(data: LineDict, problems: list[tuple[int, str]]) -> tuple[tuple[str, 
         else:
             found += [(p, str(party)) for p in phrases]
     return tuple(found)
+
+
+def _phrasal_verbs(data: LineDict, problems: list[tuple[int, str]]) -> dict[str, frozenset[str]]:
+    """The optional `phrasal_verbs` list of "verb particle" phrases, each form of the verb written out."""
+    raw = data.get("phrasal_verbs")
+    if raw is None:
+        return {}
+    phrases = _words(raw)
+    if phrases is None or any(len(p.split()) != 2 or not _FOLDED_PHRASE.fullmatch(p) for p in phrases):
+        problems.append((data.line_of("phrasal_verbs"), "field 'phrasal_verbs' must be a list of two-word "
+                         "phrases, a verb and its particle, lowercase as a folded question reads"))
+        return {}
+    particles: dict[str, set[str]] = {}
+    for phrase in phrases:
+        verb, particle = phrase.split()
+        particles.setdefault(verb, set()).add(particle)
+    return {verb: frozenset(taken) for verb, taken in particles.items()}
 
 
 def _prefixes(data: LineDict, problems: list[tuple[int, str]]) -> list[tuple[str, str]]:

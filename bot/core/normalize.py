@@ -108,10 +108,35 @@ def plain_fold(text: str) -> str:
     return _PREFIXED.sub(lambda match: _PREFIX_WORDS[match.group(1)] + " ", folded) if _PREFIX_WORDS else folded
 
 
+_PHRASAL_VERBS = _LANGUAGE.phrasal_verbs
+PARTICLE_GAP = 3
+"""The most words a phrasal verb's object may put between the verb and its particle ("roll the patched AMI out")."""
+
+
+def _particles_joined(folded: list[str]) -> list[str]:
+    """The words with each phrasal verb's particle moved up to its verb, over an object of a few words that holds
+    no other phrasal verb or particle: "who rolls the patched ami out" reads "who rolls out the patched ami"."""
+    words = list(folded)
+    for at, word in enumerate(words):
+        particles = _PHRASAL_VERBS.get(word)
+        if not particles or (at + 1 < len(words) and words[at + 1] in particles):
+            continue
+        for end in range(at + 2, min(at + 2 + PARTICLE_GAP, len(words))):
+            if words[end - 1] in _PHRASAL_VERBS or words[end - 1] in particles:
+                break
+            if words[end] in particles:
+                words.insert(at + 1, words.pop(end))
+                break
+    return words
+
+
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """Lowercase, unicode-folded text with the joined phrases applied; no markup, no punctuation rules yet."""
+    """Lowercase, unicode-folded text with phrasal verbs put together and the joined phrases applied; no markup,
+    no punctuation rules yet."""
     folded = plain_fold(text).split()
+    if _PHRASAL_VERBS:
+        folded = _particles_joined(folded)
     for start, word in enumerate(folded):
         ends = _JOINED_AT_END.get(word)
         if ends and (token := next((t for rest, t in ends if folded[start + 1:] == rest), None)) is not None:
