@@ -417,6 +417,20 @@ def test_the_part_of_a_layer_a_service_calls_shared_that_the_question_names_deci
         matcher: Matcher, question: str, owner: str) -> None:
     result = answer(matcher, question)
     assert result.owner == owner and result.decision.side is not None
+    assert result.decision.reason.count(result.decision.side.text) == 1, "the part is said once"
+
+
+@pytest.mark.parametrize(("question", "owner"), [
+    # CVE patching on managed node groups is documented as shared: EKS builds the patched AMI, you deploy it.
+    ("who handles CVE patching of the nodes in our EKS managed node groups?", "shared"),
+    ("who builds the patched AMI for EKS managed node groups?", "aws"),
+    ("on EKS managed node groups, who rolls the patched AMI out to the nodes?", "customer"),
+    # On EKS as a whole the node OS stays the customer's, as EKS's security chapter says.
+    ("who patches the OS of our EKS worker nodes?", "customer"),
+])
+def test_eks_managed_node_groups_split_node_patching_as_their_docs_say(
+        matcher: Matcher, question: str, owner: str) -> None:
+    assert answer(matcher, question).owner == owner
 
 
 @pytest.mark.parametrize(("question", "owner"), [

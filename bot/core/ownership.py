@@ -90,7 +90,9 @@ def _layer_side(decision: Decision, layer_sides: Mapping[str, Collection[str]]) 
     """A statement that calls its layer shared, asked about one side of that layer ("can I turn off encryption at
     rest in DataZone?" is the encryption AWS always applies there): that side's owner."""
     layer, statement = decision.layer, decision.statement
-    if statement is None or layer is None or statement.owner != "shared":
+    if statement is None or layer is None or statement.owner != "shared" or decision.side is not None:
+        # A decision already on one side of the statement (the service's layer resolved inside `_decide`) stays
+        # as it is: taking the side again would say it twice.
         return decision
     return _one_part(decision, layer, layer_sides.get(layer.id, ())) or decision
 
