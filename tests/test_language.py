@@ -91,11 +91,17 @@ def test_aws_or_the_customer_asks_whose_it_is_without_being_the_topic(matcher: M
     ("when did Amazon S3 launch", "general"),
     ("which regions have Amazon Bedrock", "general"),
     ("how do i rdp into a windows instance", "how-to"),
+    ("could you explain how S3 prefixes and request rates affect latency?", "general"),
 ])
 def test_general_facts_and_remote_login_steps_are_refused_with_their_reason(matcher: Matcher, question: str,
                                                                            reason: str) -> None:
     result = matcher.match(question)
     assert isinstance(result, NoMatch) and result.reason == reason
+
+
+def test_asking_whose_job_a_design_choice_is_is_still_answered(matcher: Matcher) -> None:
+    assert not isinstance(matcher.match("who is responsible for how our DynamoDB partition keys affect throughput?"),
+                          NoMatch)
 
 
 def test_a_comparison_that_asks_whose_it_is_is_still_answered(matcher: Matcher) -> None:
