@@ -707,3 +707,12 @@ def test_asking_whether_backups_need_scheduling_asks_what_the_service_does(match
 
 def test_the_load_balancer_scales_itself(matcher: Matcher) -> None:
     assert answer(matcher, "who scales the load balancer when traffic to our ALB triples?").owner == "aws"
+
+
+def test_software_settings_left_at_their_defaults_are_the_service_s_own_behaviour(matcher: Matcher) -> None:
+    # Lambda calls runtime updates shared: in the default Auto mode it applies them; other modes make them yours.
+    result = answer(matcher, "We kept the default settings on our Lambda functions. Who applies runtime security "
+                             "updates to them?")
+    assert (result.owner, result.decision.side and result.decision.side.owner) == ("aws", "aws")
+    assert answer(matcher, "We use Manual mode on our Lambda functions. Who applies runtime security updates to "
+                           "them?").owner == "customer"
