@@ -716,3 +716,18 @@ def test_software_settings_left_at_their_defaults_are_the_service_s_own_behaviou
     assert (result.owner, result.decision.side and result.decision.side.owner) == ("aws", "aws")
     assert answer(matcher, "We use Manual mode on our Lambda functions. Who applies runtime security updates to "
                            "them?").owner == "customer"
+
+
+@pytest.mark.parametrize(("question", "entry", "owner"), [
+    ("who provides Shield Standard?", "ddos-protection", "aws"),
+    ("do we have to switch anything on to get Shield Standard?", "ddos-protection", "aws"),
+    # A side named in the scene gives way to the side the question itself names.
+    ("Shield Standard is on for our account. Who writes the WAF rate-based rules against an HTTP flood?",
+     "ddos-protection", "customer"),
+    # An HTTP flood is an attack; a flood is still water.
+    ("who protects the data center from a flood?", "environmental-controls", "aws"),
+])
+def test_ddos_protection_splits_shield_standard_from_what_is_yours(
+        matcher: Matcher, question: str, entry: str, owner: str) -> None:
+    result = answer(matcher, question)
+    assert (result.entry.id, result.owner) == (entry, owner)

@@ -1122,6 +1122,10 @@ class Matcher:
         worded = {lid: part.worded for lid, part in parts.items() if part.worded}
         layer_sides = {lid: part.named for lid, part in parts.items() if part.named}
         named_sides = spotter.find_in(side_stems) if spotter and not splits else ()
+        if len(named_sides) > 1 and (asked_sentence := last_sentence(chosen)) is not None:
+            # Both sides named, one in the sentences setting the scene: the question's is the one asked about
+            # ("Shield Standard is active. Who writes the WAF rate-based rules?" asks about the customer's).
+            named_sides = spotter.find_in(words(asked_sentence)) or named_sides
         if not named_sides and not splits and entry.owner == "shared" and entry.sides and entry.layers:
             # A shared topic's sides open as its layer's do: "is the data in our DynamoDB table encrypted?" asks
             # what the service does by itself, which is AWS's side of DynamoDB's encryption.
