@@ -296,3 +296,9 @@ def test_a_phrasal_verb_that_is_not_two_words_is_named_with_its_line(tmp_path: P
     problems = problems_with(tmp_path, '"roll out", "rolls out",', '"roll out", "rolls out further",')
     assert (line_of("phrasal_verbs:"), "field 'phrasal_verbs' must be a list of two-word phrases, a verb and its "
                                        "particle, lowercase as a folded question reads") in problems
+
+
+def test_out_of_the_box_is_by_default_not_a_server(matcher: Matcher) -> None:
+    assert fold("is it encrypted out of the box") == "is it encrypted by default"
+    result = matcher.match("Is CloudFront standard logging on out of the box, or do we turn it on?")
+    assert not isinstance(result, NoMatch) and result.owner == "customer"
