@@ -47,8 +47,8 @@ def test_a_missing_cue_kind_is_named_with_its_line(tmp_path: Path) -> None:
     messages = [f"{n}: {m}" for n, m in info.value.problems]
     assert f"{line}: unknown cue kind 'limitz' (known: ownership, pricing, limits, status, general, " \
            "definition_openings, how_to_openings, how_to_verbs, how_to_phrases, condition_openings, " \
-           "back_references, requests, reported_asks, second_asks, alternatives, either_or, moves, " \
-           "split_asks, spans, other_clouds)" in messages
+           "trailing_conditions, back_references, requests, reported_asks, second_asks, alternatives, either_or, " \
+           "moves, split_asks, spans, other_clouds)" in messages
 
 
 def test_a_broken_language_file_makes_the_base_invalid(tmp_path: Path) -> None:
@@ -298,7 +298,7 @@ def test_a_phrasal_verb_that_is_not_two_words_is_named_with_its_line(tmp_path: P
                                        "particle, lowercase as a folded question reads") in problems
 
 
-def test_out_of_the_box_is_by_default_not_a_server(matcher: Matcher) -> None:
-    assert fold("is it encrypted out of the box") == "is it encrypted by default"
+def test_out_of_the_box_is_what_happens_by_itself_not_a_server(matcher: Matcher) -> None:
+    assert fold("is it encrypted out of the box") == "is it encrypted automatically"
     result = matcher.match("Is CloudFront standard logging on out of the box, or do we turn it on?")
     assert not isinstance(result, NoMatch) and result.owner == "customer"

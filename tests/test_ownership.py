@@ -731,3 +731,11 @@ def test_ddos_protection_splits_shield_standard_from_what_is_yours(
         matcher: Matcher, question: str, entry: str, owner: str) -> None:
     result = answer(matcher, question)
     assert (result.entry.id, result.owner) == (entry, owner)
+
+
+def test_a_part_named_only_in_the_condition_a_question_ends_with_sets_the_scene(matcher: Matcher) -> None:
+    # Publishing the AMI is AWS's part of ECS container instances; updating a Batch environment to it is yours.
+    question = ("will AWS Batch update the image of our managed compute environments when a newer ECS optimized "
+                "AMI ships?")
+    assert answer(matcher, question).owner == "customer"
+    assert answer(matcher, "who ships the newer ECS optimized AMIs?").owner == "aws"

@@ -20,8 +20,8 @@ from bot.core.paths import default_knowledge_dir, knowledge_file
 from bot.core.yaml_lines import DataFileError, LineDict, LineList, load_data_file
 
 CUE_KINDS = ("ownership", "pricing", "limits", "status", "general", "definition_openings", "how_to_openings",
-             "how_to_verbs", "how_to_phrases", "condition_openings", "back_references", "requests",
-             "reported_asks", "second_asks", "alternatives", "either_or", "moves", "split_asks", "spans",
+             "how_to_verbs", "how_to_phrases", "condition_openings", "trailing_conditions", "back_references",
+             "requests", "reported_asks", "second_asks", "alternatives", "either_or", "moves", "split_asks", "spans",
              "other_clouds")
 FOLLOW_UP_KINDS = ("service_openings", "endings", "why")
 FIELDS = ("filler", "generic", "service_generic", "joined", "prefixes", "phrasal_verbs", "cues", "known_words",

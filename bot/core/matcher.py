@@ -44,6 +44,7 @@ from bot.core.normalize import (
     SWITCH_ON,
     after_condition,
     alias_key,
+    before_condition,
     content_terms,
     distinctive_words,
     fold,
@@ -1122,6 +1123,10 @@ class Matcher:
         worded = {lid: part.worded for lid, part in parts.items() if part.worded}
         layer_sides = {lid: part.named for lid, part in parts.items() if part.named}
         named_sides = spotter.find_in(side_stems) if spotter and not splits else ()
+        if named_sides and (ask := before_condition(chosen)) is not None:
+            # A side named only in the condition a question ends with sets the scene: "does Batch update the AMIs
+            # when a new ECS optimized AMI comes out?" asks who updates them, not who publishes them.
+            named_sides = spotter.find_in(words(ask))
         if len(named_sides) > 1 and (asked_sentence := last_sentence(chosen)) is not None:
             # Both sides named, one in the sentences setting the scene: the question's is the one asked about
             # ("Shield Standard is active. Who writes the WAF rate-based rules?" asks about the customer's).

@@ -204,6 +204,17 @@ def after_condition(question: str) -> str | None:
     return question[end.end():].strip() or None
 
 
+_TRAILING_CONDITION = _LANGUAGE.cue("trailing_conditions")
+
+
+def before_condition(question: str) -> str | None:
+    """What a question asks before a condition it ends with ("does Batch update the AMIs when a new AMI comes
+    out?" -> "does Batch update the AMIs"), or None when no condition follows the ask."""
+    folded = plain_fold(question)
+    end = _TRAILING_CONDITION.search(folded)
+    return folded[:end.start()].strip() or None if end is not None else None
+
+
 def main_clause(question: str) -> str | None:
     """What a question asks after the condition it opens with ("Before an OS update is applied, who takes a
     backup?" asks who takes a backup), or None when it opens with no condition, or the clause after it points back
