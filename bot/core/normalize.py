@@ -116,18 +116,18 @@ PARTICLE_GAP = 3
 def _particles_joined(folded: list[str]) -> list[str]:
     """The words with each phrasal verb's particle moved up to its verb, over an object of a few words that holds
     no other phrasal verb or particle: "who rolls the patched ami out" reads "who rolls out the patched ami"."""
-    words = list(folded)
-    for at, word in enumerate(words):
+    moved = list(folded)
+    for at, word in enumerate(moved):
         particles = _PHRASAL_VERBS.get(word)
-        if not particles or (at + 1 < len(words) and words[at + 1] in particles):
+        if not particles or (at + 1 < len(moved) and moved[at + 1] in particles):
             continue
-        for end in range(at + 2, min(at + 2 + PARTICLE_GAP, len(words))):
-            if words[end - 1] in _PHRASAL_VERBS or words[end - 1] in particles:
+        for end in range(at + 2, min(at + 2 + PARTICLE_GAP, len(moved))):
+            if moved[end - 1] in _PHRASAL_VERBS or moved[end - 1] in particles:
                 break
-            if words[end] in particles:
-                words.insert(at + 1, words.pop(end))
+            if moved[end] in particles:
+                moved.insert(at + 1, moved.pop(end))
                 break
-    return words
+    return moved
 
 
 @lru_cache(maxsize=4096)
