@@ -739,3 +739,8 @@ def test_a_part_named_only_in_the_condition_a_question_ends_with_sets_the_scene(
                 "AMI ships?")
     assert answer(matcher, question).owner == "customer"
     assert answer(matcher, "who ships the newer ECS optimized AMIs?").owner == "aws"
+
+
+def test_setting_up_a_service_s_prerequisites_is_the_customer_s(matcher: Matcher) -> None:
+    result = answer(matcher, "who sets up the prerequisites for AWS Firewall Manager?")
+    assert (result.entry.id, result.owner) == ("service-settings", "customer")
