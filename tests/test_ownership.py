@@ -744,3 +744,10 @@ def test_a_part_named_only_in_the_condition_a_question_ends_with_sets_the_scene(
 def test_setting_up_a_service_s_prerequisites_is_the_customer_s(matcher: Matcher) -> None:
     result = answer(matcher, "who sets up the prerequisites for AWS Firewall Manager?")
     assert (result.entry.id, result.owner) == ("service-settings", "customer")
+
+
+def test_a_side_named_in_the_scene_gives_way_to_the_part_the_question_names(matcher: Matcher) -> None:
+    # Publishing is AWS's part of EKS node patching; rolling the AMI out is the customer's part on node groups.
+    result = answer(matcher, "AWS has published a patched AMI for our EKS managed node groups. Who rolls it out to "
+                             "the nodes?")
+    assert result.owner == "customer"

@@ -47,6 +47,7 @@ from bot.core.normalize import (
     before_condition,
     content_terms,
     distinctive_words,
+    final_sentence,
     fold,
     last_sentence,
     main_clause,
@@ -1131,6 +1132,12 @@ class Matcher:
             # Both sides named, one in the sentences setting the scene: the question's is the one asked about
             # ("Shield Standard is active. Who writes the WAF rate-based rules?" asks about the customer's).
             named_sides = spotter.find_in(words(asked_sentence)) or named_sides
+        elif (named_sides and (asked_sentence := final_sentence(chosen)) is not None
+              and not spotter.find_in(words(asked_sentence))
+              and any(set(owners) - set(named_sides) for owners in stated.values())):
+            # A side named only in the scene gives way to the other party's part of the service's statement that
+            # the question names, even of the scene ("AWS publishes a patched AMI. Who rolls it out?").
+            named_sides = ()
         if not named_sides and not splits and entry.owner == "shared" and entry.sides and entry.layers:
             # A shared topic's sides open as its layer's do: "is the data in our DynamoDB table encrypted?" asks
             # what the service does by itself, which is AWS's side of DynamoDB's encryption.

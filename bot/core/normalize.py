@@ -222,11 +222,16 @@ def main_clause(question: str) -> str | None:
     return _unless_pointing_back(after_condition(question))
 
 
+def final_sentence(question: str) -> str | None:
+    """The last of a question's sentences, where earlier ones set its scene, or None for one sentence."""
+    sentences = _SENTENCE_END.split(question.strip())
+    return sentences[-1] if len(sentences) > 1 else None
+
+
 def last_sentence(question: str) -> str | None:
     """The last of a question's sentences, where earlier ones set its scene ("We pin only the major version. Who
     keeps the minor versions current?"), or None for one sentence, or a last one that points back to the scene."""
-    sentences = _SENTENCE_END.split(question.strip())
-    return _unless_pointing_back(sentences[-1] if len(sentences) > 1 else None)
+    return _unless_pointing_back(final_sentence(question))
 
 
 def _unless_pointing_back(clause: str | None) -> str | None:
