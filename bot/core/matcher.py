@@ -1123,21 +1123,7 @@ class Matcher:
         stated = {lid: part.stated for lid, part in parts.items() if part.stated}
         worded = {lid: part.worded for lid, part in parts.items() if part.worded}
         layer_sides = {lid: part.named for lid, part in parts.items() if part.named}
-        named_sides = spotter.find_in(side_stems) if spotter and not splits else ()
-        if named_sides and (ask := before_condition(chosen)) is not None:
-            # A side named only in the condition a question ends with sets the scene: "does Batch update the AMIs
-            # when a new ECS optimized AMI comes out?" asks who updates them, not who publishes them.
-            named_sides = spotter.find_in(words(ask))
-        if len(named_sides) > 1 and (asked_sentence := last_sentence(chosen)) is not None:
-            # Both sides named, one in the sentences setting the scene: the question's is the one asked about
-            # ("Shield Standard is active. Who writes the WAF rate-based rules?" asks about the customer's).
-            named_sides = spotter.find_in(words(asked_sentence)) or named_sides
-        elif (named_sides and (asked_sentence := final_sentence(chosen)) is not None
-              and not spotter.find_in(words(asked_sentence))
-              and any(set(owners) - set(named_sides) for owners in stated.values())):
-            # A side named only in the scene gives way to the other party's part of the service's statement that
-            # the question names, even of the scene ("AWS publishes a patched AMI. Who rolls it out?").
-            named_sides = ()
+        named_sides = _sides_asked(spotter, side_stems, chosen, stated) if spotter and not splits else ()
         if not named_sides and not splits and entry.owner == "shared" and entry.sides and entry.layers:
             # A shared topic's sides open as its layer's do: "is the data in our DynamoDB table encrypted?" asks
             # what the service does by itself, which is AWS's side of DynamoDB's encryption.
@@ -1168,6 +1154,27 @@ _CATEGORY_PHRASES = {
 
 
 _PART_OWNERS = {"aws": "AWS's", "customer": "yours", "shared": "shared"}
+
+
+def _sides_asked(spotter: PhraseSpotter, stems: list[str], question: str,
+                 stated: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The sides of a topic a question names by their words (`spotter` over its `stems`), less those named only
+    where it sets the scene; `stated` holds the parts of the service's statements it names, by layer."""
+    named = spotter.find_in(stems)
+    if named and (ask := before_condition(question)) is not None:
+        # A side named only in the condition a question ends with sets the scene: "does Batch update the AMIs
+        # when a new ECS optimized AMI comes out?" asks who updates them, not who publishes them.
+        named = spotter.find_in(words(ask))
+    if len(named) > 1 and (asked := last_sentence(question)) is not None:
+        # Both sides named, one in the sentences setting the scene: the question's is the one asked about
+        # ("Shield Standard is active. Who writes the WAF rate-based rules?" asks about the customer's).
+        return spotter.find_in(words(asked)) or named
+    if (named and (asked := final_sentence(question)) is not None and not spotter.find_in(words(asked))
+            and any(set(owners) - set(named) for owners in stated.values())):
+        # A side named only in the scene gives way to the other party's part of the service's statement that
+        # the question names, even of the scene ("AWS publishes a patched AMI. Who rolls it out?").
+        return ()
+    return named
 
 
 def _pair(question: str, first: Answer, second: Answer) -> Answer:
