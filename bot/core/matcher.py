@@ -948,7 +948,10 @@ class Matcher:
         # layer's own entry first: "does Timestream encrypt data at rest without us enabling anything?" asks about
         # encryption at rest.
         if loose and set(loose) <= self._choice_layers:
-            return tuple(dict.fromkeys((*own, *loose)))
+            # The topic's own name can be what says which of its layers is asked: "do we have to enable
+            # encryption?" of a topic on encryption and network isolation asks about its encryption.
+            titled = tuple(lid for lid in self._loose_layers(stems) if lid in entry.layers)
+            return tuple(dict.fromkeys((*own, *titled, *loose)))
         return loose or own
 
     def _parts_named(self, layer_id: str, stems: list[str], question: str, service: Service | None) -> _Parts:
