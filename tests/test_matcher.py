@@ -527,3 +527,18 @@ def test_under_names_the_host_layer_only_as_where_something_sits(matcher: Matche
 def test_scaling_out_is_scaling(matcher: Matcher) -> None:
     result = answer(matcher, "who scales out the instances behind our Lambda Managed Instances capacity provider?")
     assert (result.owner, result.decision.side.owner) == ("aws", "aws")
+
+
+def test_a_statement_part_named_in_the_scene_yields_to_the_choice_the_question_asks(matcher: Matcher) -> None:
+    # SES's opportunistic TLS is its own part; requiring TLS is a setting of yours, which "who configures" asks.
+    scene = "Amazon SES tries opportunistic TLS when it delivers mail."
+    assert answer(matcher, scene + " Who does that?").owner == "aws"
+    result = answer(matcher, scene + " If we want plain-text delivery refused, who configures that?")
+    assert (result.owner, result.decision.side.owner) == ("customer", "customer")
+
+
+def test_a_choice_question_asks_about_the_layer_the_topic_s_name_gives(matcher: Matcher) -> None:
+    # Redshift Serverless encrypts every namespace: "enable" is a choice verb, "encryption" the topic's own word.
+    result = answer(matcher, "on Redshift Serverless do we need to remember to enable encryption?")
+    assert result.decision.layer is not None and result.decision.layer.id == "encryption-at-rest"
+    assert result.owner == "aws"

@@ -966,10 +966,27 @@ class Matcher:
             main = (after_condition(question) or last_sentence(question)) if len(stated) > 1 else None
             asked = tuple(owner for owner in spotter.find_in(words(main)) if owner) if main else ()
             named = asked or stated
+            if len(named) == 1 and (final := final_sentence(question)) is not None:
+                named = self._asked_beyond_scene(layer_id, words(final), spotter, service) or named
             return _Parts(named, named, named)
         spotter = self._layer_side_spotters.get(layer_id)
         found = spotter.find_in(stems) if spotter else ()
         return _Parts((), found, tuple(dict.fromkeys(found + self._opened(layer_id, question))))
+
+    def _asked_beyond_scene(self, layer_id: str, final: list[str], spotter: PhraseSpotter,
+                            service: Service | None) -> tuple[str, ...]:
+        """The parts of a layer that a question's last sentence (`final`, its words) names where it names none of
+        the service's statement (whose part, named earlier, then only set the scene): by the layer's own side
+        words, else by asking who chooses or sets something up, which is the choice's owner ("SES tries TLS by
+        default. If we want it required, who sets that up?" asks about the customer's setting)."""
+        if any(spotter.find_in(final)):
+            return ()
+        layer_spotter = self._layer_side_spotters.get(layer_id)
+        if layer_spotter is not None and (sides := tuple(owner for owner in layer_spotter.find_in(final) if owner)):
+            return sides
+        chosen = [lid for lid in self._loose_layer_spotter.find_in(final) if lid in self._choice_layers]
+        owner = self._layer_owner(chosen[0], service) if chosen else None
+        return (owner,) if owner else ()
 
     def _opened(self, layer_id: str, question: str) -> tuple[str, ...]:
         """The parties whose side of a layer the question's opening names ("is ... encrypted?" asks what the
