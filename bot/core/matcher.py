@@ -861,7 +861,8 @@ class Matcher:
         for clause in (last, question) if last else (question,):
             if (main := main_clause(clause)) is not None and self._layer_spotter.find_in(asked := words(main)):
                 return asked
-        return words(question)
+        # What it names as not chosen it does not ask about ("when we haven't chosen a customer managed key").
+        return words(without_alternative(question))
 
     def _said_of_topic(self, question: str, result: Answer, service: Service, service_words: frozenset[str],
                        own: tuple[str, ...]) -> Answer | None:
