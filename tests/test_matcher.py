@@ -542,3 +542,19 @@ def test_a_choice_question_asks_about_the_layer_the_topic_s_name_gives(matcher: 
     result = answer(matcher, "on Redshift Serverless do we need to remember to enable encryption?")
     assert result.decision.layer is not None and result.decision.layer.id == "encryption-at-rest"
     assert result.owner == "aws"
+
+
+def test_a_service_on_the_customer_s_premises_leaves_physical_security_to_the_customer(matcher: Matcher) -> None:
+    result = answer(matcher, "who guards the room where the rack holding our S3 on Outposts buckets stands?")
+    assert (result.owner, result.decision.layer.id) == ("customer", "physical-security")
+    assert answer(matcher, "who guards the data centers behind our S3 buckets?").owner == "aws"
+
+
+def test_acting_on_ai_output_is_the_customer_s_call(matcher: Matcher) -> None:
+    result = answer(matcher, "who has to check that Textract output is accurate before we rely on it?")
+    assert (result.entry.id, result.owner) == ("ai-output-review", "customer")
+
+
+def test_msk_serverless_broker_configuration_is_aws_s_and_topic_settings_are_yours(matcher: Matcher) -> None:
+    assert answer(matcher, "on MSK Serverless who manages the broker settings?").owner == "aws"
+    assert answer(matcher, "on MSK Serverless who sets the topic retention?").owner == "customer"
