@@ -861,6 +861,8 @@ class Matcher:
         for clause in (last, question) if last else (question,):
             if (main := main_clause(clause)) is not None and self._layer_spotter.find_in(asked := words(main)):
                 return asked
+        if last is not None and self._layer_spotter.find_in(asked := words(last)):
+            return asked
         # What it names as not chosen it does not ask about ("when we haven't chosen a customer managed key").
         return words(without_alternative(question))
 
