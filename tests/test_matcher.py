@@ -558,3 +558,11 @@ def test_acting_on_ai_output_is_the_customer_s_call(matcher: Matcher) -> None:
 def test_msk_serverless_broker_configuration_is_aws_s_and_topic_settings_are_yours(matcher: Matcher) -> None:
     assert answer(matcher, "on MSK Serverless who manages the broker settings?").owner == "aws"
     assert answer(matcher, "on MSK Serverless who sets the topic retention?").owner == "customer"
+
+
+def test_encryption_said_in_the_scene_is_not_what_a_permission_question_asks(matcher: Matcher) -> None:
+    # CloudFront encrypts what it stores itself; letting origin access control use a key of yours is your setting.
+    question = ("Our CloudFront distribution serves an S3 bucket encrypted with a KMS key. Who grants the origin "
+                "access control permission to decrypt with that key?")
+    assert answer(matcher, question).owner == "customer"
+    assert answer(matcher, "is what CloudFront stores at the edge encrypted at rest?").owner == "aws"

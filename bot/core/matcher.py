@@ -876,7 +876,10 @@ class Matcher:
         if set(own) & self._said_of_anything_related:
             return None
         stems = words(question)
-        rest = [s for s in stems if s not in service_words and s not in self._name_words[result.entry.id]]
+        # Said in a scene before the question asks about another layer ("an origin encrypted with SSE-KMS ... who
+        # gives the OAC permission to use the key?"), it is not what is asked.
+        rest = [s for s in self._asked_stems(question)
+                if s not in service_words and s not in self._name_words[result.entry.id]]
         # Narrowed to another layer ("is the traffic encrypted?"), the words no longer name this one.
         said = [lid for lid in self._loose_layers(rest) if lid in self._said_of_anything and service.statement_for(lid)]
         if not said:
