@@ -566,3 +566,10 @@ def test_encryption_said_in_the_scene_is_not_what_a_permission_question_asks(mat
                 "access control permission to decrypt with that key?")
     assert answer(matcher, question).owner == "customer"
     assert answer(matcher, "is what CloudFront stores at the edge encrypted at rest?").owner == "aws"
+
+
+def test_switching_on_a_service_for_another_asks_about_that_setting(matcher: Matcher) -> None:
+    # "for Security Hub" says what AWS Config is turned on for; turning it on is still the customer's setting.
+    result = answer(matcher, "who enables AWS Config for Security Hub?")
+    assert (result.entry.id, result.owner) == ("aws-config-rules", "customer")
+    assert answer(matcher, "who turns on GuardDuty for EKS?").entry.id == "guardduty-findings"

@@ -637,7 +637,12 @@ class Matcher:
         # The question only names a service: its overview, unless an entry's phrase is exactly those words
         # ("shield advanced" is both a service name and a topic). "Switch on" may be part of that phrase: "who turns
         # on CloudTrail?" asks about the setting an entry's "turn on cloudtrail" describes, not all of CloudTrail.
-        exact_topic = bool(ranked) and ranked[0].score >= 0.999 and ranked[0].words >= len(stems - {SWITCH_ON})
+        # Another service named after it only says what the setting is for: "who enables AWS Config for Security
+        # Hub?" asks about turning on AWS Config.
+        beside = {w for s in services[1:] for w in self._own_name_words(s.id)} - self._own_name_words(service.id) \
+            if service is not None else set()
+        exact_topic = bool(ranked) and ranked[0].score >= 0.999 and ranked[0].words >= len(stems - {SWITCH_ON}
+                                                                                           - beside)
         if service is not None and whole_service and not exact_topic:
             # A building block named beside the service only by its name stands for its layer there: "IAM for
             # Amazon MQ" is MQ's identity and access, not all of MQ.
