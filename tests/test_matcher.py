@@ -573,3 +573,9 @@ def test_switching_on_a_service_for_another_asks_about_that_setting(matcher: Mat
     result = answer(matcher, "who enables AWS Config for Security Hub?")
     assert (result.entry.id, result.owner) == ("aws-config-rules", "customer")
     assert answer(matcher, "who turns on GuardDuty for EKS?").entry.id == "guardduty-findings"
+
+
+def test_a_layer_a_service_s_name_names_yields_to_the_settings_the_question_asks(matcher: Matcher) -> None:
+    # "Firewall" in Firewall Manager's name names no firewall rule: its prerequisites are set up in your account.
+    result = answer(matcher, "AWS Firewall Manager prerequisites: who sets those up?")
+    assert (result.entry.id, result.owner) == ("service-settings", "customer")

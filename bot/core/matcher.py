@@ -696,6 +696,11 @@ class Matcher:
                 # Else the service's statement the rest of its words name, before the name's own layer.
                 layers = tuple(lid for lid in self._loose_layers(asked) if service.statement_for(lid)) or (
                     (stated.layer,) if (stated := self._statement_worded(service, question, own_name)) else layers)
+            elif own_name and (beyond := set(self._layer_spotter.find_in(
+                    [s for s in self._asked_stems(question) if s not in own_name]))) and beyond <= self._choice_layers:
+                # The rest of the question asks about the settings chosen on the service: a layer its name names is
+                # only what it is called ("Firewall Manager prereqs" are its prerequisites, not a firewall).
+                layers = tuple(lid for lid in layers if lid in beyond) or layers
             if service is None:
                 # Choosing is always about something: "who enables it?" names no setting of any service.
                 layers = tuple(lid for lid in layers if lid not in self._choice_layers)
