@@ -579,3 +579,10 @@ def test_a_layer_a_service_s_name_names_yields_to_the_settings_the_question_asks
     # "Firewall" in Firewall Manager's name names no firewall rule: its prerequisites are set up in your account.
     result = answer(matcher, "AWS Firewall Manager prerequisites: who sets those up?")
     assert (result.entry.id, result.owner) == ("service-settings", "customer")
+
+
+def test_turning_off_automatic_minor_upgrades_leaves_applying_them_to_the_customer(matcher: Matcher) -> None:
+    assert answer(matcher, "We disabled automatic minor version upgrades on our RDS database. Who applies the new "
+                           "minor versions now?").owner == "customer"
+    assert answer(matcher, "with automatic minor version upgrades on, who applies minor versions on our RDS "
+                           "database?").owner == "aws"
