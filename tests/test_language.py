@@ -92,6 +92,8 @@ def test_aws_or_the_customer_asks_whose_it_is_without_being_the_topic(matcher: M
     ("which regions have Amazon Bedrock", "general"),
     ("how do i rdp into a windows instance", "how-to"),
     ("could you explain how S3 prefixes and request rates affect latency?", "general"),
+    ("which EBS volume type should we choose for a busy Postgres database?", "general"),
+    ("how long does it take for a new Outpost rack to be delivered?", "general"),
 ])
 def test_general_facts_and_remote_login_steps_are_refused_with_their_reason(matcher: Matcher, question: str,
                                                                            reason: str) -> None:
