@@ -586,3 +586,9 @@ def test_turning_off_automatic_minor_upgrades_leaves_applying_them_to_the_custom
                            "minor versions now?").owner == "customer"
     assert answer(matcher, "with automatic minor version upgrades on, who applies minor versions on our RDS "
                            "database?").owner == "aws"
+
+
+def test_guardduty_s_own_copy_of_flow_logs_leaves_the_customer_s_flow_logs_with_the_customer(matcher: Matcher) -> None:
+    assert answer(matcher, "do we need to create flow logs for GuardDuty?").owner == "aws"
+    result = answer(matcher, "GuardDuty analyses flow logs, so is retaining our flow logs for a year on AWS?")
+    assert (result.entry.id, result.owner) == ("vpc-flow-logs", "customer")
