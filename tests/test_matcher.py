@@ -592,3 +592,9 @@ def test_guardduty_s_own_copy_of_flow_logs_leaves_the_customer_s_flow_logs_with_
     assert answer(matcher, "do we need to create flow logs for GuardDuty?").owner == "aws"
     result = answer(matcher, "GuardDuty analyses flow logs, so is retaining our flow logs for a year on AWS?")
     assert (result.entry.id, result.owner) == ("vpc-flow-logs", "customer")
+
+
+def test_a_shared_topic_asked_as_a_whole_keeps_both_parts_whatever_the_scene_names(matcher: Matcher) -> None:
+    # Naming the subnets the cluster uses sets the scene; "overall" asks for the whole split.
+    question = "we give EKS the subnets and IAM roles it needs, so is cluster health overall ours or AWS's?"
+    assert (answer(matcher, question).entry.id, answer(matcher, question).owner) == ("eks-cluster-health", "shared")

@@ -808,8 +808,9 @@ class Matcher:
                 found = self._layer_answer(first, layers, service, result)
                 if found is not None:
                     return replace(found, question=result.question)
-        if result.entry.owner == "shared" and _SPANS.search(fold(question)):
-            # A shared topic asked as a stretch of the stack keeps both its parts, whichever layer an end names.
+        if result.owner == "shared" and (_SPANS.search(folded := fold(question)) or _SPLIT.search(folded)):
+            # A shared topic asked as a stretch of the stack, or as the split itself ("cluster health in general"),
+            # keeps both its parts, whichever layer an end or the scene names.
             return None
         said = self._said_of_topic(question, result, service, service_words, own) if service is not None else None
         if said is not None:
