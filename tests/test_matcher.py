@@ -598,3 +598,8 @@ def test_a_shared_topic_asked_as_a_whole_keeps_both_parts_whatever_the_scene_nam
     # Naming the subnets the cluster uses sets the scene; "overall" asks for the whole split.
     question = "we give EKS the subnets and IAM roles it needs, so is cluster health overall ours or AWS's?"
     assert (answer(matcher, question).entry.id, answer(matcher, question).owner) == ("eks-cluster-health", "shared")
+
+
+def test_asking_whether_one_party_does_all_of_a_shared_task_gets_the_split(matcher: Matcher) -> None:
+    assert answer(matcher, "are backups on RDS Custom for Oracle entirely handled by AWS?").owner == "shared"
+    assert answer(matcher, "is patching the hypervisor under EC2 entirely handled by AWS?").owner == "aws"
