@@ -603,3 +603,8 @@ def test_a_shared_topic_asked_as_a_whole_keeps_both_parts_whatever_the_scene_nam
 def test_asking_whether_one_party_does_all_of_a_shared_task_gets_the_split(matcher: Matcher) -> None:
     assert answer(matcher, "are backups on RDS Custom for Oracle entirely handled by AWS?").owner == "shared"
     assert answer(matcher, "is patching the hypervisor under EC2 entirely handled by AWS?").owner == "aws"
+
+
+def test_upgrading_an_eks_cluster_s_version_is_started_by_the_customer(matcher: Matcher) -> None:
+    assert answer(matcher, "who upgrades the EKS cluster version?").owner == "customer"
+    assert answer(matcher, "who patches the EKS control plane?").owner == "aws"
