@@ -608,3 +608,9 @@ def test_asking_whether_one_party_does_all_of_a_shared_task_gets_the_split(match
 def test_upgrading_an_eks_cluster_s_version_is_started_by_the_customer(matcher: Matcher) -> None:
     assert answer(matcher, "who upgrades the EKS cluster version?").owner == "customer"
     assert answer(matcher, "who patches the EKS control plane?").owner == "aws"
+
+
+def test_batch_on_eks_nodes_are_shared_between_batch_and_the_cluster_owner(matcher: Matcher) -> None:
+    result = answer(matcher, "we run AWS Batch on our EKS cluster - who looks after the compute environment's nodes?")
+    assert (result.entry.id, result.owner) == ("batch-on-eks-nodes", "shared")
+    assert answer(matcher, "who scales the nodes of our Batch on EKS compute environment?").owner == "aws"
