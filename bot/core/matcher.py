@@ -639,10 +639,10 @@ class Matcher:
         # on CloudTrail?" asks about the setting an entry's "turn on cloudtrail" describes, not all of CloudTrail.
         # Another service named after it only says what the setting is for: "who enables AWS Config for Security
         # Hub?" asks about turning on AWS Config.
-        beside = {w for s in services[1:] for w in self._own_name_words(s.id)} - self._own_name_words(service.id) \
-            if service is not None else set()
-        exact_topic = bool(ranked) and ranked[0].score >= 0.999 and ranked[0].words >= len(stems - {SWITCH_ON}
-                                                                                           - beside)
+        beside = ({w for s in services[1:] for w in self._own_name_words(s.id)} - self._own_name_words(service.id)
+                  if service is not None else set())
+        exact_topic = (bool(ranked) and ranked[0].score >= 0.999
+                       and ranked[0].words >= len(stems - {SWITCH_ON} - beside))
         if service is not None and whole_service and not exact_topic:
             # A building block named beside the service only by its name stands for its layer there: "IAM for
             # Amazon MQ" is MQ's identity and access, not all of MQ.
@@ -684,7 +684,8 @@ class Matcher:
                 for lid in self._loose_layers([s for s in question_stems if s not in service_words])))
             named_by_words = self._layer_spotter.find_in(question_stems)
             asks = ownership or about_service or bool(named_by_words)
-            layers = self._layers_named(self._without_infrastructure_names(self._asked_stems(question), service_words),
+            asked_stems = self._asked_stems(question)
+            layers = self._layers_named(self._without_infrastructure_names(asked_stems, service_words),
                                         () if ownership else service_words)
             own_name = service_words & self._own_name_words(service.id) if service is not None else frozenset()
             unnamed = [s for s in question_stems if s not in own_name]
@@ -697,7 +698,7 @@ class Matcher:
                 layers = tuple(lid for lid in self._loose_layers(asked) if service.statement_for(lid)) or (
                     (stated.layer,) if (stated := self._statement_worded(service, question, own_name)) else layers)
             elif own_name and (beyond := set(self._layer_spotter.find_in(
-                    [s for s in self._asked_stems(question) if s not in own_name]))) and beyond <= self._choice_layers:
+                    [s for s in asked_stems if s not in own_name]))) and beyond <= self._choice_layers:
                 # The rest of the question asks about the settings chosen on the service: a layer its name names is
                 # only what it is called ("Firewall Manager prereqs" are its prerequisites, not a firewall).
                 layers = tuple(lid for lid in layers if lid in beyond) or layers
